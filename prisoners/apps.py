@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class PrisonersConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "prisoners"
+    verbose_name = "Political prisoners"
+
+    def ready(self) -> None:
+        from . import history  # noqa: F401  (connects the history signal)

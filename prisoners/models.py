@@ -1,0 +1,630 @@
+"""The records: people, their detentions and releases, group releases,
+sanctions, and the sources behind them."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .history import history_user
+from .partial_dates import PartialDate, PartialDateField, partial_date_constraints
+from .querysets import DetentionQuerySet, EventQuerySet, PersonQuerySet, Visibility
+from .search import search_text
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+# An event id also needs a letter, so that it never looks like a year in
+# /releases/<yyyy>/.
+EVENT_ID_LETTER = r"[a-z]"
+
+id_validator = RegexValidator(
+    ID_PATTERN,
+    _("Use lower-case letters, digits and '-', starting with a letter or digit."),
+)
+event_id_validator = RegexValidator(EVENT_ID_LETTER, _("An event id contains at least one letter."))
+
+PUBLIC = _("Shown publicly once published.")
+PRIVATE = _("Private: never shown publicly or exported publicly.")
+
+
+def _history(**kwargs) -> HistoricalRecords:
+    return HistoricalRecords(get_user=history_user, **kwargs)
+
+
+def _order(later: str, earlier: str) -> Q:
+    """``later`` may fall on or after ``earlier`` (either unknown passes)."""
+    return (
+        Q(**{f"{later}_last__gte": F(f"{earlier}_first")})
+        | Q(**{f"{later}_first__isnull": True})
+        | Q(**{f"{earlier}_first__isnull": True})
+    )
+
+
+def _check_order(errors: dict, later_name: str, later, earlier, message) -> None:
+    if later and earlier and not later.not_before(earlier):
+        errors.setdefault(later_name, []).append(message)
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", _("female")
+    MALE = "male", _("male")
+    OTHER = "other", _("other")
+
+
+class Status(models.TextChoices):
+    IN_CUSTODY = "in_custody", _("in custody")
+    RELEASED = "released", _("released")
+    DECEASED = "deceased", _("deceased")
+    UNKNOWN = "unknown", _("unknown")
+
+
+class SentenceType(models.TextChoices):
+    PRISON = "prison", _("prison")
+    COLONY = "colony", _("penal colony")
+    RESTRICTED_FREEDOM = "restricted_freedom", _("restricted freedom")
+    HOME_CONFINEMENT = "home_confinement", _("home confinement")
+    FINE = "fine", _("fine")
+    LIFE = "life", _("life imprisonment")
+    DEATH = "death", _("death penalty")
+    ADMINISTRATIVE_ARREST = "administrative_arrest", _("administrative arrest")
+    IN_ABSENTIA = "in_absentia", _("sentenced in absentia")
+    NONE = "none", _("no sentence")
+    OTHER = "other", _("other")
+
+
+# Sentences that do not keep the person in custody: the detention ends at
+# sentencing, and without a sentencing date it is held on no day.
+NON_CUSTODIAL = [SentenceType.FINE, SentenceType.NONE, SentenceType.IN_ABSENTIA]
+
+
+class ReleaseType(models.TextChoices):
+    PARDON = "pardon", _("pardon")
+    SENTENCE_SERVED = "sentence_served", _("sentence served")
+    NEGOTIATED = "negotiated", _("negotiated release")
+    EXCHANGE = "exchange", _("prisoner exchange")
+    # Often forced exile: the person is driven across the border on release.
+    DEPORTED = "deported", _("deported")
+    ACQUITTED = "acquitted", _("acquitted")
+    EARLY_RELEASE = "early_release", _("early release")
+    OTHER = "other", _("other")
+
+
+class EndReason(models.TextChoices):
+    OPEN = "", _("still held")
+    RELEASE = "release", _("release")
+    DEATH = "death", _("death")
+    SENTENCE = "sentence", _("non-custodial sentence")
+
+
+class SanctionsAction(models.TextChoices):
+    IMPOSED = "imposed", _("imposed")
+    EXTENDED = "extended", _("extended")
+    EASED = "eased", _("eased")
+    LIFTED = "lifted", _("lifted")
+    SUSPENDED = "suspended", _("suspended")
+    REIMPOSED = "reimposed", _("reimposed")
+
+
+class Source(models.Model):
+    url = models.URLField(_("URL"), max_length=2000, unique=True, help_text=PUBLIC)
+    title = models.CharField(_("title"), max_length=300, blank=True, help_text=PUBLIC)
+
+    history = _history()
+
+    class Meta:
+        ordering = ["url"]
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+
+class Organization(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True, help_text=PUBLIC)
+    description = models.TextField(_("description"), blank=True, help_text=PUBLIC)
+
+    history = _history()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Charge(models.Model):
+    """A criminal-code article, such as 342 or 361-1."""
+
+    article = models.CharField(_("article"), max_length=50, unique=True, help_text=PUBLIC)
+    title = models.CharField(_("title"), max_length=300, blank=True, help_text=PUBLIC)
+
+    history = _history()
+
+    class Meta:
+        ordering = ["article"]
+
+    def __str__(self) -> str:
+        return f"{self.article} {self.title}".strip()
+
+
+class Facility(models.Model):
+    name = models.CharField(_("name"), max_length=300, unique=True, help_text=PUBLIC)
+
+    history = _history()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = _("facilities")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(models.Model):
+    person_id = models.CharField(
+        _("person id"),
+        max_length=100,
+        unique=True,
+        validators=[id_validator],
+        help_text=_("Stable id, part of the public URL, e.g. viasna-1234."),
+    )
+    name = models.CharField(
+        _("name"),
+        max_length=300,
+        help_text=_("Name as shown in English: Latin script where one exists. ") + PUBLIC,
+    )
+    name_be = models.CharField(
+        _("name in Belarusian"), max_length=300, blank=True, help_text=PUBLIC
+    )
+    name_ru = models.CharField(_("name in Russian"), max_length=300, blank=True, help_text=PUBLIC)
+    aliases = models.TextField(
+        _("aliases"), blank=True, help_text=_("Other spellings, separated by ';'. ") + PUBLIC
+    )
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
+    born = PartialDateField(_("born"), help_text=PUBLIC)
+    died_on = PartialDateField(
+        _("died on"), help_text=_("Closes an open detention (death in custody). ") + PUBLIC
+    )
+    region = models.CharField(_("region"), max_length=100, blank=True, help_text=PUBLIC)
+    occupation = models.CharField(_("occupation"), max_length=200, blank=True, help_text=PUBLIC)
+    organizations = models.ManyToManyField(
+        Organization, blank=True, related_name="people", verbose_name=_("organizations")
+    )
+    recognized_on = PartialDateField(
+        _("recognized on"),
+        help_text=_("Recognized as a political prisoner; empty: not recognized. ") + PUBLIC,
+    )
+    recognition_withdrawn_on = PartialDateField(_("recognition withdrawn on"), help_text=PUBLIC)
+    bio = models.TextField(_("bio"), blank=True, help_text=PUBLIC)
+    internal_notes = models.TextField(_("internal notes"), blank=True, help_text=PRIVATE)
+    visibility = models.CharField(
+        _("visibility"),
+        max_length=10,
+        choices=Visibility.choices,
+        default=Visibility.DRAFT,
+        help_text=_(
+            "Draft: shown nowhere. Anonymous: counted in totals and charts, never named. "
+            "Published: shown publicly (needs at least one source)."
+        ),
+    )
+    sources = models.ManyToManyField(
+        Source, blank=True, related_name="people", verbose_name=_("sources")
+    )
+    # Derived on save, never typed: see refresh_status() and search.py.
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.UNKNOWN, editable=False
+    )
+    search_text = models.TextField(editable=False, blank=True)
+
+    objects = PersonQuerySet.as_manager()
+    history = _history(
+        excluded_fields=["status", "search_text"], m2m_fields=[organizations, sources]
+    )
+
+    class Meta:
+        ordering = ["name", "person_id"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(person_id__regex=ID_PATTERN), name="person_id_format"
+            ),
+            models.CheckConstraint(
+                condition=_order("died_on", "born"), name="person_death_not_before_birth"
+            ),
+            models.CheckConstraint(
+                condition=Q(recognition_withdrawn_on_first__isnull=True)
+                | (
+                    Q(recognized_on_first__isnull=False)
+                    & Q(recognition_withdrawn_on_last__gte=F("recognized_on_first"))
+                ),
+                name="person_withdrawal_not_before_recognition",
+            ),
+            *partial_date_constraints(
+                "person", "born", "died_on", "recognized_on", "recognition_withdrawn_on"
+            ),
+        ]
+        permissions = [("publish_person", "Can publish, unpublish and anonymize people")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("person-detail", args=[self.person_id])
+
+    @property
+    def alias_list(self) -> list[str]:
+        return [a.strip() for a in self.aliases.split(";") if a.strip()]
+
+    def clean(self) -> None:
+        errors: dict[str, list] = {}
+        _check_order(errors, "died_on", self.died_on, self.born, _("Death is before birth."))
+        if self.recognition_withdrawn_on and not self.recognized_on:
+            errors.setdefault("recognition_withdrawn_on", []).append(
+                _("Recognition cannot be withdrawn when it was never given.")
+            )
+        _check_order(
+            errors,
+            "recognition_withdrawn_on",
+            self.recognition_withdrawn_on,
+            self.recognized_on,
+            _("Recognition is withdrawn before it was given."),
+        )
+        if self.died_on and self.pk:
+            for detention in self.detentions.all():
+                if detention.detained_on and not self.died_on.not_before(detention.detained_on):
+                    errors.setdefault("died_on", []).append(
+                        _("Death is before the arrest of detention %(id)s.")
+                        % {"id": detention.detention_id}
+                    )
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs) -> None:
+        self.aliases = "; ".join(self.alias_list)
+        self.search_text = search_text(self.name, self.name_be, self.name_ru, *self.alias_list)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            # A death closes an open detention; a removed death reopens it.
+            for detention in self.detentions.exclude(end_reason=EndReason.RELEASE):
+                detention.person = self
+                detention.sync_end()
+            self.refresh_status()
+
+    def derive_status(self) -> str:
+        """deceased if a death date is set; else in_custody if a detention is
+        open; else released if a detention ended in release; else unknown."""
+        if self.died_on:
+            return Status.DECEASED
+        reasons = set(self.detentions.values_list("end_reason", flat=True)) if self.pk else set()
+        if EndReason.OPEN in reasons:
+            return Status.IN_CUSTODY
+        if EndReason.RELEASE in reasons:
+            return Status.RELEASED
+        return Status.UNKNOWN
+
+    def refresh_status(self) -> None:
+        """The one code path that writes the stored status."""
+        status = self.derive_status()
+        if status != self.status or self._state.adding:
+            self.status = status
+            Person.objects.filter(pk=self.pk).update(status=status)
+
+    @property
+    def has_source(self) -> bool:
+        return self.sources.exists() or Source.objects.filter(detentions__person=self).exists()
+
+
+class Detention(models.Model):
+    """One arrest and what followed. Its end (release, death, or a
+    non-custodial sentence) is written by sync_end() only."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="detentions", verbose_name=_("person")
+    )
+    detention_id = models.CharField(
+        _("detention id"),
+        max_length=150,
+        unique=True,
+        validators=[id_validator],
+        help_text=_("Stable id, by default <person id>-<detained on>."),
+    )
+    detained_on = PartialDateField(
+        _("detained on"), help_text=_("Empty when unknown. ") + PUBLIC, db_index=True
+    )
+    charges = models.ManyToManyField(
+        Charge, blank=True, related_name="detentions", verbose_name=_("charges")
+    )
+    sentence_type = models.CharField(
+        _("sentence type"), max_length=25, choices=SentenceType.choices, blank=True
+    )
+    sentence_months = models.IntegerField(
+        _("sentence in months"),
+        null=True,
+        blank=True,
+        help_text=_("Whole months; 0 with no custodial sentence. ") + PUBLIC,
+    )
+    sentenced_on = PartialDateField(_("sentenced on"), help_text=PUBLIC)
+    facility = models.ForeignKey(
+        Facility,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="detentions",
+        verbose_name=_("facility"),
+    )
+    sources = models.ManyToManyField(
+        Source, blank=True, related_name="detentions", verbose_name=_("sources")
+    )
+    end_reason = models.CharField(
+        _("ended by"), max_length=10, choices=EndReason.choices, blank=True, editable=False
+    )
+    ended_on = PartialDateField(_("ended on"))
+
+    objects = DetentionQuerySet.as_manager()
+    history = _history(m2m_fields=[charges, sources])
+
+    class Meta:
+        ordering = ["detained_on_first", "detention_id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(detention_id__regex=ID_PATTERN), name="detention_id_format"
+            ),
+            models.CheckConstraint(
+                condition=_order("ended_on", "detained_on"),
+                name="detention_end_not_before_start",
+            ),
+            models.CheckConstraint(
+                condition=_order("sentenced_on", "detained_on"),
+                name="detention_sentence_not_before_arrest",
+            ),
+            models.CheckConstraint(
+                condition=Q(sentence_months__isnull=True) | Q(sentence_months__gte=0),
+                name="detention_sentence_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_reason__in=["", "sentence"]) | Q(ended_on_first__isnull=False),
+                name="detention_end_has_date",
+            ),
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(end_reason=""),
+                name="detention_one_open_per_person",
+            ),
+            *partial_date_constraints("detention", "detained_on", "sentenced_on", "ended_on"),
+        ]
+
+    def __str__(self) -> str:
+        return self.detention_id
+
+    @property
+    def is_open(self) -> bool:
+        return self.end_reason == EndReason.OPEN
+
+    def compute_end(self) -> tuple[str, PartialDate | None]:
+        release = Release.objects.filter(detention=self).first() if self.pk else None
+        if release:
+            return EndReason.RELEASE, release.released_on
+        if self.sentence_type in NON_CUSTODIAL:
+            return EndReason.SENTENCE, self.sentenced_on
+        if self.person.died_on:
+            return EndReason.DEATH, self.person.died_on
+        return EndReason.OPEN, None
+
+    def sync_end(self) -> None:
+        """Save the end if it changed."""
+        reason, ended_on = self.compute_end()
+        if (reason, ended_on) != (self.end_reason, self.ended_on):
+            self.save()
+
+    def clean(self) -> None:
+        errors: dict[str, list] = {}
+        _check_order(
+            errors,
+            "sentenced_on",
+            self.sentenced_on,
+            self.detained_on,
+            _("The sentence is before the arrest."),
+        )
+        if self.sentence_months is not None and self.sentence_months < 0:
+            errors["sentence_months"] = [_("A sentence cannot be negative.")]
+        if self.person_id is not None:
+            reason, _ended = self.compute_end()
+            others = Detention.objects.filter(person_id=self.person_id).ongoing()
+            if reason == EndReason.OPEN and others.exclude(pk=self.pk).exists():
+                errors.setdefault("detained_on", []).append(
+                    _("This person already has an open detention: record its release first.")
+                )
+            if (
+                reason == EndReason.DEATH
+                and self.detained_on
+                and not self.person.died_on.not_before(self.detained_on)
+            ):
+                errors.setdefault("detained_on", []).append(
+                    _("The arrest is after the person's death.")
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs) -> None:
+        self.end_reason, self.ended_on = self.compute_end()
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            self.person.refresh_status()
+
+    def delete(self, *args, **kwargs):
+        person = self.person
+        with transaction.atomic():
+            result = super().delete(*args, **kwargs)
+            person.refresh_status()
+        return result
+
+
+class ReleaseEvent(models.Model):
+    """A group release on one day."""
+
+    event_id = models.CharField(
+        _("event id"),
+        max_length=100,
+        unique=True,
+        validators=[id_validator, event_id_validator],
+        help_text=_("Stable id, part of the public URL, e.g. 2025-12-13-release."),
+    )
+    date = PartialDateField(_("date"), help_text=PUBLIC, db_index=True)
+    title = models.CharField(_("title"), max_length=300, help_text=PUBLIC)
+    announced_count = models.IntegerField(
+        _("announced count"),
+        null=True,
+        blank=True,
+        help_text=_("How many people the announcement said were freed. ") + PUBLIC,
+    )
+    negotiator = models.CharField(_("negotiator"), max_length=300, blank=True, help_text=PUBLIC)
+    sanctions = models.ManyToManyField(
+        "SanctionsEvent",
+        blank=True,
+        related_name="release_events",
+        verbose_name=_("linked sanctions events"),
+    )
+    description = models.TextField(_("description"), blank=True, help_text=PUBLIC)
+    sources = models.ManyToManyField(
+        Source, blank=True, related_name="release_events", verbose_name=_("sources")
+    )
+    published = models.BooleanField(_("published"), default=False)
+
+    objects = EventQuerySet.as_manager()
+    history = _history(m2m_fields=[sanctions, sources])
+
+    class Meta:
+        ordering = ["-date_first", "event_id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(event_id__regex=ID_PATTERN) & Q(event_id__regex=EVENT_ID_LETTER),
+                name="releaseevent_id_format",
+            ),
+            models.CheckConstraint(
+                condition=Q(date_first__isnull=False), name="releaseevent_date_required"
+            ),
+            models.CheckConstraint(
+                condition=Q(announced_count__isnull=True) | Q(announced_count__gte=0),
+                name="releaseevent_announced_count_not_negative",
+            ),
+            *partial_date_constraints("releaseevent", "date"),
+        ]
+        permissions = [("publish_releaseevent", "Can publish and unpublish release events")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("release-event-detail", args=[self.event_id])
+
+
+class SanctionsEvent(models.Model):
+    """An authority imposes, eases or lifts sanctions on a target."""
+
+    event_id = models.CharField(
+        _("event id"),
+        max_length=100,
+        unique=True,
+        validators=[id_validator, event_id_validator],
+        help_text=_("Stable id, part of the public URL."),
+    )
+    date = PartialDateField(_("date"), help_text=PUBLIC, db_index=True)
+    authority = models.CharField(
+        _("authority"), max_length=100, help_text=_("Who acts: US, EU, UK… ") + PUBLIC
+    )
+    action = models.CharField(_("action"), max_length=10, choices=SanctionsAction.choices)
+    target = models.CharField(_("target"), max_length=500, help_text=PUBLIC)
+    sector = models.CharField(_("sector"), max_length=100, blank=True, help_text=PUBLIC)
+    legal_reference = models.CharField(
+        _("legal reference"), max_length=300, blank=True, help_text=PUBLIC
+    )
+    description = models.TextField(_("description"), blank=True, help_text=PUBLIC)
+    sources = models.ManyToManyField(
+        Source, blank=True, related_name="sanctions_events", verbose_name=_("sources")
+    )
+    published = models.BooleanField(_("published"), default=False)
+
+    objects = EventQuerySet.as_manager()
+    history = _history(m2m_fields=[sources])
+
+    class Meta:
+        ordering = ["-date_first", "event_id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(event_id__regex=ID_PATTERN) & Q(event_id__regex=EVENT_ID_LETTER),
+                name="sanctionsevent_id_format",
+            ),
+            models.CheckConstraint(
+                condition=Q(date_first__isnull=False), name="sanctionsevent_date_required"
+            ),
+            *partial_date_constraints("sanctionsevent", "date"),
+        ]
+        permissions = [("publish_sanctionsevent", "Can publish and unpublish sanctions events")]
+
+    def __str__(self) -> str:
+        return f"{self.authority} {self.get_action_display()}: {self.target}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("sanctions-event-detail", args=[self.event_id])
+
+
+class Release(models.Model):
+    """How a detention ended in release. Saving it writes the detention's end."""
+
+    detention = models.OneToOneField(
+        Detention, on_delete=models.CASCADE, related_name="release", verbose_name=_("detention")
+    )
+    released_on = PartialDateField(_("released on"), help_text=PUBLIC, db_index=True)
+    release_type = models.CharField(_("release type"), max_length=20, choices=ReleaseType.choices)
+    release_event = models.ForeignKey(
+        ReleaseEvent,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="releases",
+        verbose_name=_("release event"),
+    )
+    released_to = models.CharField(
+        _("released to"),
+        max_length=100,
+        blank=True,
+        help_text=_("Country the person went to on release (exile, deportation). ") + PUBLIC,
+    )
+
+    history = _history()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(released_on_first__isnull=False), name="release_date_required"
+            ),
+            *partial_date_constraints("release", "released_on"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.detention} ({self.get_release_type_display()})"
+
+    def clean(self) -> None:
+        if not self.released_on and self.release_event_id:
+            self.released_on = self.release_event.date
+        if not self.released_on:
+            raise ValidationError({"released_on": _("A release needs a date.")})
+        detained_on = self.detention.detained_on if self.detention_id else None
+        if detained_on and not self.released_on.not_before(detained_on):
+            raise ValidationError({"released_on": _("The release is before the arrest.")})
+
+    def save(self, *args, **kwargs) -> None:
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            self.detention.sync_end()
+
+    def delete(self, *args, **kwargs):
+        detention = self.detention
+        with transaction.atomic():
+            result = super().delete(*args, **kwargs)
+            detention.sync_end()
+        return result

@@ -1,0 +1,224 @@
+"""Dates known to the day, the month or only the year.
+
+A partial date is stored as three columns, ``<name>_first``, ``<name>_last`` and
+``<name>_precision``: the first and last day it may be, and how precisely it is
+known. Filters and counts use the first day; order checks ("release not before
+arrest") compare the later date's last day with the earlier date's first day,
+so a release in ``2021-07`` after an arrest on ``2021-07-14`` is valid.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import formats
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+
+class Precision(models.TextChoices):
+    DAY = "day", _("day")
+    MONTH = "month", _("month")
+    YEAR = "year", _("year")
+
+
+_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+@dataclass(frozen=True)
+class PartialDate:
+    first: date
+    precision: str
+
+    @classmethod
+    def parse(cls, text: str) -> PartialDate:
+        """Read ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; raise ValueError with a
+        message fit to show a curator."""
+        text = text.strip()
+        match = _PATTERN.match(text)
+        if not match:
+            raise ValueError(f"{text!r} is not a date: use YYYY-MM-DD, YYYY-MM or YYYY")
+        year, month, day = match.groups()
+        try:
+            if day:
+                return cls(date(int(year), int(month), int(day)), Precision.DAY)
+            if month:
+                return cls(date(int(year), int(month), 1), Precision.MONTH)
+            return cls(date(int(year), 1, 1), Precision.YEAR)
+        except ValueError:
+            raise ValueError(f"{text!r} is not a real calendar date") from None
+
+    @classmethod
+    def coerce(cls, value: PartialDate | date | str | None) -> PartialDate | None:
+        if value is None or value == "":
+            return None
+        if isinstance(value, PartialDate):
+            return value
+        if isinstance(value, date):
+            return cls(value, Precision.DAY)
+        return cls.parse(value)
+
+    @property
+    def last(self) -> date:
+        if self.precision == Precision.DAY:
+            return self.first
+        if self.precision == Precision.MONTH:
+            days = calendar.monthrange(self.first.year, self.first.month)[1]
+            return self.first.replace(day=days)
+        return self.first.replace(month=12, day=31)
+
+    def __str__(self) -> str:
+        """The date as written in the interchange format."""
+        if self.precision == Precision.DAY:
+            return self.first.isoformat()
+        if self.precision == Precision.MONTH:
+            return self.first.strftime("%Y-%m")
+        return f"{self.first.year:04d}"
+
+    def display(self) -> str:
+        """The date at its precision, with month names in the active language."""
+        if self.precision == Precision.DAY:
+            return formats.date_format(self.first, "j M Y")
+        if self.precision == Precision.MONTH:
+            return formats.date_format(self.first, "M Y")
+        return str(self.first.year)
+
+    def not_before(self, earlier: PartialDate) -> bool:
+        """True when this date may fall on or after ``earlier``."""
+        return self.last >= earlier.first
+
+
+class PartialDateField:
+    """One partial date on a model, stored as three columns.
+
+    ``detained_on = PartialDateField(_("detained on"))`` adds the columns
+    ``detained_on_first``, ``detained_on_last`` and ``detained_on_precision`` and
+    makes ``instance.detained_on`` read and write a :class:`PartialDate` (a
+    string such as ``"2021-07"`` or a ``date`` is accepted on assignment).
+    """
+
+    def __init__(self, verbose_name=None, help_text: str = "", db_index: bool = False):
+        self.verbose_name = verbose_name
+        self.help_text = help_text
+        self.db_index = db_index
+
+    def contribute_to_class(self, cls, name):
+        self.name = name
+        self.first, self.last, self.precision = (
+            f"{name}_first",
+            f"{name}_last",
+            f"{name}_precision",
+        )
+        verbose = self.verbose_name or name.replace("_", " ")
+        cls.add_to_class(
+            self.first,
+            models.DateField(
+                f"{verbose} (first possible day)",
+                null=True,
+                blank=True,
+                editable=False,
+                db_index=self.db_index,
+            ),
+        )
+        cls.add_to_class(
+            self.last,
+            models.DateField(
+                f"{verbose} (last possible day)", null=True, blank=True, editable=False
+            ),
+        )
+        cls.add_to_class(
+            self.precision,
+            models.CharField(
+                f"{verbose} (precision)",
+                max_length=5,
+                choices=Precision.choices,
+                blank=True,
+                editable=False,
+            ),
+        )
+        # A property, so that Model(detained_on="2021-07") works as a keyword.
+        setattr(cls, name, property(self._get, self._set))
+        cls._partial_dates = {**getattr(cls, "_partial_dates", {}), name: self}
+
+    def _get(self, instance) -> PartialDate | None:
+        first = getattr(instance, self.first)
+        if first is None:
+            return None
+        return PartialDate(first, getattr(instance, self.precision) or Precision.DAY)
+
+    def _set(self, instance, value) -> None:
+        value = PartialDate.coerce(value)
+        setattr(instance, self.first, value.first if value else None)
+        setattr(instance, self.last, value.last if value else None)
+        setattr(instance, self.precision, value.precision if value else "")
+
+
+def partial_date_constraints(model_name: str, *names: str) -> list[models.CheckConstraint]:
+    """For each partial date: its columns are all set or all empty, and its
+    last day is not before its first."""
+    constraints = []
+    for name in names:
+        first, last, precision = f"{name}_first", f"{name}_last", f"{name}_precision"
+        empty = Q(**{f"{first}__isnull": True, f"{last}__isnull": True, precision: ""})
+        full = Q(**{f"{first}__isnull": False, f"{last}__gte": models.F(first)}) & ~Q(
+            **{precision: ""}
+        )
+        constraints.append(
+            models.CheckConstraint(condition=empty | full, name=f"{model_name}_{name}_consistent")
+        )
+    return constraints
+
+
+class PartialDateFormField(forms.CharField):
+    """A text input taking ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``."""
+
+    default_error_messages = {"invalid": _("%(message)s")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 10)
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", _("YYYY-MM-DD, YYYY-MM or YYYY."))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        return str(value) if isinstance(value, PartialDate) else value
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        try:
+            return PartialDate.coerce(value)
+        except ValueError as error:
+            raise ValidationError(str(error), code="invalid") from None
+
+
+class PartialDateModelForm(forms.ModelForm):
+    """A model form with one text input for each partial date of its model."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in getattr(self._meta.model, "_partial_dates", {}).items():
+            if self._meta.fields not in (None, "__all__") and name not in self._meta.fields:
+                continue
+            if self._meta.exclude and name in self._meta.exclude:
+                continue
+            help_text = " ".join(
+                filter(None, [str(field.help_text), "YYYY-MM-DD, YYYY-MM or YYYY."])
+            )
+            self.fields[name] = PartialDateFormField(
+                label=capfirst(field.verbose_name or name.replace("_", " ")),
+                help_text=help_text,
+                initial=getattr(self.instance, name),
+            )
+
+    def _post_clean(self):
+        for name in getattr(self._meta.model, "_partial_dates", {}):
+            if name in self.cleaned_data:
+                setattr(self.instance, name, self.cleaned_data[name])
+        super()._post_clean()

@@ -1,0 +1,73 @@
+import os
+import shutil
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests need Debian's Chromium: skipped without it on a user's
+    machine, but in CI a missing browser is a failure."""
+    if shutil.which(CHROMIUM) or not any("browser" in item.keywords for item in items):
+        return
+    if IN_CI:
+        raise pytest.UsageError(f"CI=true and {CHROMIUM} is missing: the browser tests must run")
+    skip = pytest.mark.skip(reason=f"{CHROMIUM} not installed (apt-get install chromium)")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture
+def on_postgres(settings):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        if IN_CI and os.environ.get("DATABASE_URL", "").startswith("postgres"):
+            pytest.fail("DATABASE_URL names PostgreSQL but the connection is not PostgreSQL")
+        pytest.skip("needs PostgreSQL (set DATABASE_URL)")
+
+
+@pytest.fixture
+def editor(django_user_model):
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user(
+        "editor", password="editor-pass-1234", is_staff=True
+    )
+    group = Group.objects.filter(name="Editor").first()
+    if group:
+        user.groups.add(group)
+    return user
+
+
+@pytest.fixture
+def curator(django_user_model):
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user(
+        "curator", password="curator-pass-1234", is_staff=True
+    )
+    group = Group.objects.filter(name="Curator").first()
+    if group:
+        user.groups.add(group)
+    return user

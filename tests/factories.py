@@ -1,0 +1,107 @@
+"""Factories: a test names only what matters to it."""
+
+import factory
+
+from prisoners.models import (
+    Charge,
+    Detention,
+    Facility,
+    Organization,
+    Person,
+    Release,
+    ReleaseEvent,
+    SanctionsEvent,
+    Source,
+)
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+        django_get_or_create = ["url"]
+
+    url = factory.Sequence(lambda n: f"https://example.org/source/{n}")
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"Organization {n}")
+
+
+class ChargeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Charge
+        django_get_or_create = ["article"]
+
+    article = factory.Sequence(lambda n: f"{300 + n}")
+
+
+class FacilityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Facility
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"Penal colony No. {n}")
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    """A published person with one source, unless told otherwise."""
+
+    class Meta:
+        model = Person
+        skip_postgeneration_save = True
+
+    person_id = factory.Sequence(lambda n: f"person-{n}")
+    name = factory.Sequence(lambda n: f"Person Number{n}")
+    visibility = "published"
+
+    @factory.post_generation
+    def sources(self, create, extracted, **kwargs):
+        if not create:
+            return
+        if extracted is None:
+            extracted = [SourceFactory()]
+        self.sources.set(extracted)
+
+
+class DetentionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Detention
+
+    person = factory.SubFactory(PersonFactory)
+    detention_id = factory.Sequence(lambda n: f"detention-{n}")
+    detained_on = "2021-01-01"
+
+
+class ReleaseEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReleaseEvent
+
+    event_id = factory.Sequence(lambda n: f"release-event-{n}")
+    date = "2025-12-13"
+    title = factory.Sequence(lambda n: f"Group release {n}")
+    published = True
+
+
+class SanctionsEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SanctionsEvent
+
+    event_id = factory.Sequence(lambda n: f"sanctions-event-{n}")
+    date = "2025-12-13"
+    authority = "US"
+    action = "lifted"
+    target = "Belaruskali"
+    published = True
+
+
+class ReleaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Release
+
+    detention = factory.SubFactory(DetentionFactory)
+    released_on = "2025-12-13"
+    release_type = "pardon"
