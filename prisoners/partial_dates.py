@@ -182,10 +182,12 @@ class PartialDateFormField(forms.CharField):
     default_error_messages = {"invalid": _("%(message)s")}
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 10)
         kwargs.setdefault("required", False)
         kwargs.setdefault("help_text", _("YYYY-MM-DD, YYYY-MM or YYYY."))
         super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "maxlength": "10", "placeholder": "YYYY-MM-DD"}
 
     def prepare_value(self, value):
         return str(value) if isinstance(value, PartialDate) else value
@@ -198,27 +200,44 @@ class PartialDateFormField(forms.CharField):
             raise ValidationError(str(error), code="invalid") from None
 
 
-class PartialDateModelForm(forms.ModelForm):
+class _PartialDateFormMetaclass(forms.models.ModelFormMetaclass):
+    """Declares a text field for each partial date of the form's model, so
+    that ``Meta.fields`` and the admin can name ``detained_on`` like any field."""
+
+    def __new__(mcs, name, bases, attrs):
+        meta = attrs.get("Meta") or next((b.Meta for b in bases if hasattr(b, "Meta")), None)
+        model = getattr(meta, "model", None)
+        wanted = getattr(meta, "fields", None)
+        excluded = getattr(meta, "exclude", None) or ()
+        for field_name, field in getattr(model, "_partial_dates", {}).items():
+            if wanted not in (None, forms.models.ALL_FIELDS) and field_name not in wanted:
+                continue
+            if field_name in excluded or field_name in attrs:
+                continue
+            attrs[field_name] = PartialDateFormField(
+                label=capfirst(field.verbose_name or field_name.replace("_", " ")),
+                help_text=" ".join(
+                    filter(None, [str(field.help_text), "YYYY-MM-DD, YYYY-MM or YYYY."])
+                ),
+            )
+        return super().__new__(mcs, name, bases, attrs)
+
+
+class PartialDateModelForm(forms.ModelForm, metaclass=_PartialDateFormMetaclass):
     """A model form with one text input for each partial date of its model."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, field in getattr(self._meta.model, "_partial_dates", {}).items():
-            if self._meta.fields not in (None, "__all__") and name not in self._meta.fields:
-                continue
-            if self._meta.exclude and name in self._meta.exclude:
-                continue
-            help_text = " ".join(
-                filter(None, [str(field.help_text), "YYYY-MM-DD, YYYY-MM or YYYY."])
-            )
-            self.fields[name] = PartialDateFormField(
-                label=capfirst(field.verbose_name or name.replace("_", " ")),
-                help_text=help_text,
-                initial=getattr(self.instance, name),
-            )
+        for name in self._partial_date_names():
+            if name not in self.initial or self.initial[name] is None:
+                self.initial[name] = getattr(self.instance, name)
+
+    def _partial_date_names(self) -> list[str]:
+        partial_dates = getattr(self._meta.model, "_partial_dates", {})
+        return [name for name in self.fields if name in partial_dates]
 
     def _post_clean(self):
-        for name in getattr(self._meta.model, "_partial_dates", {}):
+        for name in self._partial_date_names():
             if name in self.cleaned_data:
                 setattr(self.instance, name, self.cleaned_data[name])
         super()._post_clean()

@@ -1,0 +1,197 @@
+"""Each domain rule is held by the database itself (writing around clean())
+and explained by clean() in words a curator understands."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from prisoners.models import Detention, Person, Release, ReleaseEvent
+
+from .factories import DetentionFactory, PersonFactory, ReleaseEventFactory, ReleaseFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def raises_integrity_error(write):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        write()
+
+
+def test_the_database_rejects_a_release_before_the_arrest():
+    detention = DetentionFactory(detained_on="2021-07-14")
+    # The release row is fine on its own; the detention's mirrored end is not.
+    raises_integrity_error(
+        lambda: Release.objects.create(
+            detention=detention, released_on="2021-06-30", release_type="pardon"
+        )
+    )
+    assert not Release.objects.exists()
+
+
+def test_clean_explains_a_release_before_the_arrest():
+    detention = DetentionFactory(detained_on="2021-07-14")
+    release = Release(detention=detention, released_on="2021-06", release_type="pardon")
+    with pytest.raises(ValidationError) as error:
+        release.full_clean()
+    assert error.value.message_dict["released_on"] == ["The release is before the arrest."]
+
+
+def test_a_release_in_the_month_of_the_arrest_is_valid():
+    detention = DetentionFactory(detained_on="2021-07-14")
+    release = Release(detention=detention, released_on="2021-07", release_type="pardon")
+    release.full_clean()
+    release.save()
+    detention.refresh_from_db()
+    assert detention.end_reason == "release"
+    assert str(detention.ended_on) == "2021-07"
+
+
+def test_the_database_rejects_a_sentence_before_the_arrest():
+    detention = DetentionFactory(detained_on="2021-07-14")
+    detention.sentenced_on = "2021-07-13"
+    raises_integrity_error(lambda: Detention.save(detention))
+
+
+def test_clean_explains_a_sentence_before_the_arrest():
+    detention = DetentionFactory.build(
+        person=PersonFactory(), detained_on="2021-07-14", sentenced_on="2020"
+    )
+    with pytest.raises(ValidationError) as error:
+        detention.full_clean()
+    assert error.value.message_dict["sentenced_on"] == ["The sentence is before the arrest."]
+
+
+def test_the_database_rejects_death_before_birth():
+    raises_integrity_error(lambda: PersonFactory(person_id="x", born="1980-05-01", died_on="1979"))
+
+
+def test_clean_explains_death_before_birth():
+    person = Person(person_id="x", name="X", born="1980-05-01", died_on="1980-04")
+    with pytest.raises(ValidationError) as error:
+        person.full_clean()
+    assert error.value.message_dict["died_on"] == ["Death is before birth."]
+
+
+def test_the_database_rejects_a_death_before_the_arrest():
+    person = PersonFactory()
+    DetentionFactory(person=person, detained_on="2021-07-14")
+    person.died_on = "2021-07-01"
+    raises_integrity_error(person.save)
+
+
+def test_the_database_rejects_a_second_open_detention():
+    person = PersonFactory()
+    DetentionFactory(person=person, detained_on="2020")
+    raises_integrity_error(lambda: DetentionFactory(person=person, detained_on="2021"))
+
+
+def test_clean_explains_a_second_open_detention():
+    person = PersonFactory()
+    DetentionFactory(person=person, detained_on="2020")
+    second = Detention(person=person, detention_id="second", detained_on="2021")
+    with pytest.raises(ValidationError) as error:
+        second.full_clean()
+    assert "already has an open detention" in error.value.message_dict["detained_on"][0]
+
+
+def test_a_released_person_may_be_detained_again():
+    person = PersonFactory()
+    ReleaseFactory(detention=DetentionFactory(person=person, detained_on="2020"))
+    again = Detention(person=person, detention_id="again", detained_on="2022")
+    again.full_clean()
+    again.save()
+    person.refresh_from_db()
+    assert person.status == "in_custody"
+
+
+def test_a_fine_is_not_an_open_detention():
+    person = PersonFactory()
+    DetentionFactory(person=person, detained_on="2020", sentence_type="fine")
+    DetentionFactory(person=person, detained_on="2021")
+    assert person.detentions.ongoing().count() == 1
+
+
+def test_the_database_rejects_a_negative_sentence():
+    raises_integrity_error(lambda: DetentionFactory(sentence_months=-1))
+
+
+def test_clean_explains_a_negative_sentence():
+    detention = DetentionFactory.build(person=PersonFactory(), sentence_months=-3)
+    with pytest.raises(ValidationError) as error:
+        detention.full_clean()
+    assert "cannot be negative" in error.value.message_dict["sentence_months"][0]
+
+
+@pytest.mark.parametrize("bad_id", ["Viasna-1", "-1", "a b", "ä", "a_b", ""])
+def test_the_database_rejects_a_person_id_outside_the_format(bad_id):
+    raises_integrity_error(lambda: PersonFactory(person_id=bad_id))
+
+
+def test_clean_explains_a_person_id_outside_the_format():
+    with pytest.raises(ValidationError) as error:
+        Person(person_id="Viasna 1", name="X").full_clean()
+    assert "lower-case letters, digits" in error.value.message_dict["person_id"][0]
+
+
+def test_the_database_rejects_an_event_id_without_a_letter():
+    raises_integrity_error(lambda: ReleaseEventFactory(event_id="2025-12-13"))
+    ReleaseEventFactory(event_id="2025-12-13-release")
+
+
+def test_clean_explains_an_event_id_without_a_letter():
+    event = ReleaseEvent(event_id="2025", title="x", date="2025")
+    with pytest.raises(ValidationError) as error:
+        event.full_clean()
+    assert "at least one letter" in error.value.message_dict["event_id"][0]
+
+
+def test_the_database_rejects_a_duplicate_detention_id():
+    DetentionFactory(detention_id="same")
+    raises_integrity_error(lambda: DetentionFactory(detention_id="same"))
+
+
+def test_the_database_rejects_a_duplicate_person_id():
+    PersonFactory(person_id="same")
+    raises_integrity_error(lambda: PersonFactory(person_id="same"))
+
+
+def test_the_database_rejects_inconsistent_partial_date_columns():
+    person = PersonFactory()
+    raises_integrity_error(
+        lambda: Person.objects.filter(pk=person.pk).update(born_first="1980-01-01")
+    )
+
+
+def test_the_database_rejects_withdrawal_before_recognition():
+    raises_integrity_error(
+        lambda: PersonFactory(recognized_on="2022-01-01", recognition_withdrawn_on="2021")
+    )
+
+
+def test_recording_a_death_closes_the_open_detention():
+    person = PersonFactory()
+    detention = DetentionFactory(person=person, detained_on="2020-03-01")
+    person.died_on = "2021-05-21"
+    person.save()
+    detention.refresh_from_db()
+    assert detention.end_reason == "death"
+    assert str(detention.ended_on) == "2021-05-21"
+    assert not Detention.objects.ongoing().exists()
+
+
+def test_removing_a_death_reopens_the_detention():
+    person = PersonFactory(died_on="2021-05-21")
+    detention = DetentionFactory(person=person, detained_on="2020-03-01")
+    assert detention.end_reason == "death"
+    person.died_on = None
+    person.save()
+    detention.refresh_from_db()
+    assert detention.is_open
+
+
+def test_deleting_a_release_reopens_the_detention():
+    release = ReleaseFactory()
+    detention = release.detention
+    release.delete()
+    detention.refresh_from_db()
+    assert detention.is_open
