@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db import connections, models
+from django.db.models import Count, DateField, Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest, Least
+
+# Stands for "no end yet" where an end date must be compared.
+FAR_FUTURE = date(9999, 12, 31)
+
+
+def _far_future() -> Value:
+    return Value(FAR_FUTURE, output_field=DateField())
 
 
 class Visibility(models.TextChoices):
@@ -34,6 +42,42 @@ class PersonQuerySet(models.QuerySet):
             | Q(recognition_withdrawn_on_first__gt=day)
         )
 
+    def recognized(self) -> PersonQuerySet:
+        """Recognized as political prisoners, the recognition not withdrawn."""
+        return self.filter(
+            recognized_on_first__isnull=False, recognition_withdrawn_on_first__isnull=True
+        )
+
+    def not_recognized(self) -> PersonQuerySet:
+        """Never recognized, or the recognition was withdrawn."""
+        return self.filter(
+            Q(recognized_on_first__isnull=True) | Q(recognition_withdrawn_on_first__isnull=False)
+        )
+
+    def with_detentions_matching(self, detentions: models.QuerySet) -> PersonQuerySet:
+        """People with at least one of ``detentions``: filters chained on that
+        queryset apply to one and the same detention."""
+        return self.filter(Exists(detentions.filter(person=OuterRef("pk"))))
+
+    def with_latest_dates(self) -> PersonQuerySet:
+        """Annotate ``latest_detained_on`` (first day of the latest known
+        arrest) and ``latest_released_on`` (first day of the latest release),
+        for sorting; NULL when there is none."""
+        from .models import Detention, Release
+
+        detentions = Detention.objects.filter(
+            person=OuterRef("pk"), detained_on_first__isnull=False
+        )
+        releases = Release.objects.filter(detention__person=OuterRef("pk"))
+        return self.annotate(
+            latest_detained_on=Subquery(
+                detentions.order_by("-detained_on_first").values("detained_on_first")[:1]
+            ),
+            latest_released_on=Subquery(
+                releases.order_by("-released_on_first").values("released_on_first")[:1]
+            ),
+        )
+
     def held_on(self, day: date) -> PersonQuerySet:
         """People with a detention held on ``day``."""
         from .models import Detention
@@ -42,11 +86,22 @@ class PersonQuerySet(models.QuerySet):
         return self.filter(Exists(held))
 
     def search(self, query: str) -> PersonQuerySet:
-        """People with every word of ``query`` in some spelling of their name."""
+        """People with every word of ``query`` in some spelling of their name.
+
+        On PostgreSQL a word that is not found as it is may also match a word
+        of the name that is close to it (trigram word similarity above
+        pg_trgm.word_similarity_threshold, 0.6 by default), so "bialiatsky"
+        finds "bialiatski". The GIN index person_search_trgm serves both the
+        LIKE and the %> operator."""
         from .search import query_terms
 
+        fuzzy = connections[self.db].vendor == "postgresql"
         for term in query_terms(query):
-            self = self.filter(search_text__contains=term)
+            match = Q(search_text__contains=term)
+            # Short words are similar to too many names to be worth guessing.
+            if fuzzy and len(term) >= 4:
+                match |= Q(search_text__trigram_word_similar=term)
+            self = self.filter(match)
         return self
 
 
@@ -75,7 +130,49 @@ class DetentionQuerySet(models.QuerySet):
             Q(end_reason="") | Q(ended_on_first__gt=day)
         )
 
+    def recognized_held_spans(self) -> DetentionQuerySet:
+        """Spans of counted people's detentions during which they were held
+        *and* recognized: ``span_start`` <= day < ``span_end`` exactly when
+        the person counts in recognized_held_count(day) through this detention.
+
+        The start is the later of arrest and recognition; the end the earlier
+        of the detention's end and the withdrawal (FAR_FUTURE for neither).
+        Detentions with an unknown start, or that ended with an unknown date
+        (a non-custodial sentence without a sentencing date), are held on no
+        day and left out. A person's detentions do not overlap (one opens
+        only after the previous one ended), so spans count people."""
+        from .models import Person
+
+        counted = Person.objects.counted().filter(recognized_on_first__isnull=False)
+        return (
+            self.filter(person__in=counted, detained_on_first__isnull=False)
+            .filter(Q(end_reason="") | Q(ended_on_first__isnull=False))
+            .annotate(
+                span_start=Greatest("detained_on_first", "person__recognized_on_first"),
+                span_end=Least(
+                    Coalesce("ended_on_first", _far_future()),
+                    Coalesce("person__recognition_withdrawn_on_first", _far_future()),
+                ),
+            )
+            .filter(span_start__lt=F("span_end"))
+        )
+
 
 class EventQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published=True)
+
+    def with_recorded_count(self) -> EventQuerySet:
+        """Release events only: annotate ``recorded_count``, the releases
+        recorded for the event of people who count in totals (published or
+        anonymous), and ``named_count``, those of published people."""
+        counted = [Visibility.PUBLISHED, Visibility.ANONYMOUS]
+        return self.annotate(
+            recorded_count=Count(
+                "releases", filter=Q(releases__detention__person__visibility__in=counted)
+            ),
+            named_count=Count(
+                "releases",
+                filter=Q(releases__detention__person__visibility=Visibility.PUBLISHED),
+            ),
+        )

@@ -1,0 +1,298 @@
+"""The filters of the public lists, one FilterSet each.
+
+PersonFilter drives the HTML list, its feed, and (later) the CSV export and the
+API, so they can never disagree. It knows nothing of HTML: its ``form`` is a
+plain validated form whose errors are the 400 messages, and ``facets()`` gives
+the counts beside the list as data.
+
+Filters on a detention or its release (dates, charge, release type, release
+event, held_on) apply to one and the same detention:
+``release_type=pardon&released_after=2025-12-01`` is a release that was both.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import django_filters
+from django import forms
+from django.db.models import Count, F, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    Detention,
+    Gender,
+    Person,
+    Release,
+    ReleaseEvent,
+    ReleaseType,
+    SanctionsAction,
+    SanctionsEvent,
+    Status,
+)
+
+ISO_DATE = ["%Y-%m-%d"]
+
+
+class MultipleTextField(forms.Field):
+    """Any number of values of one parameter (``region=a&region=b``)."""
+
+    widget = forms.SelectMultiple
+
+    def to_python(self, value) -> list[str]:
+        if not value:
+            return []
+        if isinstance(value, str):
+            value = [value]
+        values = [str(v).strip() for v in value]
+        if any(len(v) > 300 for v in values):
+            raise forms.ValidationError(_("A value is too long."), code="max_length")
+        return [v for v in values if v]
+
+
+class MultipleTextFilter(django_filters.Filter):
+    """Matches any of the values given: ``field_name__in``, or any other
+    lookup OR-ed over the values (``iexact`` ignores case)."""
+
+    field_class = MultipleTextField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("lookup_expr", "in")
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        if self.lookup_expr == "in":
+            return qs.filter(**{f"{self.field_name}__in": value})
+        match = Q()
+        for item in value:
+            match |= Q(**{f"{self.field_name}__{self.lookup_expr}": item})
+        return qs.filter(match)
+
+
+class IsoDateFilter(django_filters.DateFilter):
+    """An inclusive bound, ``YYYY-MM-DD``, compared with a partial date's
+    first day (a date known to the month counts as the 1st)."""
+
+    def __init__(self, field_name: str, lookup_expr: str, **kwargs):
+        kwargs.setdefault("input_formats", ISO_DATE)
+        kwargs.setdefault("help_text", _("YYYY-MM-DD, inclusive."))
+        super().__init__(field_name=field_name, lookup_expr=lookup_expr, **kwargs)
+
+
+ORDERINGS = {
+    "name": [F("name").asc(), "person_id"],
+    "-name": [F("name").desc(), "person_id"],
+    "detained_on": [F("latest_detained_on").asc(nulls_last=True), "person_id"],
+    "-detained_on": [F("latest_detained_on").desc(nulls_last=True), "person_id"],
+    "released_on": [F("latest_released_on").asc(nulls_last=True), "person_id"],
+    "-released_on": [F("latest_released_on").desc(nulls_last=True), "person_id"],
+}
+ORDERING_CHOICES = [
+    ("name", _("name (A–Z)")),
+    ("-name", _("name (Z–A)")),
+    ("detained_on", _("detained, earliest first")),
+    ("-detained_on", _("detained, latest first")),
+    ("released_on", _("released, earliest first")),
+    ("-released_on", _("released, latest first")),
+]
+
+
+class PersonFilter(django_filters.FilterSet):
+    """Published people by name, status, region, dates…  Build it on
+    ``Person.objects.published()``."""
+
+    # Filters whose field_name is a path from Detention: they are applied
+    # together to one detention queryset (see filter_queryset).
+    DETENTION_FILTERS = (
+        "charge",
+        "release_type",
+        "release_event",
+        "detained_after",
+        "detained_before",
+        "released_after",
+        "released_before",
+        "held_on",
+    )
+
+    q = django_filters.CharFilter(method="filter_q", label=_("Name"), max_length=200)
+    status = django_filters.MultipleChoiceFilter(
+        choices=Status.choices, label=_("Status"), distinct=False
+    )
+    gender = django_filters.MultipleChoiceFilter(
+        choices=Gender.choices, label=_("Gender"), distinct=False
+    )
+    region = MultipleTextFilter(field_name="region", label=_("Region"))
+    organization = MultipleTextFilter(method="filter_organization", label=_("Organization"))
+    recognized = django_filters.ChoiceFilter(
+        choices=[("yes", _("yes")), ("no", _("no"))],
+        method="filter_recognized",
+        label=_("Recognized as a political prisoner"),
+        empty_label=_("either"),
+    )
+    recognized_after = IsoDateFilter("recognized_on_first", "gte", label=_("Recognized from"))
+    recognized_before = IsoDateFilter("recognized_on_first", "lte", label=_("Recognized until"))
+
+    charge = MultipleTextFilter(field_name="charges__article", label=_("Charge (article)"))
+    release_type = django_filters.MultipleChoiceFilter(
+        field_name="release__release_type",
+        choices=ReleaseType.choices,
+        label=_("Release type"),
+        distinct=False,
+    )
+    release_event = MultipleTextFilter(
+        field_name="release__release_event__event_id", label=_("Release event")
+    )
+    detained_after = IsoDateFilter("detained_on_first", "gte", label=_("Detained from"))
+    detained_before = IsoDateFilter("detained_on_first", "lte", label=_("Detained until"))
+    released_after = IsoDateFilter("release__released_on_first", "gte", label=_("Released from"))
+    released_before = IsoDateFilter("release__released_on_first", "lte", label=_("Released until"))
+    held_on = django_filters.DateFilter(
+        method="filter_held_on",
+        input_formats=ISO_DATE,
+        label=_("Held on"),
+        help_text=_("YYYY-MM-DD: people held on that day."),
+    )
+
+    ordering = django_filters.ChoiceFilter(
+        choices=ORDERING_CHOICES, method="filter_ordering", label=_("Sort by"), empty_label=None
+    )
+
+    class Meta:
+        model = Person
+        fields: list[str] = []
+
+    def filter_q(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_organization(self, queryset, name, values):
+        if not values:
+            return queryset
+        members = Person.organizations.through.objects.filter(organization__name__in=values)
+        return queryset.filter(pk__in=members.values("person_id"))
+
+    def filter_recognized(self, queryset, name, value):
+        if value == "yes":
+            return queryset.recognized()
+        if value == "no":
+            return queryset.not_recognized()
+        return queryset
+
+    def filter_held_on(self, detentions, name, value: date):
+        return detentions.held_on(value)
+
+    def filter_ordering(self, queryset, name, value):
+        return queryset  # applied last, in filter_queryset
+
+    def matching_detentions(self) -> QuerySet[Detention]:
+        """The detentions that satisfy every detention filter given (all of
+        them, when none is), release events limited to published ones."""
+        detentions = Detention.objects.all()
+        data = self.form.cleaned_data
+        for name in self.DETENTION_FILTERS:
+            value = data.get(name)
+            if value in django_filters.constants.EMPTY_VALUES:
+                continue
+            detentions = self.filters[name].filter(detentions, value)
+        if data.get("release_event"):
+            detentions = detentions.filter(release__release_event__published=True)
+        return detentions
+
+    def has_detention_filters(self) -> bool:
+        data = self.form.cleaned_data
+        return any(
+            data.get(name) not in django_filters.constants.EMPTY_VALUES
+            for name in self.DETENTION_FILTERS
+        )
+
+    def filter_queryset(self, queryset):
+        data = self.form.cleaned_data
+        for name, value in data.items():
+            if name in self.DETENTION_FILTERS or name == "ordering":
+                continue
+            queryset = self.filters[name].filter(queryset, value)
+        if self.has_detention_filters():
+            queryset = queryset.with_detentions_matching(self.matching_detentions())
+        ordering = data.get("ordering") or "name"
+        if ordering not in ("name", "-name"):
+            queryset = queryset.with_latest_dates()
+        return queryset.order_by(*ORDERINGS[ordering])
+
+    def facets(self) -> dict[str, list[tuple[str, int]]]:
+        """How many people of the filtered list have each status, region,
+        organization, and (on a detention matching the detention filters)
+        release type and charge: adding that value to the filters gives
+        that many. Each facet is one aggregate query, largest first."""
+        people = self.qs.order_by().values("pk")
+        detentions = self.matching_detentions().filter(person__in=people).values("pk")
+
+        def largest_first(rows, key):
+            return [(row[key], row["n"]) for row in rows.order_by("-n", key)]
+
+        status = Person.objects.filter(pk__in=people).values("status").annotate(n=Count("pk"))
+        region = (
+            Person.objects.filter(pk__in=people)
+            .exclude(region="")
+            .values("region")
+            .annotate(n=Count("pk"))
+        )
+        organization = (
+            Person.organizations.through.objects.filter(person__in=people)
+            .values("organization__name")
+            .annotate(n=Count("person", distinct=True))
+        )
+        release_type = (
+            Release.objects.filter(detention__in=detentions)
+            .values("release_type")
+            .annotate(n=Count("detention__person", distinct=True))
+        )
+        charge = (
+            Detention.charges.through.objects.filter(detention__in=detentions)
+            .values("charge__article")
+            .annotate(n=Count("detention__person", distinct=True))
+        )
+        return {
+            "status": largest_first(status, "status"),
+            "region": largest_first(region, "region"),
+            "organization": largest_first(organization, "organization__name"),
+            "release_type": largest_first(release_type, "release_type"),
+            "charge": largest_first(charge, "charge__article"),
+        }
+
+
+class ReleaseEventFilter(django_filters.FilterSet):
+    """Release events by date; build it on published events."""
+
+    date_after = IsoDateFilter("date_first", "gte", label=_("From"))
+    date_before = IsoDateFilter("date_first", "lte", label=_("Until"))
+
+    class Meta:
+        model = ReleaseEvent
+        fields: list[str] = []
+
+
+class SanctionsEventFilter(django_filters.FilterSet):
+    """Sanctions events by date, authority, action and target; build it on
+    published events."""
+
+    date_after = IsoDateFilter("date_first", "gte", label=_("From"))
+    date_before = IsoDateFilter("date_first", "lte", label=_("Until"))
+    authority = MultipleTextFilter(
+        field_name="authority", lookup_expr="iexact", label=_("Authority")
+    )
+    action = django_filters.MultipleChoiceFilter(
+        choices=SanctionsAction.choices, label=_("Action"), distinct=False
+    )
+    target = django_filters.CharFilter(
+        field_name="target", lookup_expr="icontains", label=_("Target contains"), max_length=200
+    )
+
+    class Meta:
+        model = SanctionsEvent
+        fields: list[str] = []
+
+
+def error_lines(form: forms.Form) -> list[str]:
+    """``param: message`` for every error of a filter form."""
+    return [f"{name}: {message}" for name, messages in form.errors.items() for message in messages]
