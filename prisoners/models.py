@@ -294,24 +294,11 @@ class Person(models.Model):
                 detention.sync_end()
             self.refresh_status()
 
-    def derive_status(self) -> str:
-        """deceased if a death date is set; else in_custody if a detention is
-        open; else released if a detention ended in release; else unknown."""
-        if self.died_on:
-            return Status.DECEASED
-        reasons = set(self.detentions.values_list("end_reason", flat=True)) if self.pk else set()
-        if EndReason.OPEN in reasons:
-            return Status.IN_CUSTODY
-        if EndReason.RELEASE in reasons:
-            return Status.RELEASED
-        return Status.UNKNOWN
-
     def refresh_status(self) -> None:
-        """The one code path that writes the stored status."""
-        status = self.derive_status()
-        if status != self.status or self._state.adding:
-            self.status = status
-            Person.objects.filter(pk=self.pk).update(status=status)
+        """Re-derive the stored status (see PersonQuerySet.refresh_status)."""
+        people = Person.objects.filter(pk=self.pk)
+        people.refresh_status()
+        self.status = people.values_list("status", flat=True).get()
 
     @property
     def has_source(self) -> bool:
