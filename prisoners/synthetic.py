@@ -34,19 +34,138 @@ from .search import CYRILLIC_TO_LATIN, search_text
 
 START, END = date(2011, 1, 1), date(2026, 6, 30)
 
-MALE_FIRST = ["Алесь", "Андрэй", "Сяргей", "Павел", "Мікола", "Дзмітрый", "Віктар", "Ігар", "Уладзімір", "Янка", "Міхаіл", "Аляксей", "Юрый", "Раман", "Вадзім"]  # fmt: skip
-FEMALE_FIRST = ["Марыя", "Вольга", "Алена", "Наталля", "Таццяна", "Ірына", "Святлана", "Ганна", "Кацярына", "Юлія", "Марфа", "Дар'я", "Ксенія", "Людміла"]  # fmt: skip
-SURNAMES = [("Бяляцкі", "Бяляцкая"), ("Калеснік", "Калеснік"), ("Навумчык", "Навумчык"), ("Шарэнда", "Шарэнда"), ("Лукашэвіч", "Лукашэвіч"), ("Казлоў", "Казлова"), ("Нічыпорчык", "Нічыпорчык"), ("Мароз", "Мароз"), ("Ткачук", "Ткачук"), ("Жукоўскі", "Жукоўская"), ("Карпенка", "Карпенка"), ("Саўчанка", "Саўчанка"), ("Ляўчук", "Ляўчук"), ("Дубовік", "Дубовік"), ("Шапіра", "Шапіра"), ("Раманаў", "Раманава"), ("Пятровіч", "Пятровіч"), ("Гурскі", "Гурская"), ("Стасевіч", "Стасевіч"), ("Бабарыка", "Бабарыка")]  # fmt: skip
-REGIONS = ["Minsk", "Minsk region", "Brest region", "Homiel region", "Hrodna region", "Mahilioŭ region", "Vitsebsk region"]  # fmt: skip
-OCCUPATIONS = ["", "", "teacher", "engineer", "journalist", "student", "doctor", "worker", "lawyer", "IT specialist", "pensioner", "entrepreneur"]  # fmt: skip
-ARTICLES = ["342", "361-1", "130", "293", "369", "368", "367", "361", "357", "356", "423", "411", "364", "361-4"]  # fmt: skip
+MALE_FIRST = [
+    "Алесь",
+    "Андрэй",
+    "Сяргей",
+    "Павел",
+    "Мікола",
+    "Дзмітрый",
+    "Віктар",
+    "Ігар",
+    "Уладзімір",
+    "Янка",
+    "Міхаіл",
+    "Аляксей",
+    "Юрый",
+    "Раман",
+    "Вадзім",
+]
+FEMALE_FIRST = [
+    "Марыя",
+    "Вольга",
+    "Алена",
+    "Наталля",
+    "Таццяна",
+    "Ірына",
+    "Святлана",
+    "Ганна",
+    "Кацярына",
+    "Юлія",
+    "Марфа",
+    "Дар'я",
+    "Ксенія",
+    "Людміла",
+]
+SURNAMES = [
+    ("Бяляцкі", "Бяляцкая"),
+    ("Калеснік", "Калеснік"),
+    ("Навумчык", "Навумчык"),
+    ("Шарэнда", "Шарэнда"),
+    ("Лукашэвіч", "Лукашэвіч"),
+    ("Казлоў", "Казлова"),
+    ("Нічыпорчык", "Нічыпорчык"),
+    ("Мароз", "Мароз"),
+    ("Ткачук", "Ткачук"),
+    ("Жукоўскі", "Жукоўская"),
+    ("Карпенка", "Карпенка"),
+    ("Саўчанка", "Саўчанка"),
+    ("Ляўчук", "Ляўчук"),
+    ("Дубовік", "Дубовік"),
+    ("Шапіра", "Шапіра"),
+    ("Раманаў", "Раманава"),
+    ("Пятровіч", "Пятровіч"),
+    ("Гурскі", "Гурская"),
+    ("Стасевіч", "Стасевіч"),
+    ("Бабарыка", "Бабарыка"),
+]
+REGIONS = [
+    "Minsk",
+    "Minsk region",
+    "Brest region",
+    "Homiel region",
+    "Hrodna region",
+    "Mahilioŭ region",
+    "Vitsebsk region",
+]
+OCCUPATIONS = [
+    "",
+    "",
+    "teacher",
+    "engineer",
+    "journalist",
+    "student",
+    "doctor",
+    "worker",
+    "lawyer",
+    "IT specialist",
+    "pensioner",
+    "entrepreneur",
+]
+ARTICLES = [
+    "342",
+    "361-1",
+    "130",
+    "293",
+    "369",
+    "368",
+    "367",
+    "361",
+    "357",
+    "356",
+    "423",
+    "411",
+    "364",
+    "361-4",
+]
 COUNTRIES = ["Lithuania", "Ukraine", "Poland", "Latvia"]
 AUTHORITIES = ["US", "EU", "UK", "CA", "CH"]
-TARGETS = ["Belaruskali", "Belavia", "Grodno Azot", "Naftan", "Belarusian Potash Company", "MAZ", "BelAZ"]  # fmt: skip
-SECTORS = {"Belaruskali": "potash", "Belarusian Potash Company": "potash", "Belavia": "aviation", "Grodno Azot": "chemicals", "Naftan": "oil", "MAZ": "machinery", "BelAZ": "machinery"}  # fmt: skip
+TARGETS = [
+    "Belaruskali",
+    "Belavia",
+    "Grodno Azot",
+    "Naftan",
+    "Belarusian Potash Company",
+    "MAZ",
+    "BelAZ",
+]
+SECTORS = {
+    "Belaruskali": "potash",
+    "Belarusian Potash Company": "potash",
+    "Belavia": "aviation",
+    "Grodno Azot": "chemicals",
+    "Naftan": "oil",
+    "MAZ": "machinery",
+    "BelAZ": "machinery",
+}
 ACTIONS = ["imposed", "imposed", "extended", "eased", "lifted", "suspended", "reimposed"]
-RELEASE_TYPES = ["pardon", "sentence_served", "sentence_served", "early_release", "acquitted", "other"]  # fmt: skip
-CUSTODIAL = ["prison", "colony", "colony", "colony", "restricted_freedom", "home_confinement", "administrative_arrest"]  # fmt: skip
+RELEASE_TYPES = [
+    "pardon",
+    "sentence_served",
+    "sentence_served",
+    "early_release",
+    "acquitted",
+    "other",
+]
+CUSTODIAL = [
+    "prison",
+    "colony",
+    "colony",
+    "colony",
+    "restricted_freedom",
+    "home_confinement",
+    "administrative_arrest",
+]
 
 # Russian spellings differ from Belarusian in a few regular ways.
 _RUSSIAN = str.maketrans({"і": "и", "ў": "в", "І": "И", "э": "е", "'": "ь"})
@@ -99,7 +218,7 @@ class Generator:
                 "Free trade union",
                 "Student union",
                 "Independent media",
-            ]  # fmt: skip
+            ]
         ]
         sanctions = []
         for n in range(max(10, self.persons // 3000)):
@@ -183,7 +302,11 @@ class Generator:
                 "charges": rnd.sample(self.charges, rnd.choice([1, 1, 2, 3])),
                 "facility": rnd.choice(self.facilities) if rnd.random() < 0.7 else None,
             }
-            fate = "released" if not last else rnd.choices(["open", "released", "fine", "died"], [40, 52, 6, 2])[0]  # fmt: skip
+            fate = (
+                "released"
+                if not last
+                else rnd.choices(["open", "released", "fine", "died"], [40, 52, 6, 2])[0]
+            )
             sentenced = start + timedelta(days=rnd.randint(30, 300))
             if fate == "fine":
                 detention.update(sentence_type=rnd.choice(NON_CUSTODIAL), sentence_months=0)

@@ -2,7 +2,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count
 
-from prisoners.models import Detention, Person, Release, ReleaseEvent, SanctionsEvent
+from prisoners.models import Detention, Person, Release, ReleaseEvent, SanctionsEvent, Source
 
 from .test_status import derived
 
@@ -27,6 +27,7 @@ def delete_everything():
     Person.objects.all().delete()
     ReleaseEvent.objects.all().delete()
     SanctionsEvent.objects.all().delete()
+    Source.objects.all().delete()
 
 
 def test_synthetic_data_is_the_same_for_the_same_seed():
