@@ -1,0 +1,372 @@
+"""The columns of the three files, how a cell reads and writes, and what a
+stored record gives for each column.
+
+A value read from a cell and a value taken from a stored record have the same
+form (text, dates as written, sorted tuples for sets of names), so that the
+importer can compare a file with the database and the exporter can write what
+the importer reads back unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+
+from ..models import (
+    EVENT_ID_LETTER,
+    ID_PATTERN,
+    Detention,
+    Gender,
+    Person,
+    ReleaseEvent,
+    ReleaseType,
+    SanctionsAction,
+    SanctionsEvent,
+    SentenceType,
+)
+from ..partial_dates import PartialDate
+from ..querysets import Visibility
+
+_ID = re.compile(ID_PATTERN)
+_EVENT_LETTER = re.compile(EVENT_ID_LETTER)
+_WHOLE_NUMBER = re.compile(r"^\d+$")
+_url_validator = URLValidator()
+
+
+def clean_text(value: str) -> str:
+    """Cell text as stored and compared: no surrounding space, ``\\n`` line ends."""
+    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+# Readers take a non-empty, cleaned cell and raise ValueError with a message
+# fit to show a curator. Writers give the cell for a value.
+
+
+def read_text(max_length: int | None = None) -> Callable[[str], str]:
+    def read(cell: str) -> str:
+        if max_length and len(cell) > max_length:
+            raise ValueError(f"is longer than {max_length} characters")
+        return cell
+
+    return read
+
+
+def read_id(max_length: int, event: bool = False) -> Callable[[str], str]:
+    def read(cell: str) -> str:
+        if not _ID.match(cell):
+            raise ValueError(
+                f"{cell!r} is not an id: use lower-case letters, digits and '-', "
+                "starting with a letter or digit"
+            )
+        if event and not _EVENT_LETTER.search(cell):
+            raise ValueError(f"{cell!r} is not an event id: it needs at least one letter")
+        if len(cell) > max_length:
+            raise ValueError(f"is longer than {max_length} characters")
+        return cell
+
+    return read
+
+
+def read_date(cell: str) -> str:
+    return str(PartialDate.parse(cell))
+
+
+def read_choice(choices: list[str]) -> Callable[[str], str]:
+    def read(cell: str) -> str:
+        value = cell.lower()
+        if value not in choices:
+            raise ValueError(f"{cell!r} is not one of: {', '.join(choices)}")
+        return value
+
+    return read
+
+
+def read_count(what: str) -> Callable[[str], int]:
+    def read(cell: str) -> int:
+        if not _WHOLE_NUMBER.match(cell):
+            raise ValueError(f"{cell!r} is not a number of {what}: use a whole number, 0 or more")
+        return int(cell)
+
+    return read
+
+
+def read_yes_no(cell: str) -> bool:
+    value = cell.lower()
+    if value not in ("yes", "no"):
+        raise ValueError(f"{cell!r} is not one of: yes, no")
+    return value == "yes"
+
+
+def read_names(max_length: int | None = None, ordered: bool = False) -> Callable[[str], tuple]:
+    """A ``;``-separated list; a set (sorted) unless ``ordered``."""
+
+    def read(cell: str) -> tuple:
+        names = list(dict.fromkeys(n.strip() for n in cell.split(";") if n.strip()))
+        for name in names:
+            if max_length and len(name) > max_length:
+                raise ValueError(f"{name[:40]!r}… is longer than {max_length} characters")
+        return tuple(names if ordered else sorted(names))
+
+    return read
+
+
+def read_event_ids(cell: str) -> tuple:
+    ids = read_names()(cell)
+    return tuple(read_id(100, event=True)(i) for i in ids)
+
+
+def read_urls(cell: str) -> tuple:
+    urls = sorted(set(cell.split()))
+    for url in urls:
+        if len(url) > 2000:
+            raise ValueError(f"{url[:40]!r}… is longer than 2000 characters")
+        try:
+            _url_validator(url)
+        except ValidationError:
+            raise ValueError(f"{url!r} is not a URL (separate URLs by spaces)") from None
+    return tuple(urls)
+
+
+def write_text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def write_yes_no(value: bool | None) -> str:
+    return "" if value is None else ("yes" if value else "no")
+
+
+def write_list(separator: str) -> Callable[[tuple], str]:
+    return lambda value: separator.join(value)
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    read: Callable[[str], object]
+    write: Callable[[object], str] = write_text
+    empty: object = ""
+    required: bool = False
+    # In prisoners.csv: a column of the person (repeated on each of their rows)
+    # rather than of the detention on that row.
+    of_person: bool = False
+
+    def parse(self, cell: str):
+        """The value of a cell; ValueError on a bad one."""
+        cell = clean_text(cell)
+        return self.read(cell) if cell else self.empty
+
+
+def _person(name, read, **kwargs) -> Column:
+    return Column(name, read, of_person=True, **kwargs)
+
+
+def _values(choices) -> list[str]:
+    return [value for value in choices.values if value]
+
+
+PUBLISHED_CHOICES = ["yes", "no", "anonymous"]
+VISIBILITY_OF = {
+    "yes": Visibility.PUBLISHED,
+    "no": Visibility.DRAFT,
+    "anonymous": Visibility.ANONYMOUS,
+}
+PUBLISHED_OF = {visibility: word for word, visibility in VISIBILITY_OF.items()}
+
+URL_LIST = {"read": read_urls, "write": write_list(" "), "empty": ()}
+
+PRISONER_COLUMNS = [
+    _person("person_id", read_id(100), required=True),
+    _person("name", read_text(300), required=True),
+    _person("name_be", read_text(300)),
+    _person("name_ru", read_text(300)),
+    _person("aliases", read_names(ordered=True), write=write_list("; "), empty=()),
+    _person("gender", read_choice(_values(Gender))),
+    _person("born", read_date),
+    _person("died_on", read_date),
+    _person("region", read_text(100)),
+    _person("occupation", read_text(200)),
+    _person("organizations", read_names(200), write=write_list("; "), empty=()),
+    _person("recognized_on", read_date),
+    _person("recognition_withdrawn_on", read_date),
+    _person("bio", read_text()),
+    _person("internal_notes", read_text()),
+    _person("published", read_choice(PUBLISHED_CHOICES)),
+    _person("person_sources", **URL_LIST),
+    Column("detention_id", read_id(150)),
+    Column("detained_on", read_date),
+    Column("charges", read_names(50), write=write_list(";"), empty=()),
+    Column("sentence_type", read_choice(_values(SentenceType))),
+    Column("sentence_months", read_count("months"), empty=None),
+    Column("sentenced_on", read_date),
+    Column("facility", read_text(300)),
+    Column("released_on", read_date),
+    Column("release_type", read_choice(_values(ReleaseType))),
+    Column("release_event", read_id(100, event=True)),
+    Column("released_to", read_text(100)),
+    Column("sources", **URL_LIST),
+]
+
+RELEASE_EVENT_COLUMNS = [
+    Column("event_id", read_id(100, event=True), required=True),
+    Column("date", read_date, required=True),
+    Column("title", read_text(300), required=True),
+    Column("announced_count", read_count("people"), empty=None),
+    Column("negotiator", read_text(300)),
+    Column("sanctions", read_event_ids, write=write_list(";"), empty=()),
+    Column("description", read_text()),
+    Column("sources", **URL_LIST),
+    Column("published", read_yes_no, write=write_yes_no, empty=None),
+]
+
+SANCTIONS_EVENT_COLUMNS = [
+    Column("event_id", read_id(100, event=True), required=True),
+    Column("date", read_date, required=True),
+    Column("authority", read_text(100), required=True),
+    Column("action", read_choice(_values(SanctionsAction)), required=True),
+    Column("target", read_text(500), required=True),
+    Column("sector", read_text(100)),
+    Column("legal_reference", read_text(300)),
+    Column("description", read_text()),
+    Column("sources", **URL_LIST),
+    Column("published", read_yes_no, write=write_yes_no, empty=None),
+]
+
+PERSON_COLUMN_NAMES = [c.name for c in PRISONER_COLUMNS if c.of_person]
+DETENTION_COLUMN_NAMES = [c.name for c in PRISONER_COLUMNS if not c.of_person]
+RELEASE_COLUMN_NAMES = ["released_on", "release_type", "release_event", "released_to"]
+
+
+class Kind:
+    """One of the three files."""
+
+    def __init__(self, name: str, filename: str, id_column: str, columns: list[Column]):
+        self.name = name  # as in the summary: "prisoners", "release events"…
+        self.filename = filename
+        # The column that names a record, and so tells the kinds apart.
+        self.id_column = id_column
+        self.columns = columns
+        self.by_name = {c.name: c for c in columns}
+        self.names = [c.name for c in columns]
+        self.public_names = [n for n in self.names if n != "internal_notes"]
+
+    def __repr__(self) -> str:
+        return f"<Kind {self.filename}>"
+
+
+PRISONERS = Kind("prisoners", "prisoners.csv", "person_id", PRISONER_COLUMNS)
+RELEASE_EVENTS = Kind("release events", "release_events.csv", "event_id", RELEASE_EVENT_COLUMNS)
+SANCTIONS_EVENTS = Kind(
+    "sanctions events", "sanctions_events.csv", "event_id", SANCTIONS_EVENT_COLUMNS
+)
+KINDS = [PRISONERS, RELEASE_EVENTS, SANCTIONS_EVENTS]
+
+
+def recognize(header: list[str]) -> Kind | None:
+    """The kind whose id column the header has and that knows most of its
+    columns; None when that is not one kind."""
+    scores = sorted(
+        ((len(set(header) & set(kind.names)), kind) for kind in KINDS if kind.id_column in header),
+        key=lambda pair: -pair[0],
+    )
+    if not scores or (len(scores) > 1 and scores[0][0] == scores[1][0]):
+        return None
+    return scores[0][1]
+
+
+def _text(value: str) -> str:
+    return clean_text(value or "")
+
+
+def _date(value: PartialDate | None) -> str:
+    return str(value) if value else ""
+
+
+def person_values(person: Person) -> dict:
+    """The person columns of a stored person (m2m read through .all(), so a
+    prefetch serves them)."""
+    return {
+        "person_id": person.person_id,
+        "name": _text(person.name),
+        "name_be": _text(person.name_be),
+        "name_ru": _text(person.name_ru),
+        "aliases": tuple(person.alias_list),
+        "gender": person.gender,
+        "born": _date(person.born),
+        "died_on": _date(person.died_on),
+        "region": _text(person.region),
+        "occupation": _text(person.occupation),
+        "organizations": tuple(sorted(o.name for o in person.organizations.all())),
+        "recognized_on": _date(person.recognized_on),
+        "recognition_withdrawn_on": _date(person.recognition_withdrawn_on),
+        "bio": _text(person.bio),
+        "internal_notes": _text(person.internal_notes),
+        "published": PUBLISHED_OF[person.visibility],
+        "person_sources": tuple(sorted(s.url for s in person.sources.all())),
+    }
+
+
+def detention_values(detention: Detention, public: bool = False) -> dict:
+    """The detention columns of a stored detention and its release. Public:
+    a release event that is not published is left out."""
+    values = {
+        "detention_id": detention.detention_id,
+        "detained_on": _date(detention.detained_on),
+        "charges": tuple(sorted(c.article for c in detention.charges.all())),
+        "sentence_type": detention.sentence_type,
+        "sentence_months": detention.sentence_months,
+        "sentenced_on": _date(detention.sentenced_on),
+        "facility": detention.facility.name if detention.facility_id else "",
+        "sources": tuple(sorted(s.url for s in detention.sources.all())),
+        "released_on": "",
+        "release_type": "",
+        "release_event": "",
+        "released_to": "",
+    }
+    release = getattr(detention, "release", None)
+    if release is not None:
+        event = release.release_event
+        values.update(
+            released_on=_date(release.released_on),
+            release_type=release.release_type,
+            release_event=event.event_id if event and (event.published or not public) else "",
+            released_to=_text(release.released_to),
+        )
+    return values
+
+
+EMPTY_DETENTION = {c.name: c.empty for c in PRISONER_COLUMNS if not c.of_person}
+
+
+def release_event_values(event: ReleaseEvent, public: bool = False) -> dict:
+    return {
+        "event_id": event.event_id,
+        "date": _date(event.date),
+        "title": _text(event.title),
+        "announced_count": event.announced_count,
+        "negotiator": _text(event.negotiator),
+        "sanctions": tuple(
+            sorted(s.event_id for s in event.sanctions.all() if s.published or not public)
+        ),
+        "description": _text(event.description),
+        "sources": tuple(sorted(s.url for s in event.sources.all())),
+        "published": event.published,
+    }
+
+
+def sanctions_event_values(event: SanctionsEvent) -> dict:
+    return {
+        "event_id": event.event_id,
+        "date": _date(event.date),
+        "authority": _text(event.authority),
+        "action": event.action,
+        "target": _text(event.target),
+        "sector": _text(event.sector),
+        "legal_reference": _text(event.legal_reference),
+        "description": _text(event.description),
+        "sources": tuple(sorted(s.url for s in event.sources.all())),
+        "published": event.published,
+    }

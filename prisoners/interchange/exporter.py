@@ -1,0 +1,126 @@
+"""Export records in the interchange format, streamed.
+
+Each ``*_rows`` generator yields the header, then one list of cells per row,
+reading the queryset in chunks with its related rows prefetched per chunk: the
+number of queries grows with the number of chunks, never with the rows, and
+memory stays flat. ``csv_lines`` turns rows into text for a streaming HTTP
+response; ``export_records`` writes the three files to a directory.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from django.db.models import F, Prefetch, QuerySet
+
+from ..models import Detention, Person, ReleaseEvent, SanctionsEvent
+from .columns import (
+    EMPTY_DETENTION,
+    PRISONERS,
+    RELEASE_EVENTS,
+    SANCTIONS_EVENTS,
+    Kind,
+    detention_values,
+    person_values,
+    release_event_values,
+    sanctions_event_values,
+)
+
+CHUNK = 1000
+
+
+def _header(kind: Kind, public: bool) -> list[str]:
+    return kind.public_names if public else kind.names
+
+
+def _cells(kind: Kind, header: list[str], values: dict) -> list[str]:
+    return [kind.by_name[name].write(values[name]) for name in header]
+
+
+def _detentions() -> QuerySet:
+    # Unknown arrest dates first on every database (SQLite and PostgreSQL
+    # disagree on where NULL sorts), so that exports compare equal.
+    return (
+        Detention.objects.select_related("facility", "release__release_event")
+        .prefetch_related("charges", "sources")
+        .order_by(F("detained_on_first").asc(nulls_first=True), "detention_id")
+    )
+
+
+def prisoner_rows(people: QuerySet, public: bool = False) -> Iterator[list[str]]:
+    """prisoners.csv: one row per detention, a person without any detention on
+    one row. Public: published people only (never anonymous or drafts), no
+    internal_notes, no link to an unpublished release event."""
+    header = _header(PRISONERS, public)
+    yield header
+    if public:
+        people = people.published()
+    people = people.prefetch_related(
+        "organizations", "sources", Prefetch("detentions", queryset=_detentions())
+    )
+    for person in people.iterator(chunk_size=CHUNK):
+        values = person_values(person)
+        for detention in person.detentions.all() or [None]:
+            row = detention_values(detention, public) if detention else EMPTY_DETENTION
+            yield _cells(PRISONERS, header, values | row)
+
+
+def release_event_rows(events: QuerySet, public: bool = False) -> Iterator[list[str]]:
+    """release_events.csv. Public: published events, published sanctions only."""
+    header = _header(RELEASE_EVENTS, public)
+    yield header
+    if public:
+        events = events.published()
+    events = events.prefetch_related("sanctions", "sources")
+    for event in events.iterator(chunk_size=CHUNK):
+        yield _cells(RELEASE_EVENTS, header, release_event_values(event, public))
+
+
+def sanctions_event_rows(events: QuerySet, public: bool = False) -> Iterator[list[str]]:
+    """sanctions_events.csv. Public: published events only."""
+    header = _header(SANCTIONS_EVENTS, public)
+    yield header
+    if public:
+        events = events.published()
+    for event in events.prefetch_related("sources").iterator(chunk_size=CHUNK):
+        yield _cells(SANCTIONS_EVENTS, header, sanctions_event_values(event))
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(rows: Iterable[list[str]]) -> Iterator[str]:
+    """Each row as one CSV record (``\\r\\n``-terminated, quoted as needed),
+    for ``StreamingHttpResponse(csv_lines(prisoner_rows(qs, public=True)))``."""
+    writer = csv.writer(_Echo())
+    for row in rows:
+        yield writer.writerow(row)
+
+
+def export_records(directory: str | Path, public: bool = False) -> dict[str, int]:
+    """Write prisoners.csv, release_events.csv and sanctions_events.csv into
+    ``directory`` (created if needed); return the number of rows of each."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    files = {
+        PRISONERS.filename: prisoner_rows(Person.objects.order_by("person_id"), public),
+        RELEASE_EVENTS.filename: release_event_rows(
+            ReleaseEvent.objects.order_by("date_first", "event_id"), public
+        ),
+        SANCTIONS_EVENTS.filename: sanctions_event_rows(
+            SanctionsEvent.objects.order_by("date_first", "event_id"), public
+        ),
+    }
+    counts = {}
+    for filename, rows in files.items():
+        with open(directory / filename, "w", newline="", encoding="utf-8") as out:
+            writer = csv.writer(out)
+            counts[filename] = -1  # the header
+            for row in rows:
+                writer.writerow(row)
+                counts[filename] += 1
+    return counts

@@ -1,0 +1,154 @@
+"""Reading a file of the format: bytes in, numbered records out, and every
+problem with the file itself reported in the format's error grammar."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+from collections.abc import Iterator
+from typing import BinaryIO
+
+from .columns import KINDS, Kind, recognize
+
+
+class Problems:
+    """The errors found so far, each ``PATH:LINE: COLUMN: message``."""
+
+    def __init__(self) -> None:
+        self._items: list[tuple[int, int, int, str]] = []
+        self._files: dict[str, int] = {}
+
+    def add(self, path: str, line: int, column: str, message: str) -> None:
+        order = self._files.setdefault(path, len(self._files))
+        text = f"{path}:{line}: {column or '-'}: {message}"
+        self._items.append((order, line, len(self._items), text))
+
+    def __bool__(self) -> bool:
+        return bool(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def lines(self) -> list[str]:
+        """Sorted by file (in the order given) and line."""
+        return [item[3] for item in sorted(self._items)]
+
+
+def _binary_lines(source: BinaryIO, size: int = 1 << 16) -> Iterator[bytes]:
+    """Lines ending in ``\\n`` (so ``\\r\\n`` too), whatever the file object."""
+    rest = b""
+    while chunk := source.read(size):
+        parts = (rest + chunk).split(b"\n")
+        rest = parts.pop()
+        for part in parts:
+            yield part + b"\n"
+    if rest:
+        yield rest
+
+
+class Table:
+    """One file: its kind, its columns and its records.
+
+    ``records()`` yields ``(line, {column: cell})`` with LINE the physical line
+    where the record starts (a quoted cell may span lines); blank rows are
+    skipped. ``kind`` is None when the file cannot be read as one of the
+    format's files; the reason is in ``problems``.
+    """
+
+    def __init__(self, path: str, source: BinaryIO, problems: Problems):
+        self.path = path
+        self.problems = problems
+        self.kind: Kind | None = None
+        self.columns: list[str | None] = []
+        self.undecodable = False
+        self._lines = self._decoded_lines(source)
+        self._reader = csv.reader(self._lines)
+        self._read_header()
+
+    def problem(self, line: int, column: str, message: str) -> None:
+        self.problems.add(self.path, line, column, message)
+
+    def _decoded_lines(self, source: BinaryIO) -> Iterator[str]:
+        for number, raw in enumerate(_binary_lines(source), 1):
+            if number == 1 and raw.startswith(codecs.BOM_UTF8):
+                raw = raw[len(codecs.BOM_UTF8) :]
+            try:
+                yield raw.decode("utf-8")
+            except UnicodeDecodeError as error:
+                self.problem(
+                    number,
+                    "-",
+                    f"the file is not UTF-8 text (byte 0x{raw[error.start]:02x} on this line): "
+                    "save it as CSV in UTF-8",
+                )
+                self.undecodable = True
+                return
+
+    def _read_header(self) -> None:
+        try:
+            header = next(self._reader, None)
+        except csv.Error as error:
+            self.problem(1, "-", f"the header is not valid CSV: {error}")
+            return
+        if self.undecodable:
+            return
+        names = [cell.strip().lower() for cell in header or []]
+        if not any(names):
+            if self._rest_is_blank():
+                self.problem(1, "-", "the file is empty: line 1 must be the header")
+            else:
+                self.problem(1, "-", "line 1 must be the header, but it is blank")
+            return
+        kind = recognize(names)
+        if kind is None:
+            expected = "; or ".join(f"{', '.join(k.names[:3])}… ({k.filename})" for k in KINDS)
+            self.problem(1, "-", f"unrecognized header: expected the columns {expected}")
+            return
+        seen: set[str] = set()
+        columns: list[str | None] = []
+        ok = True
+        for name in names:
+            if not name:
+                self.problem(1, "-", "a column has no name in the header")
+                columns.append(None)
+            elif name in seen:
+                self.problem(1, name, "the column is given twice")
+                columns.append(None)
+            elif name not in kind.by_name:
+                self.problem(1, name, f"unknown column for {kind.filename}")
+                columns.append(None)
+            else:
+                columns.append(name)
+            seen.add(name)
+        for column in kind.columns:
+            if column.required and column.name not in seen:
+                self.problem(1, column.name, f"a required column of {kind.filename} is missing")
+                ok = False
+        self.columns = columns
+        self.kind = kind if ok else None
+
+    def _rest_is_blank(self) -> bool:
+        return all(not line.strip() for line in self._lines)
+
+    @property
+    def present(self) -> frozenset[str]:
+        return frozenset(c for c in self.columns if c)
+
+    def records(self) -> Iterator[tuple[int, dict[str, str]]]:
+        if self.kind is None:
+            return
+        width = len(self.columns)
+        start = self._reader.line_num + 1
+        try:
+            for cells in self._reader:
+                line, start = start, self._reader.line_num + 1
+                if not any(cell.strip() for cell in cells):
+                    continue
+                if len(cells) != width:
+                    self.problem(
+                        line, "-", f"the row has {len(cells)} cells but the header has {width}"
+                    )
+                    continue
+                yield line, {c: cell for c, cell in zip(self.columns, cells, strict=True) if c}
+        except csv.Error as error:
+            self.problem(start, "-", f"not valid CSV: {error}")

@@ -1,0 +1,55 @@
+import sys
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from prisoners.interchange.importer import run_import
+
+
+class Command(BaseCommand):
+    help = (
+        "Import prisoners.csv, release_events.csv and sanctions_events.csv files (the kind of "
+        "each is read from its header). All files are checked together; on any error nothing "
+        "is written, every error is listed as PATH:LINE: COLUMN: message and the exit status "
+        "is 1. Acts with an editor's rights."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("files", nargs="+", metavar="FILE")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Check and count, but write nothing."
+        )
+        parser.add_argument(
+            "--user", metavar="NAME", help="Record the changes in history as made by this user."
+        )
+        parser.add_argument("--quiet", action="store_true", help="No progress bar.")
+
+    def handle(self, *args, files, dry_run, user, quiet, **options):
+        actor = None
+        if user:
+            User = get_user_model()
+            try:
+                actor = User.objects.get(**{User.USERNAME_FIELD: user})
+            except User.DoesNotExist:
+                raise CommandError(f"--user: there is no user named {user!r}") from None
+        show_progress = not quiet and sys.stderr.isatty()
+
+        def progress(items, total, desc):
+            return tqdm(
+                items,
+                total=total,
+                desc=desc,
+                unit=" rows",
+                file=sys.stderr,
+                leave=False,
+                disable=not show_progress,
+                mininterval=0.5,
+            )
+
+        result = run_import(files, user=actor, dry_run=dry_run, progress=progress)
+        if not result.ok:
+            for line in result.errors:
+                self.stderr.write(line)
+            sys.exit(1)
+        self.stdout.write(str(result))
