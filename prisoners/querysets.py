@@ -165,7 +165,8 @@ class EventQuerySet(models.QuerySet):
     def with_recorded_count(self) -> EventQuerySet:
         """Release events only: annotate ``recorded_count``, the releases
         recorded for the event of people who count in totals (published or
-        anonymous), and ``named_count``, those of published people."""
+        anonymous), ``named_count``, those of published people, and
+        ``unnamed_count``, the difference."""
         counted = [Visibility.PUBLISHED, Visibility.ANONYMOUS]
         return self.annotate(
             recorded_count=Count(
@@ -175,7 +176,7 @@ class EventQuerySet(models.QuerySet):
                 "releases",
                 filter=Q(releases__detention__person__visibility=Visibility.PUBLISHED),
             ),
-        )
+        ).annotate(unnamed_count=F("recorded_count") - F("named_count"))
 
 
 def data_last_changed():

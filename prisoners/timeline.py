@@ -55,6 +55,8 @@ def public_release_events():
         .prefetch_related(
             Prefetch("sanctions", queryset=SanctionsEvent.objects.published(), to_attr="links")
         )
+        # Meta.ordering does not apply to a query with aggregates.
+        .order_by("-date_first", "event_id")
     )
 
 
@@ -315,3 +317,65 @@ class RangeForm(forms.Form):
             )
         data["start"], data["end"] = start, end
         return data
+
+
+@dataclass
+class PersonRow:
+    """One line of a person's timeline; ``date`` is None when unknown."""
+
+    date: PartialDate | None
+    kind: str
+    detention: Detention | None = None
+    release: Release | None = None
+    # The release event and its sanctions, when published.
+    event: ReleaseEvent | None = None
+    sanctions: list[SanctionsEvent] = field(default_factory=list)
+
+
+_PERSON_ORDER = {
+    "detained": 0,
+    "sentenced": 1,
+    "recognized": 2,
+    "released": 3,
+    "recognition_withdrawn": 4,
+    "died": 5,
+}
+
+
+def person_rows(person) -> list[PersonRow]:
+    """A person's detentions, sentences, releases, recognition and death in
+    date order. An arrest of unknown date sits just before what followed it.
+    Uses the person's prefetched detentions (with release, release event and
+    its published sanctions as ``public_sanctions``)."""
+    rows: list[tuple[date, PersonRow]] = []
+    for detention in person.detentions.all():
+        known = [d for d in (detention.sentenced_on, detention.ended_on) if d]
+        fallback = known[0].first if known else date.max
+        start = detention.detained_on.first if detention.detained_on else fallback
+        rows.append((start, PersonRow(detention.detained_on, "detained", detention)))
+        if detention.sentenced_on or detention.sentence_type:
+            on = detention.sentenced_on.first if detention.sentenced_on else start
+            rows.append((on, PersonRow(detention.sentenced_on, "sentenced", detention)))
+        release = getattr(detention, "release", None)
+        if release is not None:
+            event = release.release_event
+            public = event if event is not None and event.published else None
+            rows.append(
+                (
+                    release.released_on.first,
+                    PersonRow(
+                        release.released_on,
+                        "released",
+                        detention,
+                        release,
+                        public,
+                        list(getattr(event, "public_sanctions", [])) if public else [],
+                    ),
+                )
+            )
+    for kind in ("recognized", "recognition_withdrawn", "died"):
+        on = getattr(person, "recognized_on" if kind == "recognized" else f"{kind}_on")
+        if on:
+            rows.append((on.first, PersonRow(on, kind)))
+    rows.sort(key=lambda pair: (pair[0], _PERSON_ORDER[pair[1].kind]))
+    return [row for _day, row in rows]

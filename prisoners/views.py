@@ -1,13 +1,303 @@
-from django.shortcuts import render
-from django.utils import timezone
+"""The public pages. Each view reads its input, asks a queryset or a domain
+function, and renders; published records only."""
 
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.generic import ListView, MonthArchiveView, YearArchiveView
+
+from . import timeline
+from .filters import PersonFilter, ReleaseEventFilter, SanctionsEventFilter
+from .models import (
+    Detention,
+    Gender,
+    Person,
+    Release,
+    ReleaseEvent,
+    ReleaseType,
+    SanctionsEvent,
+    Status,
+)
 from .querysets import recognized_held_count
+
+PEOPLE_PER_PAGE = 50
+EVENTS_PER_PAGE = 20
 
 
 def home(request):
     today = timezone.localdate()
+    counted_releases = Release.objects.filter(
+        detention__person__in=Person.objects.counted(),
+        released_on_first__year=today.year,
+    )
     return render(
         request,
         "prisoners/home.html",
-        {"today": today, "held_now": recognized_held_count(today)},
+        {
+            "today": today,
+            "held_now": recognized_held_count(today),
+            "released_this_year": counted_releases.count(),
+            "recognized_total": Person.objects.counted().recognized().count(),
+            "release_events": timeline.public_release_events()[:5],
+            "sanctions_events": timeline.public_sanctions_events()[:5],
+        },
+    )
+
+
+def _named_releases() -> Prefetch:
+    """An event's releases of published people, with the person."""
+    releases = (
+        Release.objects.filter(detention__person__in=Person.objects.published())
+        .select_related("detention__person")
+        .order_by("detention__person__name", "detention__person__person_id")
+    )
+    return Prefetch("releases", queryset=releases, to_attr="named_releases")
+
+
+class FilteredListView(ListView):
+    """A list narrowed by a FilterSet; an invalid value answers 400 with the
+    form and its errors, a page past the end 404."""
+
+    filterset_class = None
+    base_queryset = None
+
+    def get(self, request, *args, **kwargs):
+        self.filterset = self.filterset_class(request.GET, queryset=self.get_base_queryset())
+        self.invalid = not self.filterset.is_valid()
+        if self.invalid:
+            self.object_list = self.filterset.queryset.none()
+            context = self.get_context_data()
+            return self.render_to_response(context, status=400)
+        return super().get(request, *args, **kwargs)
+
+    def get_base_queryset(self):
+        raise NotImplementedError
+
+    def get_queryset(self):
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            filterset=self.filterset, form=self.filterset.form, invalid=self.invalid, **kwargs
+        )
+
+    def get_paginate_by(self, queryset):
+        # An invalid request shows the form and its errors, whatever the page.
+        return None if self.invalid else self.paginate_by
+
+    def render_to_response(self, context, status=200, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        response.status_code = status
+        return response
+
+
+class PersonListView(FilteredListView):
+    filterset_class = PersonFilter
+    template_name = "prisoners/person_list.html"
+    paginate_by = PEOPLE_PER_PAGE
+    context_object_name = "people"
+
+    def get_base_queryset(self):
+        return Person.objects.published()
+
+    def get_queryset(self):
+        detentions = Detention.objects.select_related("release").order_by(
+            "detained_on_first", "detention_id"
+        )
+        return self.filterset.qs.prefetch_related(Prefetch("detentions", queryset=detentions))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["facets"] = facet_groups(self.filterset, self.invalid)
+        context["date_fields"] = DATE_FILTERS
+        context["gender_choices"] = _options(
+            "gender", Gender.choices, self.filterset.form.data.getlist("gender")
+        )
+        return context
+
+
+def _options(name, choices, selected, counts=None) -> dict:
+    counts = counts if counts is not None else {}
+    options = [
+        {"value": value, "label": label, "count": counts.get(value), "checked": value in selected}
+        for value, label in choices
+    ]
+    return {"name": name, "options": options}
+
+
+DATE_FILTERS = [
+    "detained_after",
+    "detained_before",
+    "released_after",
+    "released_before",
+    "recognized_after",
+    "recognized_before",
+    "held_on",
+]
+FACETS = ["status", "release_type", "region", "charge", "organization"]
+FACET_LABELS = {"status": dict(Status.choices), "release_type": dict(ReleaseType.choices)}
+
+
+def facet_groups(filterset: PersonFilter, invalid: bool) -> list[dict]:
+    """The facets beside the list, labelled, with what is selected. For an
+    invalid request there are no counts, only the values chosen."""
+    facets = {} if invalid else filterset.facets()
+    groups = []
+    for name in FACETS:
+        counts = dict(facets.get(name, []))
+        selected = filterset.form.data.getlist(name)
+        values = list(counts) + [v for v in selected if v not in counts]
+        options = [
+            {
+                "value": value,
+                "label": FACET_LABELS.get(name, {}).get(value, value),
+                "count": None if invalid else counts.get(value, 0),
+                "checked": value in selected,
+            }
+            for value in values
+        ]
+        groups.append({"name": name, "title": filterset.filters[name].label, "options": options})
+    return groups
+
+
+def person_detail(request, person_id):
+    detentions = Detention.objects.select_related(
+        "facility", "release", "release__release_event"
+    ).prefetch_related(
+        "charges",
+        "sources",
+        Prefetch(
+            "release__release_event__sanctions",
+            queryset=SanctionsEvent.objects.published(),
+            to_attr="public_sanctions",
+        ),
+    )
+    person = get_object_or_404(
+        Person.objects.published().prefetch_related(
+            "organizations", "sources", Prefetch("detentions", queryset=detentions)
+        ),
+        person_id=person_id,
+    )
+    return render(
+        request,
+        "prisoners/person_detail.html",
+        {"person": person, "rows": timeline.person_rows(person)},
+    )
+
+
+class ReleaseEventListView(FilteredListView):
+    filterset_class = ReleaseEventFilter
+    template_name = "prisoners/release_list.html"
+    paginate_by = EVENTS_PER_PAGE
+    context_object_name = "events"
+
+    def get_base_queryset(self):
+        return timeline.public_release_events().prefetch_related(_named_releases())
+
+
+class ReleaseArchiveMixin:
+    date_field = "date_first"
+    allow_empty = True
+    allow_future = True
+    make_object_list = True
+    context_object_name = "events"
+
+    def get_queryset(self):
+        return timeline.public_release_events().prefetch_related(_named_releases())
+
+    def get_date_list(self, queryset, date_type=None, ordering="ASC"):
+        # The annotated counts do not mix with .dates(): ask the plain table.
+        plain = ReleaseEvent.objects.published().filter(pk__in=queryset.order_by().values("pk"))
+        return super().get_date_list(plain, date_type, ordering)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        start, end = self.period()
+        context["other_releases"] = (
+            Release.objects.filter(
+                detention__person__in=Person.objects.published(),
+                released_on_first__range=(start, end),
+            )
+            .exclude(release_event__published=True)
+            .select_related("detention__person")
+            .order_by("released_on_first", "detention__person__name")
+        )
+        context["period_start"], context["period_end"] = start, end
+        return context
+
+
+class ReleaseYearView(ReleaseArchiveMixin, YearArchiveView):
+    template_name = "prisoners/release_archive_year.html"
+
+    def period(self):
+        year = int(self.get_year())
+        return date(year, 1, 1), date(year, 12, 31)
+
+
+class ReleaseMonthView(ReleaseArchiveMixin, MonthArchiveView):
+    template_name = "prisoners/release_archive_month.html"
+    month_format = "%m"
+
+    def period(self):
+        start = date(int(self.get_year()), int(self.get_month()), 1)
+        return start, timeline.month_end(start)
+
+
+def release_event_detail(request, event_id):
+    event = get_object_or_404(
+        timeline.public_release_events().prefetch_related(
+            "sources",
+            Prefetch(
+                "releases",
+                queryset=Release.objects.filter(detention__person__in=Person.objects.published())
+                .select_related("detention__person")
+                .order_by("detention__person__name", "detention__person__person_id"),
+                to_attr="named_releases",
+            ),
+        ),
+        event_id=event_id,
+    )
+    return render(request, "prisoners/release_event_detail.html", {"event": event})
+
+
+class SanctionsEventListView(FilteredListView):
+    filterset_class = SanctionsEventFilter
+    template_name = "prisoners/sanctions_list.html"
+    paginate_by = PEOPLE_PER_PAGE
+    context_object_name = "events"
+
+    def get_base_queryset(self):
+        return timeline.public_sanctions_events()
+
+
+def sanctions_event_detail(request, event_id):
+    event = get_object_or_404(
+        timeline.public_sanctions_events().prefetch_related("sources"), event_id=event_id
+    )
+    return render(request, "prisoners/sanctions_event_detail.html", {"event": event})
+
+
+def timeline_view(request):
+    form = timeline.RangeForm(request.GET, today=timezone.localdate())
+    if not form.is_valid():
+        return render(request, "prisoners/timeline.html", {"form": form}, status=400)
+    start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    held = timeline.held_series(start, end)
+    releases = timeline.releases_per_month(start, end)
+    return render(
+        request,
+        "prisoners/timeline.html",
+        {
+            "form": form,
+            "start": start,
+            "end": end,
+            "rows": timeline.chronology(start, end),
+            "held_chart": timeline.held_chart(held),
+            "releases_chart": timeline.releases_chart(releases, start, end),
+            "table": timeline.monthly_table(held, releases, end),
+        },
     )

@@ -1,0 +1,134 @@
+"""Atom feeds: people matching any filter of the list, and release events."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from django.contrib.syndication.views import Feed
+from django.db.models import DateTimeField, Max, OuterRef, Prefetch, Subquery
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext_lazy as _
+
+from .filters import PersonFilter, error_lines
+from .models import Detention, Person
+from .querysets import data_last_changed
+from .timeline import public_release_events
+
+ITEMS = 50
+
+
+def _changed(model) -> Subquery:
+    """The latest history date of each row of ``model``."""
+    history = model.history.model
+    latest = (
+        history.objects.filter(id=OuterRef("pk"))
+        .values("id")
+        .annotate(changed=Max("history_date"))
+        .values("changed")
+    )
+    return Subquery(latest, output_field=DateTimeField())
+
+
+def _midnight(day) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_current_timezone())
+
+
+class PersonFeed(Feed):
+    """The people of /prisoners/ with the same filters, most recently changed
+    first (or in the order asked for)."""
+
+    feed_type = Atom1Feed
+    title = _("Political prisoners")
+    subtitle = _("People matching the filters, most recently changed first.")
+
+    def __call__(self, request, *args, **kwargs):
+        self.filterset = PersonFilter(request.GET, queryset=Person.objects.published())
+        if not self.filterset.is_valid():
+            return HttpResponse(
+                "\n".join(error_lines(self.filterset.form)) + "\n",
+                status=400,
+                content_type="text/plain; charset=utf-8",
+            )
+        self.query = request.GET.urlencode()
+        return super().__call__(request, *args, **kwargs)
+
+    def link(self):
+        url = reverse("person-list")
+        return f"{url}?{self.query}" if self.query else url
+
+    def feed_url(self):
+        url = reverse("person-feed")
+        return f"{url}?{self.query}" if self.query else url
+
+    def updateddate(self):
+        return data_last_changed()
+
+    def items(self):
+        people = self.filterset.qs.annotate(changed=_changed(Person))
+        if not self.filterset.form.cleaned_data.get("ordering"):
+            people = people.order_by("-changed", "person_id")
+        detentions = Detention.objects.select_related("release").order_by(
+            "detained_on_first", "detention_id"
+        )
+        return people.prefetch_related(Prefetch("detentions", queryset=detentions))[:ITEMS]
+
+    def item_title(self, person):
+        return person.name
+
+    def item_description(self, person):
+        parts = [str(person.get_status_display())]
+        for detention in person.detentions.all():
+            text = _("detained %(date)s") % {
+                "date": detention.detained_on.display() if detention.detained_on else _("(unknown)")
+            }
+            release = getattr(detention, "release", None)
+            if release is not None:
+                text += ", " + _("released %(date)s (%(type)s)") % {
+                    "date": release.released_on.display(),
+                    "type": release.get_release_type_display(),
+                }
+            parts.append(text)
+        return "; ".join(parts)
+
+    def item_updateddate(self, person):
+        return person.changed
+
+
+class ReleaseEventFeed(Feed):
+    feed_type = Atom1Feed
+    title = _("Group releases of political prisoners")
+    subtitle = _("Release events, newest first.")
+
+    def link(self):
+        return reverse("release-list")
+
+    def feed_url(self):
+        return reverse("release-feed")
+
+    def updateddate(self):
+        return data_last_changed()
+
+    def items(self):
+        return public_release_events().annotate(changed=_changed(public_release_events().model))[
+            :ITEMS
+        ]
+
+    def item_title(self, event):
+        return f"{event.date.display()}: {event.title}"
+
+    def item_description(self, event):
+        text = _("%(recorded)s releases recorded") % {"recorded": event.recorded_count}
+        if event.announced_count is not None:
+            text += ", " + _("%(announced)s announced") % {"announced": event.announced_count}
+        if event.negotiator:
+            text += ". " + _("Negotiated by %(who)s") % {"who": event.negotiator}
+        return f"{text}. {event.description}".strip()
+
+    def item_pubdate(self, event):
+        return _midnight(event.date.first)
+
+    def item_updateddate(self, event):
+        return event.changed

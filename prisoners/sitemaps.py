@@ -1,0 +1,45 @@
+"""/sitemap.xml: every published page."""
+
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from .models import Person, ReleaseEvent, SanctionsEvent
+
+
+class StaticSitemap(Sitemap):
+    changefreq = "daily"
+
+    def items(self):
+        return ["home", "person-list", "release-list", "sanctions-list", "timeline"]
+
+    def location(self, name):
+        return reverse(name)
+
+
+class PersonSitemap(Sitemap):
+    changefreq = "weekly"
+
+    def items(self):
+        return Person.objects.published().only("person_id").order_by("person_id")
+
+
+class ReleaseEventSitemap(Sitemap):
+    changefreq = "weekly"
+
+    def items(self):
+        return ReleaseEvent.objects.published().only("event_id").order_by("event_id")
+
+
+class SanctionsEventSitemap(Sitemap):
+    changefreq = "weekly"
+
+    def items(self):
+        return SanctionsEvent.objects.published().only("event_id").order_by("event_id")
+
+
+SITEMAPS = {
+    "pages": StaticSitemap,
+    "people": PersonSitemap,
+    "releases": ReleaseEventSitemap,
+    "sanctions": SanctionsEventSitemap,
+}

@@ -1,0 +1,13 @@
+"""Tags every public page uses."""
+
+from django import template
+
+from ..querysets import data_last_changed
+
+register = template.Library()
+
+
+@register.simple_tag
+def last_changed():
+    """When the data last changed (one query)."""
+    return data_last_changed()
