@@ -377,6 +377,7 @@ class Importer:
     # Checking what spans rows, files and the database.
 
     def check(self) -> None:
+        self._check_new_events()
         self._check_release_event_references()
         self._check_sanctions_references()
         self._check_detention_owners()
@@ -384,6 +385,23 @@ class Importer:
             stored = self._stored_people(chunk)
             for plan in chunk:
                 self._check_person(plan, stored.get(plan.person_id))
+
+    def _check_new_events(self) -> None:
+        """A new event needs its required columns (a stored one keeps the
+        values of absent columns)."""
+        for kind, model in ((RELEASE_EVENTS, ReleaseEvent), (SANCTIONS_EVENTS, SanctionsEvent)):
+            plans = self.events[kind]
+            stored = set()
+            for chunk in _chunks(plans):
+                stored.update(
+                    model.objects.filter(event_id__in=chunk).values_list("event_id", flat=True)
+                )
+            for plan in plans.values():
+                if plan.key in stored:
+                    continue
+                for column in kind.columns:
+                    if column.required and column.name not in plan.present:
+                        self.problems.add(plan.path, plan.line, column.name, "a value is required")
 
     def _check_release_event_references(self) -> None:
         in_files = self.events[RELEASE_EVENTS]

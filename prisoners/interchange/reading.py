@@ -18,8 +18,13 @@ class Problems:
         self._items: list[tuple[int, int, int, str]] = []
         self._files: dict[str, int] = {}
 
+    def register(self, path: str) -> None:
+        """Errors sort by file in the order files are registered."""
+        self._files.setdefault(path, len(self._files))
+
     def add(self, path: str, line: int, column: str, message: str) -> None:
-        order = self._files.setdefault(path, len(self._files))
+        self.register(path)
+        order = self._files[path]
         text = f"{path}:{line}: {column or '-'}: {message}"
         self._items.append((order, line, len(self._items), text))
 
@@ -58,6 +63,7 @@ class Table:
     def __init__(self, path: str, source: BinaryIO, problems: Problems):
         self.path = path
         self.problems = problems
+        problems.register(path)
         self.kind: Kind | None = None
         self.columns: list[str | None] = []
         self.undecodable = False
@@ -106,7 +112,6 @@ class Table:
             return
         seen: set[str] = set()
         columns: list[str | None] = []
-        ok = True
         for name in names:
             if not name:
                 self.problem(1, "-", "a column has no name in the header")
@@ -120,12 +125,8 @@ class Table:
             else:
                 columns.append(name)
             seen.add(name)
-        for column in kind.columns:
-            if column.required and column.name not in seen:
-                self.problem(1, column.name, f"a required column of {kind.filename} is missing")
-                ok = False
         self.columns = columns
-        self.kind = kind if ok else None
+        self.kind = kind
 
     def _rest_is_blank(self) -> bool:
         return all(not line.strip() for line in self._lines)
