@@ -1,0 +1,186 @@
+"""JSON shapes of the public API: published records only, ids as in URLs,
+dates as written in the interchange format (``2021``, ``2021-07``,
+``2021-07-14``)."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from ..models import Detention, Organization, Person, ReleaseEvent, SanctionsEvent
+
+
+@extend_schema_field({"type": "string", "example": "2021-07", "nullable": True})
+class PartialDateField(serializers.Field):
+    """A date known to the day, month or year, written as it is known."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        return str(value)
+
+
+class ReleaseSerializer(serializers.Serializer):
+    released_on = PartialDateField()
+    release_type = serializers.CharField()
+    released_to = serializers.CharField()
+    release_event = serializers.SerializerMethodField()
+
+    def get_release_event(self, release) -> str | None:
+        event = release.release_event
+        # A link to an unpublished event is left empty.
+        return event.event_id if event and event.published else None
+
+
+class DetentionSerializer(serializers.ModelSerializer):
+    detained_on = PartialDateField()
+    sentenced_on = PartialDateField()
+    charges = serializers.SlugRelatedField(slug_field="article", many=True, read_only=True)
+    facility = serializers.StringRelatedField()
+    sources = serializers.SlugRelatedField(slug_field="url", many=True, read_only=True)
+    release = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Detention
+        fields = [
+            "detention_id",
+            "detained_on",
+            "charges",
+            "sentence_type",
+            "sentence_months",
+            "sentenced_on",
+            "facility",
+            "release",
+            "sources",
+        ]
+
+    @extend_schema_field(ReleaseSerializer(allow_null=True))
+    def get_release(self, detention):
+        release = getattr(detention, "release", None)
+        return ReleaseSerializer(release).data if release else None
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    id = serializers.CharField(source="person_id")
+    aliases = serializers.ListField(source="alias_list", child=serializers.CharField())
+    born = PartialDateField()
+    died_on = PartialDateField()
+    recognized_on = PartialDateField()
+    recognition_withdrawn_on = PartialDateField()
+    organizations = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    sources = serializers.SlugRelatedField(slug_field="url", many=True, read_only=True)
+    detentions = DetentionSerializer(many=True, read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Person
+        fields = [
+            "id",
+            "url",
+            "name",
+            "name_be",
+            "name_ru",
+            "aliases",
+            "gender",
+            "born",
+            "died_on",
+            "region",
+            "occupation",
+            "organizations",
+            "status",
+            "recognized_on",
+            "recognition_withdrawn_on",
+            "bio",
+            "sources",
+            "detentions",
+        ]
+
+    def get_url(self, obj) -> str:
+        return self.context["request"].build_absolute_uri(obj.get_absolute_url())
+
+
+class SanctionsEventSerializer(serializers.ModelSerializer):
+    id = serializers.CharField(source="event_id")
+    date = PartialDateField()
+    sources = serializers.SlugRelatedField(slug_field="url", many=True, read_only=True)
+    release_events = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SanctionsEvent
+        fields = [
+            "id",
+            "url",
+            "date",
+            "authority",
+            "action",
+            "target",
+            "sector",
+            "legal_reference",
+            "description",
+            "release_events",
+            "sources",
+        ]
+
+    def get_release_events(self, event) -> list[str]:
+        return [e.event_id for e in event.public_release_events]
+
+    def get_url(self, obj) -> str:
+        return self.context["request"].build_absolute_uri(obj.get_absolute_url())
+
+
+class ReleaseEventSerializer(serializers.ModelSerializer):
+    id = serializers.CharField(source="event_id")
+    date = PartialDateField()
+    recorded_count = serializers.IntegerField(
+        help_text="Releases recorded for this event, anonymous people included."
+    )
+    people = serializers.SerializerMethodField()
+    sanctions = serializers.SerializerMethodField()
+    sources = serializers.SlugRelatedField(slug_field="url", many=True, read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ReleaseEvent
+        fields = [
+            "id",
+            "url",
+            "date",
+            "title",
+            "announced_count",
+            "recorded_count",
+            "negotiator",
+            "description",
+            "people",
+            "sanctions",
+            "sources",
+        ]
+
+    def get_people(self, event) -> list[str]:
+        """person_ids of the published people released in this event."""
+        return [r.detention.person.person_id for r in event.named_releases]
+
+    def get_sanctions(self, event) -> list[str]:
+        return [s.event_id for s in event.public_sanctions]
+
+    def get_url(self, obj) -> str:
+        return self.context["request"].build_absolute_uri(obj.get_absolute_url())
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    people = serializers.IntegerField(
+        source="people_count", help_text="Published people in this organization."
+    )
+
+    class Meta:
+        model = Organization
+        fields = ["name", "description", "people"]
+
+
+class HeldPointSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    held = serializers.IntegerField()
+
+
+class ReleasesPointSerializer(serializers.Serializer):
+    period = serializers.CharField()
+    releases = serializers.IntegerField()

@@ -1,0 +1,31 @@
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+router = SimpleRouter()
+router.register("prisoners", views.PrisonerViewSet, basename="api-prisoner")
+router.register("release-events", views.ReleaseEventViewSet, basename="api-release-event")
+router.register("sanctions-events", views.SanctionsEventViewSet, basename="api-sanctions-event")
+router.register("organizations", views.OrganizationViewSet, basename="api-organization")
+
+urlpatterns = [
+    *router.urls,
+    path("stats/held/", views.HeldStatsView.as_view(), name="api-stats-held"),
+    path(
+        "stats/held.csv",
+        views.HeldStatsView.as_view(),
+        {"as_csv": True},
+        name="api-stats-held-csv",
+    ),
+    path("stats/releases/", views.ReleaseStatsView.as_view(), name="api-stats-releases"),
+    path(
+        "stats/releases.csv",
+        views.ReleaseStatsView.as_view(),
+        {"as_csv": True},
+        name="api-stats-releases-csv",
+    ),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
