@@ -1,0 +1,197 @@
+"""Every public URL, in one place, and the records behind them.
+
+``public_urls(world)`` lists one URL of every public page type, feed and the
+sitemap, for the records of a world built by ``build_world()``. Site-wide
+guards (privacy, page structure) fetch them all: when you add a public URL
+(an export, an API endpoint), add it here and every guard covers it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from prisoners.models import Person, ReleaseEvent, SanctionsEvent
+from tests.factories import (
+    ChargeFactory,
+    DetentionFactory,
+    FacilityFactory,
+    OrganizationFactory,
+    PersonFactory,
+    ReleaseEventFactory,
+    ReleaseFactory,
+    SanctionsEventFactory,
+    SourceFactory,
+)
+
+# Each private value carries MARKER, so one search finds any leak.
+MARKER = "zqxmarker"
+
+
+@dataclass
+class World:
+    person: Person
+    release_event: ReleaseEvent
+    sanctions_event: SanctionsEvent
+    private: dict[str, object] = field(default_factory=dict)
+
+
+def build_world() -> World:
+    """A published story (Ales Bialiatski freed on 13 Dec 2025 in a group
+    release linked to the lifting of potash sanctions) beside private records
+    whose every name, title and note carries MARKER."""
+    sanctions = SanctionsEventFactory(
+        event_id="2025-12-13-us-potash",
+        date="2025-12-13",
+        authority="US",
+        action="lifted",
+        target="Belaruskali; Belarusian Potash Company",
+        sector="potash",
+    )
+    sanctions.sources.set([SourceFactory(url="https://example.org/potash")])
+    hidden_sanctions = SanctionsEventFactory(
+        event_id=f"hidden-sanctions-{MARKER}",
+        date="2025-12-14",
+        target=f"Unpublished sanctions {MARKER}",
+        description=f"description {MARKER}",
+        published=False,
+    )
+    event = ReleaseEventFactory(
+        event_id="2025-12-13-release",
+        date="2025-12-13",
+        title="123 political prisoners freed",
+        announced_count=123,
+        negotiator="US envoy",
+    )
+    event.sanctions.set([sanctions, hidden_sanctions])
+    hidden_event = ReleaseEventFactory(
+        event_id=f"hidden-release-{MARKER}",
+        date="2025-12-20",
+        title=f"Unpublished release {MARKER}",
+        negotiator=f"negotiator {MARKER}",
+        published=False,
+    )
+    hidden_event.sanctions.set([sanctions, hidden_sanctions])
+    sanctions_hidden_link = SanctionsEventFactory(
+        event_id="2025-12-21-eu-eased",
+        date="2025-12-21",
+        authority="EU",
+        action="eased",
+        target="Belavia",
+    )
+    hidden_event.sanctions.add(sanctions_hidden_link)
+
+    viasna = OrganizationFactory(name="Viasna")
+    person = PersonFactory(
+        person_id="ales-bialiatski",
+        name="Ales Bialiatski",
+        name_be="Алесь Бяляцкі",
+        name_ru="Алесь Беляцкий",
+        gender="male",
+        region="Minsk",
+        recognized_on="2021-07-20",
+        internal_notes=f"curator note {MARKER}",
+        bio="Founder of Viasna.",
+    )
+    person.organizations.set([viasna])
+    detention = DetentionFactory(
+        person=person,
+        detention_id="ales-bialiatski-2021-07-14",
+        detained_on="2021-07-14",
+        sentence_type="colony",
+        sentence_months=120,
+        sentenced_on="2023-03-03",
+        facility=FacilityFactory(name="Penal colony No. 9, Horki"),
+    )
+    detention.charges.set([ChargeFactory(article="228")])
+    ReleaseFactory(
+        detention=detention,
+        released_on="2025-12-13",
+        release_type="negotiated",
+        release_event=event,
+        released_to="Lithuania",
+    )
+    # A published person whose release belongs to an unpublished event.
+    other = PersonFactory(person_id="public-other", name="Public Other", region="Minsk")
+    ReleaseFactory(
+        detention=DetentionFactory(person=other, detained_on="2022-02"),
+        released_on="2025-12-20",
+        release_type="pardon",
+        release_event=hidden_event,
+    )
+
+    secret_org = OrganizationFactory(name=f"Organization {MARKER}")
+    secret_charge = ChargeFactory(article=f"999-{MARKER}")
+    private = {}
+    for visibility in ("draft", "anonymous"):
+        someone = PersonFactory(
+            person_id=f"{visibility}-{MARKER}",
+            name=f"{visibility.title()} Person {MARKER}",
+            name_be=f"Схаваны {MARKER}",
+            region=f"Region {MARKER}",
+            occupation=f"occupation {MARKER}",
+            visibility=visibility,
+            recognized_on="2021-01-01",
+            internal_notes=f"note {MARKER}",
+            bio=f"bio {MARKER}",
+        )
+        someone.organizations.set([secret_org])
+        held = DetentionFactory(
+            person=someone,
+            detention_id=f"{visibility}-{MARKER}-1",
+            detained_on="2021-03-01",
+            facility=FacilityFactory(name=f"Facility {MARKER} {visibility}"),
+        )
+        held.charges.set([secret_charge])
+        ReleaseFactory(
+            detention=held,
+            released_on="2025-12-13",
+            release_type="negotiated",
+            release_event=event,
+            released_to=f"Country {MARKER}",
+        )
+        private[visibility] = someone
+    private["hidden_event"] = hidden_event
+    private["hidden_sanctions"] = hidden_sanctions
+    return World(person=person, release_event=event, sanctions_event=sanctions, private=private)
+
+
+def public_urls(world: World) -> list[str]:
+    """One URL of every public page type, feed and the sitemap (lists with
+    and without filters)."""
+    person, event, sanctions = world.person, world.release_event, world.sanctions_event
+    year, month = event.date.first.year, event.date.first.month
+    return [
+        "/",
+        "/prisoners/",
+        "/prisoners/?status=released&region=Minsk&ordering=-released_on",
+        "/prisoners/?released_after=2025-12-01&released_before=2025-12-31",
+        "/prisoners/?held_on=2022-01-01&recognized=yes",
+        f"/prisoners/?release_event={event.event_id}",
+        "/prisoners/?q=%D0%91%D1%8F%D0%BB%D1%8F%D1%86%D0%BA%D1%96",  # Бяляцкі
+        person.get_absolute_url(),
+        "/releases/",
+        "/releases/?date_after=2025-01-01",
+        f"/releases/{year}/",
+        f"/releases/{year}/{month:02d}/",
+        event.get_absolute_url(),
+        "/sanctions/",
+        "/sanctions/?authority=US&action=lifted",
+        sanctions.get_absolute_url(),
+        "/sanctions/2025-12-21-eu-eased/",
+        "/timeline/",
+        "/timeline/?from=2021-01-01&to=2025-12-31",
+        "/prisoners/feed.atom",
+        "/prisoners/feed.atom?released_after=2025-12-01",
+        "/releases/feed.atom",
+        "/sitemap.xml",
+    ]
+
+
+def private_urls(world: World) -> list[str]:
+    """Direct URLs of records that are not public: each answers 404."""
+    return [
+        f"/prisoners/draft-{MARKER}/",
+        f"/prisoners/anonymous-{MARKER}/",
+        f"/releases/hidden-release-{MARKER}/",
+        f"/sanctions/hidden-sanctions-{MARKER}/",
+    ]
