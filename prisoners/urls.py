@@ -1,7 +1,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
 
-from . import feeds, views
+from . import exports, feeds, views
 from .sitemaps import SITEMAPS
 
 
@@ -31,9 +31,11 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("prisoners/", views.PersonListView.as_view(), name="person-list"),
     path("prisoners/feed.atom", feeds.PersonFeed(), name="person-feed"),
+    path("prisoners/export.csv", exports.prisoners_csv, name="person-export"),
     path("prisoners/<slug:person_id>/", views.person_detail, name="person-detail"),
     path("releases/", views.ReleaseEventListView.as_view(), name="release-list"),
     path("releases/feed.atom", feeds.ReleaseEventFeed(), name="release-feed"),
+    path("releases/export.csv", exports.release_events_csv, name="release-export"),
     path("releases/<yyyy:year>/", views.ReleaseYearView.as_view(), name="release-year"),
     path(
         "releases/<yyyy:year>/<mm:month>/",
@@ -42,6 +44,7 @@ urlpatterns = [
     ),
     path("releases/<slug:event_id>/", views.release_event_detail, name="release-event-detail"),
     path("sanctions/", views.SanctionsEventListView.as_view(), name="sanctions-list"),
+    path("sanctions/export.csv", exports.sanctions_events_csv, name="sanctions-export"),
     path("sanctions/<slug:event_id>/", views.sanctions_event_detail, name="sanctions-event-detail"),
     path("timeline/", views.timeline_view, name="timeline"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),

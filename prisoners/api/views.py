@@ -11,7 +11,6 @@ from django.conf import settings
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.http import http_date
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
@@ -21,18 +20,12 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from ..citation import add_citation_headers, citation
 from ..filters import PersonFilter, ReleaseEventFilter, SanctionsEventFilter
 from ..models import Detention, Organization, Person, Release, ReleaseEvent, SanctionsEvent
-from ..querysets import Visibility, data_last_changed
+from ..querysets import Visibility
 from . import serializers as shapes
 from .stats import held_points, release_points
-
-SITE = "Political Prisoner Tracker"
-
-
-def citation(url: str, changed) -> str:
-    as_of = f", data as of {changed.date().isoformat()}" if changed else ""
-    return f"{SITE}, {url}{as_of}"
 
 
 class PublicThrottle(AnonRateThrottle):
@@ -60,17 +53,11 @@ class PublicAPIMixin:
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        changed = data_last_changed()
-        url = request.build_absolute_uri()
-        if changed:
-            response["Last-Modified"] = http_date(changed.timestamp())
-            response["X-Data-Last-Changed"] = changed.isoformat()
-        response["Link"] = f'<{url}>; rel="cite-as"'
-        response["X-Cite-As"] = citation(url, changed).encode("ascii", "replace").decode()
+        changed = add_citation_headers(request, response)
         response["Access-Control-Allow-Origin"] = "*"
         if response.status_code < 300 and isinstance(getattr(response, "data", None), dict):
             response.data["data_last_changed"] = changed.isoformat() if changed else None
-            response.data["cite_as"] = citation(url, changed)
+            response.data["cite_as"] = citation(request.build_absolute_uri(), changed)
         return response
 
 
