@@ -12,38 +12,13 @@ from drf_spectacular.validation import validate_schema
 from prisoners.querysets import recognized_held_count
 
 from .factories import (
-    DetentionFactory,
     OrganizationFactory,
     PersonFactory,
     ReleaseEventFactory,
-    ReleaseFactory,
     SanctionsEventFactory,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def records():
-    potash = SanctionsEventFactory(event_id="us-potash", action="lifted")
-    hidden_sanctions = SanctionsEventFactory(event_id="hidden-sanctions", published=False)
-    wave = ReleaseEventFactory(event_id="wave-dec", date="2025-12-13", announced_count=123)
-    wave.sanctions.set([potash, hidden_sanctions])
-    ales = PersonFactory(
-        person_id="ales", name="Ales Bialiatski", name_be="Алесь Бяляцкі", recognized_on="2021-07"
-    )
-    ales.organizations.set([OrganizationFactory(name="Viasna")])
-    ReleaseFactory(
-        detention=DetentionFactory(person=ales, detention_id="ales-1", detained_on="2021-07-14"),
-        released_on="2025-12-13",
-        release_type="negotiated",
-        release_event=wave,
-        released_to="Lithuania",
-    )
-    marfa = PersonFactory(person_id="marfa", name="Marfa Rabkova", recognized_on="2020-09")
-    DetentionFactory(person=marfa, detention_id="marfa-1", detained_on="2020-09-17")
-    PersonFactory(person_id="draft", name="Draft Person", visibility="draft")
-    return {"wave": wave}
 
 
 def ids(response):

@@ -7,7 +7,6 @@ import pytest
 from django.utils import timezone
 
 from .factories import DetentionFactory, PersonFactory, ReleaseEventFactory, ReleaseFactory
-from .test_api import records  # noqa: F401  (the shared fixture)
 
 pytestmark = pytest.mark.django_db
 
