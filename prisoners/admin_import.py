@@ -1,0 +1,197 @@
+"""Import in the admin: upload, preview, confirm.
+
+The same importer core as ``import_records``: the preview is a dry run (every
+error, with the line numbers the command line gives, or what would be created,
+updated and left unchanged); the confirm step imports the stored upload again,
+checking it again. Curators import drafts; a user who may publish people
+imports with an editor's rights.
+"""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
+from django.utils.translation import gettext_lazy as _
+
+from .interchange.importer import SUMMARY_KINDS, ImportResult, run_import
+from .models import Person
+
+VIA = "admin import"
+# Uploads wait here between preview and confirm, one directory per token.
+STORE = Path(tempfile.gettempdir()) / "tracker-imports"
+KEEP_SECONDS = 24 * 60 * 60
+REQUIRED_PERMISSIONS = [
+    f"prisoners.{action}_{model}"
+    for model in ("person", "detention", "release", "releaseevent", "sanctionsevent")
+    for action in ("add", "change")
+]
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data]
+        if not any(files):
+            return [super().clean(None, initial)]  # "This field is required."
+        return [super(MultipleFileField, self).clean(f, initial) for f in files]
+
+
+class ImportForm(forms.Form):
+    files = MultipleFileField(
+        label=_("Files"),
+        # An empty file is reported in the format's own words, by the importer.
+        allow_empty_file=True,
+        help_text=_(
+            "prisoners.csv, release_events.csv and/or sanctions_events.csv, in the interchange "
+            "format (UTF-8 CSV). Files given together are checked together."
+        ),
+    )
+
+    def clean_files(self):
+        files = self.cleaned_data["files"]
+        names = [f.name for f in files]
+        for name in names:
+            if names.count(name) > 1:
+                raise forms.ValidationError(_("Two files are named %(name)s.") % {"name": name})
+        return files
+
+
+def can_import(user) -> bool:
+    return user.is_active and user.is_staff and user.has_perms(REQUIRED_PERMISSIONS)
+
+
+def can_publish(user) -> bool:
+    return user.has_perm("prisoners.publish_person")
+
+
+def _store(request, files) -> str:
+    _forget_old_uploads()
+    token = secrets.token_urlsafe(16)
+    directory = STORE / token
+    directory.mkdir(parents=True)
+    for number, upload in enumerate(files):
+        with open(directory / f"{number}.csv", "wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+    request.session[f"import-{token}"] = [f.name for f in files]
+    return token
+
+
+def _stored(request, token: str) -> list[tuple[str, Path]] | None:
+    """The upload behind ``token``, if this session made it (the token is
+    never used as a path before the session vouches for it)."""
+    names = request.session.get(f"import-{token}")
+    directory = STORE / token
+    if not names or not directory.is_dir():
+        return None
+    return [(name, directory / f"{number}.csv") for number, name in enumerate(names)]
+
+
+def _discard(request, token: str) -> None:
+    request.session.pop(f"import-{token}", None)
+    shutil.rmtree(STORE / token, ignore_errors=True)
+
+
+def _forget_old_uploads() -> None:
+    if not STORE.is_dir():
+        return
+    for directory in STORE.iterdir():
+        if directory.stat().st_mtime < time.time() - KEEP_SECONDS:
+            shutil.rmtree(directory, ignore_errors=True)
+
+
+def _summary_table(result: ImportResult) -> list[dict]:
+    return [
+        {
+            "kind": kind,
+            **{
+                w: result.summary.get(kind, {}).get(w, 0)
+                for w in ("created", "updated", "unchanged", "deleted")
+            },
+        }
+        for kind in SUMMARY_KINDS
+    ]
+
+
+def import_view(request, admin_site):
+    """Upload (GET, POST with files), preview (the dry run), confirm (POST
+    with the token)."""
+    if not can_import(request.user):
+        raise PermissionDenied
+    publisher = can_publish(request.user)
+    context = {
+        **admin_site.each_context(request),
+        "title": _("Import records"),
+        "opts": Person._meta,
+        "can_publish": publisher,
+    }
+    if request.method == "POST" and "token" in request.POST:
+        return _confirm(request, context, request.POST["token"], publisher)
+    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
+    if form.is_bound and form.is_valid():
+        files = form.cleaned_data["files"]
+        token = _store(request, files)
+        result = run_import(
+            _stored(request, token), user=request.user, via=VIA, can_publish=publisher, dry_run=True
+        )
+        if not result.ok:
+            _discard(request, token)
+        return _preview(request, context, result, token, [f.name for f in files])
+    return render(request, "admin/prisoners/import.html", {**context, "form": form})
+
+
+def _preview(request, context, result: ImportResult, token: str, names: list[str]):
+    return render(
+        request,
+        "admin/prisoners/import_preview.html",
+        {
+            **context,
+            "result": result,
+            "token": token if result.ok else "",
+            "names": names,
+            "summary": _summary_table(result),
+        },
+    )
+
+
+def _confirm(request, context, token: str, publisher: bool):
+    files = _stored(request, token)
+    if files is None:
+        messages.error(request, _("This upload has expired or was already imported: upload again."))
+        return redirect("prisoners_import")
+    result = run_import(files, user=request.user, via=VIA, can_publish=publisher)
+    if not result.ok:
+        # Something changed since the preview: show what is wrong now.
+        _discard(request, token)
+        return _preview(request, context, result, token, [name for name, _p in files])
+    _discard(request, token)
+    messages.success(
+        request, _("Imported. %(summary)s") % {"summary": "; ".join(result.summary_lines())}
+    )
+    for notice in result.notices:
+        messages.warning(request, notice)
+    return redirect("admin:prisoners_person_changelist")
+
+
+def import_urls(admin_site) -> list[URLPattern]:
+    """URL patterns to include under the admin's prefix, before the admin's own:
+    ``path("admin/", include(import_urls(admin.site)))``."""
+
+    def view(request):
+        return import_view(request, admin_site)
+
+    return [path("prisoners/import/", admin_site.admin_view(view), name="prisoners_import")]
