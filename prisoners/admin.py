@@ -1,8 +1,29 @@
-"""A plain admin for every model, so curators can enter data from day one."""
+"""The curators' admin.
+
+Curators add and correct records; editors (the ``publish_*`` permissions)
+also publish and delete. Publishing is enforced three times: the field is
+read-only for curators, save_model() puts back the stored value whatever was
+posted, and the publishing actions need the permission."""
+
+from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import Exists, F, OuterRef, Subquery
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_actions import (
+    anonymize_people,
+    publish_events,
+    publish_people,
+    record_release,
+    unpublish_events,
+    unpublish_people,
+)
+from .admin_forms import AdminForm, DetentionForm, DetentionInlineFormSet, PersonForm
+from .admin_history import DeletedPeopleMixin, HistoryDiffMixin
 from .models import (
     Charge,
     Detention,
@@ -11,85 +32,372 @@ from .models import (
     Person,
     Release,
     ReleaseEvent,
+    ReleaseType,
     SanctionsEvent,
     Source,
 )
-from .partial_dates import PartialDateModelForm
+from .partial_dates import PartialDate
+from .querysets import Visibility
 
 
-class RecordAdmin(SimpleHistoryAdmin):
-    """History on every record; a text input for each partial date."""
+class RecordAdmin(HistoryDiffMixin, SimpleHistoryAdmin):
+    """History with a readable diff on every record; a text input for each
+    partial date; help text saying what is public; optimistic locking."""
 
-    form = PartialDateModelForm
+    form = AdminForm
+
+    def publish_permission(self) -> str:
+        return f"prisoners.publish_{self.opts.model_name}"
+
+    def has_publish_permission(self, request) -> bool:
+        return request.user.has_perm(self.publish_permission())
+
+
+class PublishableEventAdmin(RecordAdmin):
+    """``published`` is read-only for curators and re-checked on save."""
+
+    actions = [publish_events, unpublish_events]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not self.has_publish_permission(request):
+            readonly.append("published")
+        return readonly
+
+    def save_model(self, request, obj, form, change):
+        if not self.has_publish_permission(request):
+            stored = type(obj).objects.filter(pk=obj.pk).values_list("published", flat=True)
+            obj.published = stored.first() or False if change else False
+        super().save_model(request, obj, form, change)
 
 
 class ReleaseInline(admin.StackedInline):
     model = Release
-    form = PartialDateModelForm
+    form = AdminForm
     extra = 0
+    autocomplete_fields = ["release_event"]
 
 
 class DetentionInline(admin.StackedInline):
+    """A person's detentions, each with its release on the same row."""
+
     model = Detention
-    form = PartialDateModelForm
+    form = DetentionForm
+    formset = DetentionInlineFormSet
     extra = 0
     show_change_link = True
-    filter_horizontal = ["charges", "sources"]
+    autocomplete_fields = ["charges", "facility", "sources"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "detention_id",
+                    "detained_on",
+                    "charges",
+                    ("sentence_type", "sentence_months"),
+                    "sentenced_on",
+                    "facility",
+                    "sources",
+                    "_version",
+                ]
+            },
+        ),
+        (
+            _("Release"),
+            {"fields": ["released_on", "release_type", "release_event", "released_to"]},
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("facility", "release")
+
+
+class RecognizedFilter(admin.SimpleListFilter):
+    title = _("recognized")
+    parameter_name = "recognized"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("yes")), ("no", _("no"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.recognized()
+        if self.value() == "no":
+            return queryset.not_recognized()
+        return queryset
+
+
+class ReleaseTypeFilter(admin.SimpleListFilter):
+    title = _("release type")
+    parameter_name = "release_type"
+
+    def lookups(self, request, model_admin):
+        return ReleaseType.choices
+
+    def queryset(self, request, queryset):
+        if self.value():
+            releases = Release.objects.filter(
+                detention__person=OuterRef("pk"), release_type=self.value()
+            )
+            return queryset.filter(Exists(releases))
+        return queryset
+
+
+def _latest(model, person_path: str, order: str, column: str) -> Subquery:
+    rows = model.objects.filter(**{person_path: OuterRef("pk")}, **{f"{order}__isnull": False})
+    return Subquery(rows.order_by(f"-{order}").values(column)[:1])
 
 
 @admin.register(Person)
-class PersonAdmin(RecordAdmin):
-    list_display = ["name", "person_id", "status", "visibility", "region"]
-    list_filter = ["status", "visibility", "gender", "region"]
-    search_fields = ["person_id", "name", "name_be", "name_ru", "aliases", "search_text"]
-    filter_horizontal = ["organizations", "sources"]
-    readonly_fields = ["status"]
+class PersonAdmin(DeletedPeopleMixin, RecordAdmin):
+    form = PersonForm
     inlines = [DetentionInline]
+    list_display = [
+        "name",
+        "name_be",
+        "person_id",
+        "status",
+        "latest_detention",
+        "latest_release",
+        "visibility",
+    ]
+    list_filter = [
+        "status",
+        "visibility",
+        RecognizedFilter,
+        "region",
+        "gender",
+        ReleaseTypeFilter,
+    ]
+    date_hierarchy = "recognized_on_first"
+    search_fields = ["person_id"]  # widened in get_search_results
+    search_help_text = _(
+        "Any spelling of the name (Latin, Belarusian, Russian, aliases), or an id."
+    )
+    autocomplete_fields = ["organizations", "sources"]
+    actions = [record_release, publish_people, unpublish_people, anonymize_people]
+    # Counting 100,000 rows twice per page is wasted work.
+    show_full_result_count = False
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        people = super().get_queryset(request)
+        d, r = "detained_on_first", "released_on_first"
+        return people.annotate(
+            latest_detained_first=_latest(Detention, "person", d, d),
+            latest_detained_precision=_latest(Detention, "person", d, "detained_on_precision"),
+            latest_released_first=_latest(Release, "detention__person", r, r),
+            latest_released_precision=_latest(
+                Release, "detention__person", r, "released_on_precision"
+            ),
+            latest_release_type=_latest(Release, "detention__person", r, "release_type"),
+        )
+
+    @admin.display(description=_("latest detention"), ordering=F("latest_detained_first"))
+    def latest_detention(self, person) -> str:
+        return _partial_display(person.latest_detained_first, person.latest_detained_precision)
+
+    @admin.display(description=_("latest release"), ordering=F("latest_released_first"))
+    def latest_release(self, person) -> str:
+        if not person.latest_released_first:
+            return "—"
+        when = _partial_display(person.latest_released_first, person.latest_released_precision)
+        return f"{when} ({ReleaseType(person.latest_release_type).label})"
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        matches = queryset.search(search_term) | queryset.filter(person_id=search_term.strip())
+        return matches, False
+
+    def get_fieldsets(self, request, obj=None):
+        identity = ["person_id", "name", "name_be", "name_ru", "aliases"]
+        if obj is None:
+            identity.append("not_duplicate")
+        return [
+            (None, {"fields": identity}),
+            (
+                _("Facts (public once published)"),
+                {
+                    "fields": [
+                        "gender",
+                        "born",
+                        "died_on",
+                        "region",
+                        "occupation",
+                        "organizations",
+                        "recognized_on",
+                        "recognition_withdrawn_on",
+                        "bio",
+                    ]
+                },
+            ),
+            (_("Publishing"), {"fields": ["visibility", "sources", "status", "_version"]}),
+            (_("Private"), {"fields": ["internal_notes"]}),
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = ["status"]
+        if not self.has_publish_permission(request):
+            readonly.append("visibility")
+        if obj is not None and ever_published(obj):
+            readonly.append("person_id")
+        return readonly
+
+    def save_model(self, request, obj, form, change):
+        if not self.has_publish_permission(request):
+            stored = Person.objects.filter(pk=obj.pk).values_list("visibility", flat=True)
+            obj.visibility = (stored.first() if change else None) or Visibility.DRAFT
+        if change and ever_published(obj):
+            stored = Person.objects.filter(pk=obj.pk).values_list("person_id", flat=True)
+            obj.person_id = stored.first() or obj.person_id
+        super().save_model(request, obj, form, change)
+
+    def has_add_release_permission(self, request) -> bool:
+        return request.user.has_perm("prisoners.add_release")
+
+
+def ever_published(person: Person) -> bool:
+    """Published now or in any version: its id is then a public URL."""
+    if person.pk is None:
+        return False
+    return (
+        Person.objects.filter(pk=person.pk, visibility=Visibility.PUBLISHED).exists()
+        or person.history.filter(visibility=Visibility.PUBLISHED).exists()
+    )
+
+
+def _partial_display(first, precision) -> str:
+    return PartialDate(first, precision).display() if first else "—"
 
 
 @admin.register(Detention)
 class DetentionAdmin(RecordAdmin):
-    list_display = ["detention_id", "person", "end_reason"]
+    list_display = ["detention_id", "person", "detained_on_display", "end_reason"]
     list_select_related = ["person"]
-    search_fields = ["detention_id", "person__name"]
-    raw_id_fields = ["person"]
-    filter_horizontal = ["charges", "sources"]
-    readonly_fields = ["end_reason"]
+    search_fields = ["detention_id", "person__person_id", "person__name"]
+    autocomplete_fields = ["person", "charges", "facility", "sources"]
+    readonly_fields = ["end_reason", "ended_on_display"]
     inlines = [ReleaseInline]
+
+    @admin.display(description=_("detained on"), ordering="detained_on_first")
+    def detained_on_display(self, detention) -> str:
+        return detention.detained_on.display() if detention.detained_on else "—"
+
+    @admin.display(description=_("ended on"))
+    def ended_on_display(self, detention) -> str:
+        return detention.ended_on.display() if detention.ended_on else "—"
 
 
 @admin.register(Release)
 class ReleaseAdmin(RecordAdmin):
     list_display = ["detention", "release_type", "release_event"]
     list_select_related = ["detention", "release_event"]
-    raw_id_fields = ["detention"]
+    list_filter = ["release_type"]
+    search_fields = ["detention__detention_id", "detention__person__name"]
+    autocomplete_fields = ["detention", "release_event"]
 
 
 @admin.register(ReleaseEvent)
-class ReleaseEventAdmin(RecordAdmin):
-    list_display = ["title", "event_id", "announced_count", "published"]
+class ReleaseEventAdmin(PublishableEventAdmin):
+    list_display = ["title", "event_id", "date_display", "announced_count", "recorded", "published"]
+    list_filter = ["published"]
+    date_hierarchy = "date_first"
+    # Meta.ordering is dropped from the GROUP BY of the recorded count.
+    ordering = ["-date_first", "event_id"]
     search_fields = ["event_id", "title", "negotiator"]
-    filter_horizontal = ["sanctions", "sources"]
+    autocomplete_fields = ["sanctions", "sources"]
+    readonly_fields = ["counts", "people_released"]
+
+    def get_queryset(self, request):
+        from django.db.models import Count
+
+        return super().get_queryset(request).annotate(recorded_releases=Count("releases"))
+
+    @admin.display(description=_("date"), ordering="date_first")
+    def date_display(self, event) -> str:
+        return event.date.display() if event.date else "—"
+
+    @admin.display(description=_("recorded"), ordering="recorded_releases")
+    def recorded(self, event) -> int:
+        return event.recorded_releases
+
+    @admin.display(description=_("announced against recorded"))
+    def counts(self, event) -> str:
+        recorded = event.releases.count() if event.pk else 0
+        announced = "—" if event.announced_count is None else event.announced_count
+        return _("announced %(announced)s, recorded %(recorded)s (every visibility)") % {
+            "announced": announced,
+            "recorded": recorded,
+        }
+
+    @admin.display(description=_("people released"))
+    def people_released(self, event) -> str:
+        if not event.pk:
+            return "—"
+        releases = event.releases.select_related("detention__person").order_by(
+            "detention__person__name"
+        )
+        rows = [
+            (
+                reverse("admin:prisoners_person_change", args=[r.detention.person_id]),
+                r.detention.person.name,
+                r.detention.person.get_visibility_display(),
+                r.get_release_type_display(),
+            )
+            for r in releases
+        ]
+        if not rows:
+            return "—"
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join("", '<li><a href="{}">{}</a> ({}, {})</li>', rows),
+        )
 
 
 @admin.register(SanctionsEvent)
-class SanctionsEventAdmin(RecordAdmin):
-    list_display = ["event_id", "authority", "action", "target", "published"]
+class SanctionsEventAdmin(PublishableEventAdmin):
+    list_display = ["event_id", "date_display", "authority", "action", "target", "published"]
     list_filter = ["authority", "action", "published"]
-    search_fields = ["event_id", "authority", "target"]
-    filter_horizontal = ["sources"]
+    date_hierarchy = "date_first"
+    search_fields = ["event_id", "authority", "target", "sector", "legal_reference"]
+    autocomplete_fields = ["sources"]
+    readonly_fields = ["linked_release_events"]
+
+    @admin.display(description=_("date"), ordering="date_first")
+    def date_display(self, event) -> str:
+        return event.date.display() if event.date else "—"
+
+    @admin.display(description=_("linked release events"))
+    def linked_release_events(self, event) -> str:
+        if not event.pk:
+            return "—"
+        rows = [
+            (reverse("admin:prisoners_releaseevent_change", args=[e.pk]), e.title)
+            for e in event.release_events.all()
+        ]
+        if not rows:
+            return "—"
+        return format_html(
+            "<ul>{}</ul>", format_html_join("", '<li><a href="{}">{}</a></li>', rows)
+        )
+
+
+class SimpleRecordAdmin(HistoryDiffMixin, SimpleHistoryAdmin):
+    form = AdminForm
 
 
 @admin.register(Organization, Facility)
-class NamedAdmin(SimpleHistoryAdmin):
+class NamedAdmin(SimpleRecordAdmin):
     search_fields = ["name"]
 
 
 @admin.register(Charge)
-class ChargeAdmin(SimpleHistoryAdmin):
+class ChargeAdmin(SimpleRecordAdmin):
     search_fields = ["article", "title"]
 
 
 @admin.register(Source)
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(SimpleRecordAdmin):
     search_fields = ["url", "title"]

@@ -1,0 +1,401 @@
+"""The admin's forms: help text on every field, optimistic locking, a
+detention row that carries its release, and the checks a person must pass
+before saving (duplicates, sources before publishing)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    NON_CUSTODIAL,
+    PUBLIC,
+    Detention,
+    Person,
+    Release,
+    ReleaseType,
+    Visibility,
+)
+from .partial_dates import PartialDateFormField, PartialDateModelForm
+from .search import normalize
+
+OPEN_DETENTION_ERROR = str(
+    _("This person already has an open detention: record its release first.")
+)
+
+
+def latest_version(instance):
+    """The newest historical record of ``instance`` (None for a new record or
+    one written without history, such as by bulk_create)."""
+    if instance.pk is None:
+        return None
+    return instance.history.order_by("-history_date", "-history_id").first()
+
+
+class AdminForm(PartialDateModelForm):
+    """Every field says whether it is shown publicly, and a change form
+    refuses to overwrite a change saved since it was loaded.
+
+    The hidden ``_version`` holds the id of the record's newest historical
+    record when the form was loaded. If the record has a newer one on save,
+    somebody else saved in between: the form is shown again with what was
+    typed and a message naming them. Saving again then overwrites their
+    change knowingly (the hidden field is moved on to their version)."""
+
+    _version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if field.widget.is_hidden:
+                continue
+            text = str(field.help_text or "")
+            if "public" not in text.lower():
+                field.help_text = f"{text} {PUBLIC}".strip()
+        if not self.is_bound:
+            version = latest_version(self.instance)
+            self.initial["_version"] = version.history_id if version else None
+
+    def clean(self):
+        cleaned_data = super().clean()
+        self._check_version()
+        return cleaned_data
+
+    def _check_version(self) -> None:
+        if self.instance.pk is None:
+            return
+        loaded = self.cleaned_data.get("_version")
+        version = latest_version(self.instance)
+        if version is None or version.history_id == loaded:
+            return
+        who = version.history_user or _("someone (no user recorded)")
+        when = date_format(version.history_date, "DATETIME_FORMAT")
+        data = self.data.copy()
+        data[self.add_prefix("_version")] = version.history_id
+        self.data = data
+        raise ValidationError(
+            _(
+                "%(who)s changed this record on %(when)s, after you opened it. Your text "
+                "is kept below: compare it with their version (open the record in a new "
+                "tab), then save again to overwrite their change."
+            ),
+            code="stale",
+            params={"who": who, "when": when},
+        )
+
+
+def unique_id(base: str, taken) -> str:
+    """``base`` or ``base-2``, ``base-3``… whichever ``taken(candidate)`` says
+    is free."""
+    candidate, suffix = base, 1
+    while taken(candidate):
+        suffix += 1
+        candidate = f"{base}-{suffix}"
+    return candidate
+
+
+def person_id_for(name: str) -> str:
+    base = slugify(normalize(name))[:90] or "person"
+    return unique_id(base, lambda c: Person.objects.filter(person_id=c).exists())
+
+
+def possible_duplicates(*names: str, exclude_pk=None, limit: int = 10) -> list[Person]:
+    """People whose search text holds every word of one of ``names`` (on
+    PostgreSQL also close misspellings: see PersonQuerySet.search)."""
+    found: dict[int, Person] = {}
+    for name in names:
+        if not normalize(name or ""):
+            continue
+        people = Person.objects.search(name).exclude(pk=exclude_pk).order_by("name")
+        for person in people[:limit]:
+            found.setdefault(person.pk, person)
+    return list(found.values())[:limit]
+
+
+class PersonForm(AdminForm):
+    not_duplicate = forms.BooleanField(
+        label=_("This is a different person"),
+        required=False,
+        help_text=_("Tick when the possible duplicates listed are other people. Private."),
+    )
+
+    class Meta:
+        model = Person
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "person_id" in self.fields and self.instance.pk is None:
+            self.fields["person_id"].required = False
+            self.fields["person_id"].help_text = _(
+                "Stable id, part of the public URL. Leave empty to make one from the "
+                "name; it cannot change once the person has been published."
+            )
+        self.duplicates: list[Person] = []
+
+    def clean(self):
+        cleaned_data = super().clean()
+        name = cleaned_data.get("name")
+        if "person_id" in self.fields and not cleaned_data.get("person_id") and name:
+            cleaned_data["person_id"] = person_id_for(name)
+        if self.instance.pk is None and name:
+            self._check_duplicates(cleaned_data)
+        # Read by the detention inline's formset, which counts the sources of
+        # the whole submission before a person may be published.
+        self.instance._submitted_sources = list(cleaned_data.get("sources") or [])
+        self.instance._person_form = self
+        return cleaned_data
+
+    def _check_duplicates(self, cleaned_data) -> None:
+        aliases = (cleaned_data.get("aliases") or "").split(";")
+        names = [cleaned_data.get(f) for f in ("name", "name_be", "name_ru")] + aliases
+        self.duplicates = possible_duplicates(*names)
+        if not self.duplicates:
+            return
+        links = format_html_join(
+            ", ",
+            '<a href="{}" target="_blank">{} ({})</a>',
+            (
+                (reverse("admin:prisoners_person_change", args=[p.pk]), p.name, p.person_id)
+                for p in self.duplicates
+            ),
+        )
+        help_text = format_html("{} {}", _("Possible duplicates:"), links)
+        # The bound field copied the help text when the form was cleaned.
+        self.fields["not_duplicate"].help_text = self["not_duplicate"].help_text = help_text
+        if not cleaned_data.get("not_duplicate"):
+            self.add_error(
+                "not_duplicate",
+                _(
+                    "This name resembles %(people)s. Check them, then tick “This is a "
+                    "different person” to save."
+                )
+                % {"people": "; ".join(f"{p.name} ({p.person_id})" for p in self.duplicates)},
+            )
+
+
+class DetentionForm(AdminForm):
+    """A detention with its release: Django has no nested inlines, so the
+    release's fields ride on the detention's row and saving the row creates,
+    changes or deletes the Release (whose save writes the detention's end)."""
+
+    released_on = PartialDateFormField(
+        label=_("Released on"),
+        help_text=_("Empty with a release event: the event's date. YYYY-MM-DD, YYYY-MM or YYYY. ")
+        + PUBLIC,
+    )
+    release_type = forms.ChoiceField(
+        label=_("Release type"),
+        choices=[("", "---------"), *ReleaseType.choices],
+        required=False,
+        help_text=_("Required with a release. ") + PUBLIC,
+    )
+    release_event = forms.ModelChoiceField(
+        label=_("Release event"),
+        queryset=Release._meta.get_field("release_event").related_model.objects.all(),
+        required=False,
+        widget=AutocompleteSelect(Release._meta.get_field("release_event"), admin.site),
+        help_text=_("The group release this was part of. ") + PUBLIC,
+    )
+    released_to = forms.CharField(
+        label=_("Released to"),
+        max_length=100,
+        required=False,
+        help_text=Release._meta.get_field("released_to").help_text,
+    )
+
+    RELEASE_FIELDS = ["released_on", "release_type", "release_event", "released_to"]
+
+    class Meta:
+        model = Detention
+        fields = [
+            "detention_id",
+            "detained_on",
+            "charges",
+            "sentence_type",
+            "sentence_months",
+            "sentenced_on",
+            "facility",
+            "sources",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["detention_id"].required = False
+        self.fields["detention_id"].help_text = _(
+            "Stable id, shown publicly. Leave empty for <person id>-<detained on>."
+        )
+        release = self.existing_release
+        if release and not self.is_bound:
+            self.initial.update(
+                released_on=release.released_on,
+                release_type=release.release_type,
+                release_event=release.release_event_id,
+                released_to=release.released_to,
+            )
+
+    @property
+    def existing_release(self) -> Release | None:
+        if self.instance.pk is None:
+            return None
+        try:
+            return self.instance.release
+        except Release.DoesNotExist:
+            return None
+
+    @property
+    def has_release(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return any(data.get(name) for name in self.RELEASE_FIELDS)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.has_release:
+            event = cleaned_data.get("release_event")
+            if not cleaned_data.get("released_on") and event:
+                cleaned_data["released_on"] = event.date
+            if not cleaned_data.get("released_on"):
+                self.add_error("released_on", _("A release needs a date or a release event."))
+            if not cleaned_data.get("release_type"):
+                self.add_error("release_type", _("A release needs a type."))
+            released_on, detained_on = (
+                cleaned_data.get("released_on"),
+                cleaned_data.get("detained_on"),
+            )
+            if released_on and detained_on and not released_on.not_before(detained_on):
+                self.add_error("released_on", _("The release is before the arrest."))
+        if not cleaned_data.get("detention_id"):
+            person_id = getattr(self.parent_person, "person_id", "")
+            detained_on = cleaned_data.get("detained_on")
+            base = f"{person_id or 'detention'}-{detained_on or 'unknown'}"
+            cleaned_data["detention_id"] = unique_id(
+                base,
+                lambda c: (
+                    Detention.objects.filter(detention_id=c).exclude(pk=self.instance.pk).exists()
+                ),
+            )
+        return cleaned_data
+
+    @property
+    def parent_person(self) -> Person | None:
+        """The person of the row: the formset's (possibly unsaved) instance,
+        which already holds what was typed in the person's form."""
+        return getattr(self, "_parent_person", None)
+
+    def _post_clean(self):
+        super()._post_clean()
+        # The model's check reads the release from the database, which this
+        # row may be about to write: the formset checks open detentions
+        # across the whole submission instead.
+        errors = self._errors.get("detained_on") if self._errors else None
+        if errors and OPEN_DETENTION_ERROR in errors:
+            remaining = [e for e in errors if e != OPEN_DETENTION_ERROR]
+            if remaining:
+                self._errors["detained_on"] = self.error_class(remaining)
+            else:
+                del self._errors["detained_on"]
+                if "detained_on" not in self.cleaned_data:
+                    self.cleaned_data["detained_on"] = self.instance.detained_on
+
+    @property
+    def will_be_open(self) -> bool:
+        data = self.cleaned_data
+        if self.has_release or data.get("sentence_type") in NON_CUSTODIAL:
+            return False
+        return not (self.parent_person and self.parent_person.died_on)
+
+    def save(self, commit=True):
+        detention = super().save(commit=commit)
+        if commit:
+            self.save_release()
+        else:
+            save_m2m = self.save_m2m
+
+            def save_m2m_and_release():
+                save_m2m()
+                self.save_release()
+
+            self.save_m2m = save_m2m_and_release
+        return detention
+
+    def save_release(self) -> None:
+        release = self.existing_release
+        if not self.has_release:
+            if release:
+                release.delete()
+            return
+        release = release or Release(detention=self.instance)
+        data = self.cleaned_data
+        release.released_on = data["released_on"]
+        release.release_type = data["release_type"]
+        release.release_event = data.get("release_event")
+        release.released_to = data.get("released_to", "")
+        release.save()
+
+
+class DetentionInlineFormSet(BaseInlineFormSet):
+    """Checks the rows together: one open detention per person, and a
+    published person needs a source, counting those typed in this submission."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        form._parent_person = self.instance
+        return form
+
+    @property
+    def empty_form(self):
+        form = super().empty_form
+        form._parent_person = self.instance
+        return form
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        rows = [
+            form
+            for form in self.forms
+            if hasattr(form, "cleaned_data")
+            and form.cleaned_data
+            and not self._should_delete_form(form)
+        ]
+        open_rows = [form for form in rows if form.will_be_open]
+        if len(open_rows) > 1:
+            open_rows[-1].add_error(
+                "detained_on",
+                _("This person already has an open detention: record its release first."),
+            )
+            raise ValidationError(_("A person can have only one open detention."))
+        self._check_sources(rows)
+
+    def _check_sources(self, rows) -> None:
+        person = self.instance
+        if person.visibility != Visibility.PUBLISHED:
+            return
+        submitted = getattr(person, "_submitted_sources", None)
+        if submitted is None:
+            # The person's form did not validate: it shows its own errors.
+            return
+        if submitted or any(form.cleaned_data.get("sources") for form in rows):
+            return
+        message = _(
+            "A person is published only with at least one source: add one here or on a detention."
+        )
+        form = getattr(person, "_person_form", None)
+        if form is not None and "visibility" in form.fields:
+            form.add_error("visibility", message)
+        raise ValidationError(message)
+
+
+def source_rule_message(people) -> str:
+    return _("Not published: %(people)s have no source. Add one first.") % {
+        "people": ", ".join(str(p) for p in people)
+    }
