@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import connections, models
-from django.db.models import Count, DateField, Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models import Case, Count, DateField, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Greatest, Least
 
 # Stands for "no end yet" where an end date must be compared.
@@ -84,6 +84,24 @@ class PersonQuerySet(models.QuerySet):
 
         held = Detention.objects.held_on(day).filter(person=OuterRef("pk"))
         return self.filter(Exists(held))
+
+    def refresh_status(self) -> int:
+        """Write the derived status of these people: the one code path that
+        keeps the stored copy in sync (Person.refresh_status() calls it too).
+
+        deceased if a death date is set; else in_custody if a detention is
+        open; else released if a detention ended in release; else unknown."""
+        from .models import Detention
+
+        detentions = Detention.objects.filter(person=OuterRef("pk"))
+        return self.update(
+            status=Case(
+                When(died_on_first__isnull=False, then=Value("deceased")),
+                When(Exists(detentions.filter(end_reason="")), then=Value("in_custody")),
+                When(Exists(detentions.filter(end_reason="release")), then=Value("released")),
+                default=Value("unknown"),
+            )
+        )
 
     def search(self, query: str) -> PersonQuerySet:
         """People with every word of ``query`` in some spelling of their name.
