@@ -25,34 +25,46 @@ CASCADE_WINDOW = timedelta(minutes=1)
 
 
 def describe_changes(new_record, old_record) -> list[str]:
-    """``field: old → new`` for every field that differs, partial dates shown
-    as written (2021-07) rather than as their three columns."""
+    """``field: old → new`` for every field that differs, partial dates as
+    written (2021-07) rather than as their three columns, choices by label,
+    related records by name."""
     if old_record is None:
         return []
-    delta = new_record.diff_against(
-        old_record,
-        included_fields=[f.name for f in new_record.tracked_fields]
-        + [f.name for f in new_record._history_m2m_fields],
-    )
-    partial_dates = getattr(new_record.instance_type, "_partial_dates", {})
+    model = new_record.instance_type
+    partial_dates = getattr(model, "_partial_dates", {})
     lines, seen = [], set()
-    for change in delta.changes:
-        name = change.field
-        date_name = next((d for d in partial_dates if name.startswith(f"{d}_")), None)
+    for field in new_record.tracked_fields:
+        date_name = next((d for d in partial_dates if field.name.startswith(f"{d}_")), None)
         if date_name:
             if date_name in seen:
                 continue
             seen.add(date_name)
-            old, new = (_partial(record, date_name) for record in (old_record, new_record))
             label = partial_dates[date_name].verbose_name or date_name
+            old, new = (_partial(record, date_name) for record in (old_record, new_record))
         else:
-            old, new = change.old, change.new
-            label = new_record.instance_type._meta.get_field(name).verbose_name
-            if isinstance(old, list) or isinstance(new, list):
-                old, new = _m2m_labels(name, new_record, old), _m2m_labels(name, new_record, new)
+            label = field.verbose_name
+            old, new = (_value(field, getattr(r, field.attname)) for r in (old_record, new_record))
         if old != new:
             lines.append(f"{label}: {old or '—'} → {new or '—'}")
+    m2m_names = [f.name for f in new_record._history_m2m_fields]
+    if m2m_names:
+        delta = new_record.diff_against(old_record, included_fields=m2m_names)
+        for change in delta.changes:
+            field = model._meta.get_field(change.field)
+            old, new = (_m2m_labels(field, rows) for rows in (change.old, change.new))
+            lines.append(f"{field.verbose_name}: {old or '—'} → {new or '—'}")
     return lines
+
+
+def _value(field, value) -> str:
+    if value in (None, ""):
+        return ""
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if field.is_relation and field.related_model is not None:
+        related = field.related_model._default_manager.filter(pk=value).first()
+        return str(related) if related else f"#{value} (deleted)"
+    return str(value)
 
 
 def _partial(record, name: str) -> str:
@@ -60,12 +72,10 @@ def _partial(record, name: str) -> str:
     return str(PartialDate(first, getattr(record, f"{name}_precision"))) if first else ""
 
 
-def _m2m_labels(name: str, record, rows) -> str:
-    field = record.instance_type._meta.get_field(name)
-    target = field.related_model
+def _m2m_labels(field, rows) -> str:
     column = field.m2m_reverse_field_name()
     ids = [row[column] for row in rows or []]
-    return ", ".join(str(o) for o in target.objects.filter(pk__in=ids)) if ids else ""
+    return ", ".join(str(o) for o in field.related_model.objects.filter(pk__in=ids)) if ids else ""
 
 
 class HistoryDiffMixin:
@@ -130,12 +140,13 @@ def restore_person(history_id: int, user) -> Person:
         raise Http404("No such deleted person.")
     with acting_as(user, via="restored in the admin"):
         person = record.instance
+        # Read the links before saving: the save writes a version without them.
+        sources = _last_m2m(Person, person.pk, "sources")
+        organizations = _last_m2m(Person, person.pk, "organizations")
         person._state.adding = True
         person.save()
-        person.sources.set(Source.objects.filter(pk__in=_last_m2m(Person, person.pk, "sources")))
-        person.organizations.set(
-            Organization.objects.filter(pk__in=_last_m2m(Person, person.pk, "organizations"))
-        )
+        person.sources.set(Source.objects.filter(pk__in=sources))
+        person.organizations.set(Organization.objects.filter(pk__in=organizations))
         detention_history = Detention.history.model
         removed = (
             detention_history.objects.filter(
@@ -161,15 +172,13 @@ def restore_person(history_id: int, user) -> Person:
         pending.sort(key=lambda pair: pair[1] is None)
         for detention_record, release_record in pending:
             detention = detention_record.instance
+            charges = _last_m2m(Detention, detention.pk, "charges")
+            sources = _last_m2m(Detention, detention.pk, "sources")
             detention._state.adding = True
             detention.person = person
             detention.save()
-            detention.charges.set(
-                Charge.objects.filter(pk__in=_last_m2m(Detention, detention.pk, "charges"))
-            )
-            detention.sources.set(
-                Source.objects.filter(pk__in=_last_m2m(Detention, detention.pk, "sources"))
-            )
+            detention.charges.set(Charge.objects.filter(pk__in=charges))
+            detention.sources.set(Source.objects.filter(pk__in=sources))
             if release_record is not None:
                 release = release_record.instance
                 release._state.adding = True

@@ -14,7 +14,14 @@ from tests.factories import (
     SanctionsEventFactory,
     SourceFactory,
 )
-from tests.test_admin_person import ADD, CHANGELIST, change_url, detention_row, errors_of, person_data
+from tests.test_admin_person import (
+    ADD,
+    CHANGELIST,
+    change_url,
+    detention_row,
+    errors_of,
+    person_data,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -238,7 +245,12 @@ def test_a_curator_cannot_publish_events(client, curator, editor, model, factory
     _action(client, reverse(f"admin:prisoners_{name}_changelist"), "publish_events", [event])
     event.refresh_from_db()
     assert event.published is False
-    assert client.post(reverse(f"admin:prisoners_{name}_delete", args=[event.pk]), {"post": "yes"}).status_code == 403
+    assert (
+        client.post(
+            reverse(f"admin:prisoners_{name}_delete", args=[event.pk]), {"post": "yes"}
+        ).status_code
+        == 403
+    )
 
     client.force_login(editor)
     _action(client, reverse(f"admin:prisoners_{name}_changelist"), "publish_events", [event])
