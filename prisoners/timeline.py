@@ -199,10 +199,8 @@ class Chart:
 
 def _y_ticks(y_max: int) -> list[Tick]:
     plot = HEIGHT - BOTTOM - TOP
-    return [
-        Tick(LEFT - 6, round(HEIGHT - BOTTOM - plot * v / y_max, 1), str(v))
-        for v in (0, y_max // 2, y_max)
-    ]
+    values = [0, y_max // 2, y_max] if y_max % 2 == 0 and y_max > 1 else [0, y_max]
+    return [Tick(LEFT - 6, round(HEIGHT - BOTTOM - plot * v / y_max, 1), str(v)) for v in values]
 
 
 def _x_ticks(start: date, end: date, x_of) -> list[Tick]:

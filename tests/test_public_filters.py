@@ -376,3 +376,10 @@ def test_the_filterset_serves_other_outputs_without_html(people):
     bad = PersonFilter({"held_on": "soon"}, queryset=Person.objects.published())
     assert not bad.is_valid()
     assert bad.errors == {"held_on": ["Enter a valid date."]}
+
+
+def test_empty_fields_of_the_form_are_dropped_from_the_url(client):
+    response = client.get("/prisoners/?q=&region=Minsk&held_on=&region=&ordering=name")
+    assert response.status_code == 302
+    assert response["Location"] == "/prisoners/?region=Minsk&ordering=name"
+    assert client.get("/prisoners/?q=&held_on=")["Location"] == "/prisoners/"

@@ -26,7 +26,7 @@ def people():
 
 
 def found(client, q: str) -> list[str]:
-    response = client.get("/prisoners/", {"q": q})
+    response = client.get("/prisoners/", {"q": q}, follow=True)
     assert response.status_code == 200
     return [p.person_id for p in response.context["people"]]
 
