@@ -37,9 +37,12 @@ ROLES = {"Curator": CURATOR, "Editor": EDITOR}
 
 def create_roles(apps, schema_editor):
     for app_config in apps.get_app_configs():
+        # create_permissions() skips app configs without a models module,
+        # which a migration's historical app configs never have.
+        original = getattr(app_config, "models_module", None)
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        app_config.models_module = original
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for name, codenames in ROLES.items():
