@@ -20,6 +20,7 @@ from .querysets import Visibility
 
 # A longer range makes a chart too dense to read and a page too slow to draw.
 MAX_YEARS = 30
+EARLIEST, LATEST = date(1900, 1, 1), date(2199, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -306,7 +307,12 @@ class RangeForm(forms.Form):
         if self.errors:
             return data
         end = data.get("to") or self.today
-        start = data.get("from") or date(end.year - 4, 1, 1)
+        start = data.get("from") or date(max(end.year - 4, EARLIEST.year), 1, 1)
+        if not (EARLIEST <= start and end <= LATEST):
+            raise forms.ValidationError(
+                _("Choose dates from %(earliest)s to %(latest)s.")
+                % {"earliest": EARLIEST.isoformat(), "latest": LATEST.isoformat()}
+            )
         if start > end:
             raise forms.ValidationError(_("'from' is after 'to'."))
         if (end - start).days > MAX_YEARS * 366:

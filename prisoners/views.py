@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.generic import ListView, MonthArchiveView, YearArchiveView
 
@@ -58,20 +58,6 @@ def _named_releases() -> Prefetch:
     return Prefetch("releases", queryset=releases, to_attr="named_releases")
 
 
-def _redirect_without_empty_values(request):
-    """A GET form sends its empty fields too; send the reader on to the same
-    filters without them, so that the URL to share and cite stays short."""
-    if not any("" in values for _key, values in request.GET.lists()):
-        return None
-    query = request.GET.copy()
-    for key, values in request.GET.lists():
-        query.setlist(key, [v for v in values if v != ""])
-        if not query.getlist(key):
-            del query[key]
-    encoded = query.urlencode()
-    return redirect(f"{request.path}?{encoded}" if encoded else request.path)
-
-
 class FilteredListView(ListView):
     """A list narrowed by a FilterSet; an invalid value answers 400 with the
     form and its errors, a page past the end 404."""
@@ -80,8 +66,6 @@ class FilteredListView(ListView):
     base_queryset = None
 
     def get(self, request, *args, **kwargs):
-        if cleaner := _redirect_without_empty_values(request):
-            return cleaner
         self.filterset = self.filterset_class(request.GET, queryset=self.get_base_queryset())
         self.invalid = not self.filterset.is_valid()
         if self.invalid:
@@ -298,8 +282,6 @@ def sanctions_event_detail(request, event_id):
 
 
 def timeline_view(request):
-    if cleaner := _redirect_without_empty_values(request):
-        return cleaner
     form = timeline.RangeForm(request.GET, today=timezone.localdate())
     if not form.is_valid():
         return render(request, "prisoners/timeline.html", {"form": form}, status=400)

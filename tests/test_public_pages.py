@@ -275,6 +275,7 @@ def test_the_release_archives_group_releases_by_event(client, world):
     assert "/releases/2025/12/" in year.content.decode()
     assert client.get("/releases/2024/11/").status_code == 200
     assert client.get("/releases/2025/13/").status_code == 404
+    assert client.get("/releases/0000/").status_code == 404
 
 
 def test_the_release_list_filters_by_date(client, world):
@@ -411,7 +412,13 @@ def test_merge_events_is_one_chronology():
 
 @pytest.mark.parametrize(
     "query",
-    ["?from=2025-12-31&to=2025-01-01", "?from=1900-01-01&to=2025-01-01", "?to=31.12.2025"],
+    [
+        "?from=2025-12-31&to=2025-01-01",
+        "?from=1900-01-01&to=2025-01-01",
+        "?to=31.12.2025",
+        "?to=0003-01-01",
+        "?from=9999-12-01&to=9999-12-31",
+    ],
 )
 def test_the_timeline_rejects_an_invalid_range_with_400(client, query):
     response = client.get(f"/timeline/{query}")
