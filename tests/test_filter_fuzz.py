@@ -59,7 +59,7 @@ values = st.one_of(
 
 @pytest.mark.django_db
 @settings(
-    max_examples=80,
+    max_examples=150,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -206,7 +206,7 @@ class RangeSerializer(serializers.Serializer):
     def validate(self, data):
         today = timezone.localdate()
         end = data.get("to") or today
-        start = data.get("from") or date(end.year - 1, end.month, 1)
+        start = data.get("from") or date(max(end.year - 1, 1), end.month, 1)
         if start > end:
             raise serializers.ValidationError({"from": ["from must not be after to."]})
         if (end - start).days > 366 * 30:
