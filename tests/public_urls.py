@@ -184,6 +184,25 @@ def public_urls(world: World) -> list[str]:
         "/prisoners/feed.atom?released_after=2025-12-01",
         "/releases/feed.atom",
         "/sitemap.xml",
+        # Open data: exports and the API.
+        "/prisoners/export.csv",
+        "/prisoners/export.csv?released_after=2025-12-01&region=Minsk",
+        "/releases/export.csv",
+        "/sanctions/export.csv",
+        "/api/prisoners/",
+        "/api/prisoners/?release_event=2025-12-13-release",
+        f"/api/prisoners/{person.person_id}/",
+        "/api/release-events/",
+        f"/api/release-events/{event.event_id}/",
+        "/api/sanctions-events/",
+        f"/api/sanctions-events/{sanctions.event_id}/",
+        "/api/sanctions-events/2025-12-21-eu-eased/",
+        "/api/organizations/",
+        "/api/stats/held/?from=2021-01-01&to=2025-12-31&interval=month",
+        "/api/stats/held.csv",
+        "/api/stats/releases/?from=2020-01-01&interval=year",
+        "/api/stats/releases.csv",
+        "/api/schema/",
     ]
 
 
@@ -194,4 +213,8 @@ def private_urls(world: World) -> list[str]:
         f"/prisoners/anonymous-{MARKER}/",
         f"/releases/hidden-release-{MARKER}/",
         f"/sanctions/hidden-sanctions-{MARKER}/",
+        f"/api/prisoners/draft-{MARKER}/",
+        f"/api/prisoners/anonymous-{MARKER}/",
+        f"/api/release-events/hidden-release-{MARKER}/",
+        f"/api/sanctions-events/hidden-sanctions-{MARKER}/",
     ]

@@ -86,7 +86,11 @@ class Structure(HTMLParser):
 
 def html_pages(world) -> list[str]:
     """The public URLs that answer HTML (not feeds, sitemap or data)."""
-    return [url for url in public_urls(world) if urlsplit(url).path.endswith("/")]
+    return [
+        url
+        for url in public_urls(world)
+        if urlsplit(url).path.endswith("/") and not url.startswith("/api/")
+    ]
 
 
 def test_every_public_page_has_the_structure_of_an_accessible_page(client, world):
