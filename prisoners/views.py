@@ -139,6 +139,8 @@ DATE_FILTERS = [
     "held_on",
 ]
 FACETS = ["status", "release_type", "region", "charge", "organization"]
+# Beside the list, the largest values of a facet (and those selected).
+FACET_SHOWN = 20
 FACET_LABELS = {"status": dict(Status.choices), "release_type": dict(ReleaseType.choices)}
 
 
@@ -150,7 +152,8 @@ def facet_groups(filterset: PersonFilter, invalid: bool) -> list[dict]:
     for name in FACETS:
         counts = dict(facets.get(name, []))
         selected = filterset.form.data.getlist(name)
-        values = list(counts) + [v for v in selected if v not in counts]
+        largest = list(counts)[:FACET_SHOWN]
+        values = largest + [v for v in selected if v not in largest]
         options = [
             {
                 "value": value,
