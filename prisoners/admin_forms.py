@@ -70,7 +70,9 @@ class AdminForm(PartialDateModelForm):
         return cleaned_data
 
     def _check_version(self) -> None:
-        if self.instance.pk is None:
+        # A post without the field at all (a script, not this form) is not
+        # checked; an empty one means the record had no history when loaded.
+        if self.instance.pk is None or self.add_prefix("_version") not in self.data:
             return
         loaded = self.cleaned_data.get("_version")
         version = latest_version(self.instance)
