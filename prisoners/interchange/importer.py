@@ -54,6 +54,7 @@ from .columns import (
     sanctions_event_values,
 )
 from .reading import Problems, Table
+from .saving import HistoryBatch, Links, References
 
 CHUNK = 500
 SUMMARY_KINDS = ["people", "detentions", "releases", "release events", "sanctions events"]
@@ -120,7 +121,7 @@ def run_import(
     if not importer.problems:
         try:
             with transaction.atomic(), acting_as(user, via):
-                importer.write()
+                importer.write(user, via)
                 if dry_run:
                     transaction.set_rollback(True)
         except (DatabaseError, ValidationError) as error:
@@ -198,7 +199,8 @@ def _pending_end(detention: Detention, released_on: PartialDate | None):
 
     compute_end() reads the release from the database, where it is not yet: a
     detention saved first as open would break "one open detention per person"
-    while the person has another, and would write a second history row."""
+    while the person has another, and would write a second history row. Around
+    the release's own save, it spares reading back what was just written."""
     if released_on is None:
         yield
         return
@@ -207,6 +209,20 @@ def _pending_end(detention: Detention, released_on: PartialDate | None):
         yield
     finally:
         del detention.compute_end
+
+
+@contextmanager
+def _status_later(person: Person, later: list):
+    """Leave the person's status to be derived once for a whole chunk of
+    people (PersonQuerySet.refresh_status, the one path that writes it),
+    rather than on every save of the person and of each of their detentions."""
+    person.refresh_status = lambda: None
+    try:
+        yield
+    finally:
+        del person.refresh_status
+    if person.pk:
+        later.append(person.pk)
 
 
 def _release_given(values: dict) -> bool:
@@ -590,8 +606,11 @@ class Importer:
 
     # Writing, once everything checked out.
 
-    def write(self) -> None:
-        self.references = References(self.names)
+    def write(self, user, via: str) -> None:
+        self.history = HistoryBatch(user, via)
+        self.links = Links()
+        self.status_pending: list[int] = []
+        self.references = References(self.names, user, via)
         self._write_events(
             SANCTIONS_EVENTS, SanctionsEvent, sanctions_event_values, "sanctions events"
         )
@@ -606,58 +625,80 @@ class Importer:
             self.release_event_pks.update(
                 ReleaseEvent.objects.filter(event_id__in=chunk).values_list("event_id", "pk")
             )
-        plans = self.progress(self.people.values(), len(self.people), "writing people")
+        plans = self.progress(self.people.values(), len(self.people), "writing")
         for chunk in _chunks(plans):
             stored = self._stored_people(chunk)
             for plan in chunk:
                 self.writing = (plan.path, plan.line)
                 self._write_person(plan, stored.get(plan.person_id))
+            self._flush()
+
+    def _flush(self) -> None:
+        self.links.flush()
+        self.history.flush()
+        if self.status_pending:
+            Person.objects.filter(pk__in=self.status_pending).refresh_status()
+            self.status_pending = []
 
     def _write_events(self, kind: Kind, model, values_of, label: str) -> None:
         plans = self.events[kind]
-        sanctions_pks = {}
+        m2m = {"sources": Source}
         if kind is RELEASE_EVENTS:
+            m2m["sanctions"] = SanctionsEvent
             wanted = {i for p in plans.values() for i in p.values.get("sanctions", ())}
+            sanctions = {}
             for chunk in _chunks(wanted):
-                sanctions_pks.update(
-                    SanctionsEvent.objects.filter(event_id__in=chunk).values_list("event_id", "pk")
+                sanctions.update(
+                    (e.event_id, e) for e in SanctionsEvent.objects.filter(event_id__in=chunk)
                 )
-        m2m = ["sanctions", "sources"] if kind is RELEASE_EVENTS else ["sources"]
+        scalars = [c for c in kind.names if c not in m2m and c != "event_id"]
         for chunk in _chunks(plans.values()):
+            keys = [p.key for p in chunk]
             stored = {
                 e.event_id: e
-                for e in model.objects.filter(event_id__in=[p.key for p in chunk]).prefetch_related(
-                    *m2m
-                )
+                for e in model.objects.filter(event_id__in=keys).prefetch_related(*m2m)
             }
             for plan in chunk:
                 self.writing = (plan.path, plan.line)
                 event = stored.get(plan.key)
                 current = values_of(event) if event else {}
                 final = dict(current) if event else {c.name: c.empty for c in kind.columns}
-                for column in plan.present - {"event_id"}:
+                for column in plan.present - plan.broken - {"event_id"}:
                     if column == "published" and not self.can_publish:
                         continue
                     final[column] = plan.values.get(column, kind.by_name[column].empty)
                 final["published"] = bool(final["published"])
-                scalars = [c for c in kind.names if c not in m2m and c != "event_id"]
                 changed = [c for c in scalars if final[c] != current.get(c, object())]
                 if event is None:
                     event = model(event_id=plan.key)
+                    self.history.add(event, "+")
+                elif changed:
+                    self.history.add(event, "~")
                 for column in changed:
                     setattr(event, column, final[column])
                 if changed:
                     event.save()
                 m2m_changed = False
-                for column in m2m:
-                    if final[column] != current.get(column, ()):
-                        if column == "sources":
-                            objects = [self.references.get(Source, url) for url in final[column]]
-                        else:
-                            objects = [sanctions_pks[i] for i in final[column]]
-                        getattr(event, column).set(objects)
-                        m2m_changed = True
+                for column, target in m2m.items():
+                    if final[column] == current.get(column, ()):
+                        continue
+                    if target is Source:
+                        objects = [self.references.get(Source, url) for url in final[column]]
+                    else:
+                        objects = [sanctions[event_id] for event_id in final[column]]
+                    self._set(event, column, objects, created=not current)
+                    m2m_changed = True
                 self._count(label, not current, changed or m2m_changed)
+            self._flush()
+
+    def _set(self, instance, attribute: str, objects: list, created: bool) -> None:
+        """Set a many-to-many field: in bulk for a new record, else through the
+        related manager (with one history row for the record)."""
+        if created:
+            self.links.add(instance, attribute, objects)
+        else:
+            self.history.add(instance, "~")
+            getattr(instance, attribute).set(objects)
 
     def _count(self, label: str, created: bool, changed) -> None:
         self.counts[label]["created" if created else "updated" if changed else "unchanged"] += 1
@@ -675,18 +716,21 @@ class Importer:
                 person.aliases = "; ".join(final["aliases"])
             else:
                 setattr(person, column, final[column])
-        if stored is None:
-            person.save()
         # Closed detentions first: the one left open comes last, so that at no
         # moment does the person have two.
         detentions.sort(key=lambda d: _is_open(d[2], final["died_on"]))
-        for row, detention, values in detentions:
-            if row is not None:
-                self.writing = (row.path, row.line)
-                self._write_detention(person, row, detention, values)
-        self.writing = (plan.path, plan.line)
-        if stored is not None and changed:
-            person.save()
+        with _status_later(person, self.status_pending):
+            if stored is None:
+                self.history.add(person, "+")
+                person.save()
+            for row, detention, values in detentions:
+                if row is not None:
+                    self.writing = (row.path, row.line)
+                    self._write_detention(person, row, detention, values)
+            self.writing = (plan.path, plan.line)
+            if stored is not None and changed:
+                self.history.add(person, "~")
+                person.save()
         m2m_changed = self._set_m2m(
             person,
             current,
@@ -703,7 +747,7 @@ class Importer:
         for column, attribute, model in fields:
             if final[column] != current.get(column, ()):
                 objects = [self.references.get(model, name) for name in final[column]]
-                getattr(instance, attribute).set(objects)
+                self._set(instance, attribute, objects, created=not current)
                 changed = True
         return changed
 
@@ -714,65 +758,43 @@ class Importer:
         changed = [c for c in DETENTION_SCALARS if final[c] != current[c]]
         for column in changed:
             if column == "facility":
-                detention.facility = (
-                    self.references.get(Facility, final["facility"]) if final["facility"] else None
-                )
+                name = final["facility"]
+                detention.facility = self.references.get(Facility, name) if name else None
             else:
                 setattr(detention, column, final[column])
         release_given = _release_given(final)
         release_changed = any(final[c] != current[c] for c in RELEASE_COLUMN_NAMES)
         if changed or stored is None:
-            with _pending_end(detention, _date(final["released_on"]) if release_given else None):
+            self.history.add(detention, "+" if stored is None else "~")
+            released_on = _date(final["released_on"]) if release_given else None
+            with _pending_end(detention, released_on):
                 detention.save()
-        m2m_changed = self._set_m2m(
-            detention,
-            current,
-            final,
-            [("charges", "charges", Charge), ("sources", "sources", Source)],
-        )
+        m2m_changed = False
+        for column, model in (("charges", Charge), ("sources", Source)):
+            if final[column] != current[column]:
+                objects = [self.references.get(model, name) for name in final[column]]
+                self._set(detention, column, objects, created=stored is None)
+                m2m_changed = True
         self._count("detentions", stored is None, changed or m2m_changed)
         release = getattr(stored, "release", None) if stored else None
         if release_changed and release_given:
-            if release is None:
+            created = release is None
+            if created:
                 release = Release(detention=detention)
+            self.history.add(release, "+" if created else "~")
             release.detention = detention
             release.released_on = final["released_on"]
             release.release_type = final["release_type"]
-            release.release_event_id = (
-                self.release_event_pks.get(final["release_event"])
-                if final["release_event"]
-                else None
-            )
+            event_id = final["release_event"]
+            release.release_event_id = self.release_event_pks[event_id] if event_id else None
             release.released_to = final["released_to"]
-            self._count("releases", release.pk is None, True)
-            release.save()
+            # The detention's end is known: no need to read it back.
+            with _pending_end(detention, _date(final["released_on"])):
+                release.save()
+            self._count("releases", created, True)
         elif release_changed:
             release.detention = detention
             release.delete()
             self.counts["releases"]["deleted"] += 1
         elif release_given:
             self._count("releases", False, False)
-
-
-class References:
-    """Sources, organizations, charges and facilities by their name, created
-    (with history) when new."""
-
-    FIELD = {Source: "url", Organization: "name", Charge: "article", Facility: "name"}
-
-    def __init__(self, names: dict[type, set[str]]):
-        self.cache: dict[type, dict[str, object]] = {}
-        for model, wanted in names.items():
-            key = self.FIELD[model]
-            found = self.cache[model] = {}
-            for chunk in _chunks(wanted):
-                for obj in model.objects.filter(**{f"{key}__in": chunk}):
-                    found[getattr(obj, key)] = obj
-
-    def get(self, model, name: str):
-        found = self.cache[model]
-        obj = found.get(name)
-        if obj is None:
-            obj = found[name] = model(**{self.FIELD[model]: name})
-            obj.save()
-        return obj

@@ -1,0 +1,239 @@
+"""Import benchmark: time for 10,000 prisoner rows on SQLite and PostgreSQL,
+peak memory for 10,000 and 50,000 rows. Prints figures; not a test.
+
+    .venv/bin/python bench/import_bench.py [--rows 10000] [--memory-rows 10000 50000]
+        [--postgres postgres://postgres@127.0.0.1:5432] [--skip-postgres]
+
+Each measurement runs in a fresh process on a fresh database (a temporary
+SQLite file, or a PostgreSQL database created for it and dropped after), so
+peak memory (max RSS) is that of one import, next to the process's baseline
+after Django is set up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+FIRST = ["Алесь", "Марыя", "Сяргей", "Вольга", "Ігар", "Наталля", "Павел", "Ганна"]
+LAST = ["Бяляцкі", "Калеснікава", "Прыклад", "Ашурак", "Рабкова", "Лосік", "Статкевіч"]
+LATIN = ["Ales", "Maryia", "Siarhei", "Volha", "Ihar", "Natallia", "Pavel", "Hanna"]
+REGIONS = ["Minsk", "Homiel", "Hrodna", "Brest", "Vitsebsk", "Mahiliou"]
+CHARGES = ["342", "361-1", "130", "293", "423-1", "369"]
+SENTENCES = ["colony", "colony", "prison", "restricted_freedom", "home_confinement", "fine"]
+RELEASES = ["pardon", "sentence_served", "negotiated", "deported", "early_release"]
+HEADER = [
+    "person_id",
+    "name",
+    "name_be",
+    "aliases",
+    "gender",
+    "born",
+    "region",
+    "organizations",
+    "recognized_on",
+    "bio",
+    "published",
+    "person_sources",
+    "detention_id",
+    "detained_on",
+    "charges",
+    "sentence_type",
+    "sentence_months",
+    "sentenced_on",
+    "facility",
+    "released_on",
+    "release_type",
+    "release_event",
+    "released_to",
+    "sources",
+]
+
+
+def write_files(directory: Path, rows: int, seed: int = 1) -> list[Path]:
+    """``rows`` prisoner rows (people with one to three detentions), and the
+    release events they name."""
+    rng = random.Random(seed)
+    events = [f"wave-{n}" for n in range(20)]
+    with open(directory / "release_events.csv", "w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["event_id", "date", "title", "announced_count", "published", "sources"])
+        for n, event in enumerate(events):
+            writer.writerow(
+                [
+                    event,
+                    f"{2025 + n // 12}-{n % 12 + 1:02d}-15",
+                    f"Wave {n}",
+                    50 + n,
+                    "yes",
+                    f"https://example.org/wave/{n}",
+                ]
+            )
+    with open(directory / "prisoners.csv", "w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(HEADER)
+        written, person = 0, 0
+        while written < rows:
+            person += 1
+            i = rng.randrange(len(FIRST))
+            name_be = f"{FIRST[i]} {rng.choice(LAST)}"
+            base = {
+                "person_id": f"bench-{person}",
+                "name": f"{LATIN[i]} Person{person}",
+                "name_be": name_be,
+                "aliases": f"{LATIN[i]} P{person}; {name_be.upper()}",
+                "gender": rng.choice(["female", "male"]),
+                "born": str(rng.randint(1950, 2000)),
+                "region": rng.choice(REGIONS),
+                "organizations": rng.choice(["", "Viasna", "Viasna; Coordination Council"]),
+                "recognized_on": f"{rng.randint(2020, 2024)}-{rng.randint(1, 12):02d}",
+                "bio": f"Bio of person {person}, with a comma.\nAnd a second line.",
+                "published": rng.choice(["yes", "yes", "no", "anonymous"]),
+                "person_sources": f"https://example.org/person/{person}",
+            }
+            count = min(rng.choice([1, 1, 1, 2, 3]), rows - written)
+            years = sorted(rng.sample(range(2010, 2025), count))
+            for number, year in enumerate(years):
+                row = dict(base) if number == 0 else {"person_id": base["person_id"]}
+                detained = f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+                row |= {
+                    "detained_on": detained,
+                    "charges": ";".join(rng.sample(CHARGES, rng.randint(1, 2))),
+                    "sentence_type": rng.choice(SENTENCES),
+                    "sentence_months": str(rng.randint(6, 180)),
+                    "sentenced_on": f"{year + 1}",
+                    "facility": f"Penal colony No. {rng.randint(1, 30)}",
+                    "sources": f"https://example.org/detention/{person}/{number}",
+                }
+                if number < count - 1 or rng.random() < 0.6:
+                    if rng.random() < 0.4:
+                        row |= {"release_event": rng.choice(events), "release_type": "negotiated"}
+                        row["released_to"] = rng.choice(["", "Lithuania", "Ukraine"])
+                    else:
+                        row |= {
+                            "released_on": f"{year + 2}",
+                            "release_type": rng.choice(RELEASES),
+                        }
+                writer.writerow([row.get(column, "") for column in HEADER])
+                written += 1
+    return [directory / "release_events.csv", directory / "prisoners.csv"]
+
+
+def max_rss_mb() -> float:
+    # ru_maxrss is in kilobytes on Linux.
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def worker(database_url: str, rows: int) -> None:
+    """One import in this process; prints JSON figures."""
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DEBUG", "1")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from prisoners.interchange.importer import run_import
+    from prisoners.models import Detention, Person
+
+    call_command("migrate", verbosity=0)
+    with tempfile.TemporaryDirectory() as directory:
+        files = write_files(Path(directory), rows)
+        baseline = max_rss_mb()
+        started = time.perf_counter()
+        result = run_import(files, via="benchmark")
+        seconds = time.perf_counter() - started
+        if not result.ok:
+            raise SystemExit("\n".join(result.errors[:20]))
+        again = time.perf_counter()
+        second = run_import(files, via="benchmark")
+        unchanged_seconds = time.perf_counter() - again
+    print(
+        json.dumps(
+            {
+                "rows": rows,
+                "seconds": seconds,
+                "again_seconds": unchanged_seconds,
+                "again": second.summary_lines()[0],
+                "people": Person.objects.count(),
+                "detentions": Detention.objects.count(),
+                "baseline_mb": baseline,
+                "peak_mb": max_rss_mb(),
+            }
+        )
+    )
+
+
+def measure(database_url: str, rows: int) -> dict:
+    command = [sys.executable, __file__, "--worker", database_url, "--rows", str(rows)]
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def on_sqlite(rows: int) -> dict:
+    with tempfile.TemporaryDirectory() as directory:
+        return measure(f"sqlite:///{directory}/bench.sqlite3", rows)
+
+
+def on_postgres(server: str, rows: int) -> dict:
+    import psycopg
+
+    name = f"bench_import_{os.getpid()}"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        return measure(f"{server}/{name}", rows)
+    finally:
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def report(label: str, figures: dict) -> None:
+    print(
+        f"{label}: {figures['rows']:,} rows ({figures['people']:,} people, "
+        f"{figures['detentions']:,} detentions) imported in {figures['seconds']:.1f} s; "
+        f"again (nothing to change) in {figures['again_seconds']:.1f} s; "
+        f"peak memory {figures['peak_mb']:.0f} MB (baseline {figures['baseline_mb']:.0f} MB)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--memory-rows", type=int, nargs="*", default=[10_000, 50_000])
+    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument("--skip-postgres", action="store_true")
+    parser.add_argument("--worker", metavar="DATABASE_URL", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        worker(args.worker, args.rows)
+        return
+    sqlite = on_sqlite(args.rows)
+    report("SQLite", sqlite)
+    if not args.skip_postgres:
+        report("PostgreSQL", on_postgres(args.postgres, args.rows))
+    for rows in args.memory_rows:
+        figures = sqlite if rows == args.rows else on_sqlite(rows)
+        print(
+            f"Peak memory, {rows:,} rows (SQLite): {figures['peak_mb']:.0f} MB "
+            f"(baseline {figures['baseline_mb']:.0f} MB, import "
+            f"+{figures['peak_mb'] - figures['baseline_mb']:.0f} MB), "
+            f"{figures['seconds']:.1f} s"
+        )
+
+
+if __name__ == "__main__":
+    main()
