@@ -18,6 +18,8 @@ import django_filters
 from django import forms
 from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from .models import (
     Detention,
@@ -50,6 +52,7 @@ class MultipleTextField(forms.Field):
         return [v for v in values if v]
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class MultipleTextFilter(django_filters.Filter):
     """Matches any of the values given: ``field_name__in``, or any other
     lookup OR-ed over the values (``iexact`` ignores case)."""

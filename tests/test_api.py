@@ -218,3 +218,9 @@ def test_anonymous_clients_are_throttled_with_a_clear_429(client, records, setti
     settings.API_THROTTLE_RATE = None
     assert client.get("/api/organizations/").status_code == 200
     cache.clear()
+
+
+def test_a_range_far_in_the_future_is_refused_not_a_crash(client):
+    response = client.get("/api/stats/releases/?to=9999-12-31")
+    assert response.status_code == 400
+    assert "between 1900-01-01 and 2199-12-31" in response.json()["to"][0]

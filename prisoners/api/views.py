@@ -188,6 +188,10 @@ class OrganizationViewSet(PublicAPIMixin, mixins.ListModelMixin, viewsets.Generi
         )
 
 
+# Far enough for any record; month arithmetic near date.max would overflow.
+EARLIEST, LATEST = date(1900, 1, 1), date(2199, 12, 31)
+
+
 class RangeSerializer(serializers.Serializer):
     """from/to (inclusive, YYYY-MM-DD) and the interval of a series."""
 
@@ -207,6 +211,11 @@ class RangeSerializer(serializers.Serializer):
         today = timezone.localdate()
         end = data.get("to") or today
         start = data.get("from") or date(max(end.year - 1, 1), end.month, 1)
+        for name in ("from", "to"):
+            if data.get(name) and not EARLIEST <= data[name] <= LATEST:
+                raise serializers.ValidationError(
+                    {name: [f"Give a date between {EARLIEST} and {LATEST}."]}
+                )
         if start > end:
             raise serializers.ValidationError({"from": ["from must not be after to."]})
         if (end - start).days > 366 * 30:
