@@ -138,7 +138,9 @@ def max_rss_mb() -> float:
 def worker(database_url: str, rows: int) -> None:
     """One import in this process; prints JSON figures."""
     os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DEBUG", "1")
+    # As in production: DEBUG on would log every query.
+    os.environ["DEBUG"] = "0"
+    os.environ.setdefault("SECRET_KEY", "benchmark-only-" + "x" * 40)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
     sys.path.insert(0, str(ROOT))
     import django
