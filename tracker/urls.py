@@ -6,3 +6,6 @@ urlpatterns = [
     path("api/", include("prisoners.api.urls")),
     path("", include("prisoners.urls")),
 ]
+
+# A database error outside a view also answers the 503 page.
+handler500 = "tracker.middleware.server_error"
