@@ -166,6 +166,8 @@ SECURE_CSP = {
 # `manage.py add_totp_device`) is required in production.
 ADMIN_REQUIRE_2FA = env_bool("ADMIN_REQUIRE_2FA", not DEBUG)
 OTP_TOTP_ISSUER = "Political Prisoner Tracker"
+# The admin never shows a TOTP secret: only add_totp_device prints it, once.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
