@@ -136,6 +136,9 @@ def run_import(
     )
 
 
+NOTHING: frozenset[str] = frozenset()
+
+
 class PersonPlan:
     """What the files say about one person: the person columns (first value
     given for each), where each was given, and their detentions."""
@@ -145,9 +148,10 @@ class PersonPlan:
     def __init__(self, person_id: str, path: str, line: int, present: frozenset):
         self.person_id, self.path, self.line, self.present = person_id, path, line, present
         self.values: dict = {}
+        # Where a value was given, when not on the person's first row.
         self.lines: dict[str, tuple[str, int]] = {}
         self.detentions: list[RowPlan] = []
-        self.broken: set[str] = set()
+        self.broken: frozenset[str] = NOTHING
 
     def at(self, column: str) -> tuple[str, int]:
         """Where to report a problem with a person column."""
@@ -292,7 +296,7 @@ class Importer:
                 # A person's name may be given on one of their rows only.
                 table.problem(line, name, "a value is required")
                 broken.add(name)
-        return values, broken
+        return values, frozenset(broken) if broken else NOTHING
 
     def _remember_names(self, values: dict, *pairs: tuple[str, type]) -> None:
         for column, model in pairs:
@@ -325,7 +329,9 @@ class Importer:
 
     def _agree(self, table: Table, line: int, person: PersonPlan, values: dict, broken) -> None:
         """Person columns agree across a person's rows; an empty cell agrees."""
-        person.broken |= broken
+        if broken:
+            person.broken = person.broken | broken
+        first_row = line == person.line and table.path == person.path
         for column in person.present:
             value = values.get(column)
             if value is None or column == "person_id":
@@ -333,9 +339,10 @@ class Importer:
             earlier = person.values.get(column)
             if earlier is None:
                 person.values[column] = value
-                person.lines[column] = (table.path, line)
+                if not first_row:
+                    person.lines[column] = (table.path, line)
             elif earlier != value:
-                path, earlier_line = person.lines[column]
+                path, earlier_line = person.at(column)
                 where = f"line {earlier_line}" if path == table.path else f"{path}:{earlier_line}"
                 written = table.kind.by_name[column].write(earlier)
                 table.problem(

@@ -66,6 +66,7 @@ class Table:
         problems.register(path)
         self.kind: Kind | None = None
         self.columns: list[str | None] = []
+        self.present: frozenset[str] = frozenset()
         self.undecodable = False
         self._lines = self._decoded_lines(source)
         self._reader = csv.reader(self._lines)
@@ -126,14 +127,11 @@ class Table:
                 columns.append(name)
             seen.add(name)
         self.columns = columns
+        self.present = frozenset(c for c in columns if c)
         self.kind = kind
 
     def _rest_is_blank(self) -> bool:
         return all(not line.strip() for line in self._lines)
-
-    @property
-    def present(self) -> frozenset[str]:
-        return frozenset(c for c in self.columns if c)
 
     def records(self) -> Iterator[tuple[int, dict[str, str]]]:
         if self.kind is None:
