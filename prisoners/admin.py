@@ -7,8 +7,11 @@ posted, and the publishing actions need the permission."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib import admin
-from django.db.models import Exists, F, OuterRef, Subquery
+from django.db.models import Exists, F, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -145,8 +148,15 @@ class ReleaseTypeFilter(admin.SimpleListFilter):
 
 
 def _latest(model, person_path: str, order: str, column: str) -> Subquery:
+    """``column`` of the person's row latest by ``order``.
+
+    Ordered by an expression on purpose: ordered by the column itself,
+    PostgreSQL walks the whole date index backwards looking for the person's
+    rows (50 rows took 50 s with 100,000 people); this way it reads the
+    person's few rows through the person index and sorts them."""
     rows = model.objects.filter(**{person_path: OuterRef("pk")}, **{f"{order}__isnull": False})
-    return Subquery(rows.order_by(f"-{order}").values(column)[:1])
+    latest_first = Coalesce(order, Value(date.min)).desc()
+    return Subquery(rows.order_by(latest_first).values(column)[:1])
 
 
 @admin.register(Person)
