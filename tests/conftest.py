@@ -105,3 +105,13 @@ def records(db):
     DetentionFactory(person=marfa, detention_id="marfa-1", detained_on="2020-09-17")
     PersonFactory(person_id="draft", name="Draft Person", visibility="draft")
     return {"wave": wave}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Cached pages and throttle counts never leak from one test to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -3,6 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from prisoners.cache import bump_data_version
 from prisoners.models import Person
 from prisoners.synthetic import Generator
 
@@ -31,5 +32,6 @@ class Command(BaseCommand):
         started = time.monotonic()
         with tqdm(total=persons, unit="person", disable=quiet or None) as bar:
             generator.run(progress=bar.update)
+        bump_data_version()  # bulk writes send no signals
         elapsed = time.monotonic() - started
         self.stdout.write(f"Generated {persons} synthetic people (seed {seed}) in {elapsed:.1f} s.")
