@@ -13,17 +13,16 @@ import csv
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import QuerySet
 
-from ..models import Detention, Person, ReleaseEvent, SanctionsEvent
+from ..models import Person, ReleaseEvent, SanctionsEvent
+from .bulk_values import people_values
 from .columns import (
     EMPTY_DETENTION,
     PRISONERS,
     RELEASE_EVENTS,
     SANCTIONS_EVENTS,
     Kind,
-    detention_values,
-    person_values,
     release_event_values,
     sanctions_event_values,
 )
@@ -39,16 +38,6 @@ def _cells(kind: Kind, header: list[str], values: dict) -> list[str]:
     return [kind.by_name[name].write(values[name]) for name in header]
 
 
-def _detentions() -> QuerySet:
-    # Unknown arrest dates first on every database (SQLite and PostgreSQL
-    # disagree on where NULL sorts), so that exports compare equal.
-    return (
-        Detention.objects.select_related("facility", "release__release_event")
-        .prefetch_related("charges", "sources")
-        .order_by(F("detained_on_first").asc(nulls_first=True), "detention_id")
-    )
-
-
 def prisoner_rows(people: QuerySet, public: bool = False) -> Iterator[list[str]]:
     """prisoners.csv: one row per detention, a person without any detention on
     one row. Public: published people only (never anonymous or drafts), no
@@ -57,14 +46,12 @@ def prisoner_rows(people: QuerySet, public: bool = False) -> Iterator[list[str]]
     yield header
     if public:
         people = people.published()
-    people = people.prefetch_related(
-        "organizations", "sources", Prefetch("detentions", queryset=_detentions())
-    )
-    for person in people.iterator(chunk_size=CHUNK):
-        values = person_values(person)
-        for detention in person.detentions.all() or [None]:
-            row = detention_values(detention, public) if detention else EMPTY_DETENTION
-            yield _cells(PRISONERS, header, values | row)
+    # The order of the queryset (a list's sorting), then chunks read in bulk.
+    pks = list(people.values_list("pk", flat=True))
+    for start in range(0, len(pks), CHUNK):
+        for values, detentions in people_values(pks[start : start + CHUNK], public):
+            for row in detentions or [EMPTY_DETENTION]:
+                yield _cells(PRISONERS, header, values | row)
 
 
 def release_event_rows(events: QuerySet, public: bool = False) -> Iterator[list[str]]:
