@@ -5,7 +5,19 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import connections, models
-from django.db.models import Case, Count, DateField, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, Greatest, Least
 
 # Stands for "no end yet" where an end date must be compared.
@@ -69,12 +81,18 @@ class PersonQuerySet(models.QuerySet):
             person=OuterRef("pk"), detained_on_first__isnull=False
         )
         releases = Release.objects.filter(detention__person=OuterRef("pk"))
+        # MAX() per person, not ORDER BY date DESC LIMIT 1: with the latter,
+        # PostgreSQL walks the whole date index backwards for each person.
         return self.annotate(
             latest_detained_on=Subquery(
-                detentions.order_by("-detained_on_first").values("detained_on_first")[:1]
+                detentions.values("person")
+                .annotate(latest=Max("detained_on_first"))
+                .values("latest")
             ),
             latest_released_on=Subquery(
-                releases.order_by("-released_on_first").values("released_on_first")[:1]
+                releases.values("detention__person")
+                .annotate(latest=Max("released_on_first"))
+                .values("latest")
             ),
         )
 
