@@ -218,3 +218,18 @@ def private_urls(world: World) -> list[str]:
         f"/api/release-events/hidden-release-{MARKER}/",
         f"/api/sanctions-events/hidden-sanctions-{MARKER}/",
     ]
+
+
+LANGUAGE_PREFIXES = ("/be", "/ru")
+
+
+def public_urls_in_languages(world: World) -> list[str]:
+    """The HTML pages, feeds, exports and sitemap of ``public_urls`` again in
+    Belarusian and Russian (under /be/ and /ru/; the API and the admin have
+    no language prefix)."""
+    return [
+        f"{prefix}{url}"
+        for prefix in LANGUAGE_PREFIXES
+        for url in public_urls(world)
+        if not url.startswith("/api/")
+    ]

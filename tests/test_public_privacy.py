@@ -4,7 +4,13 @@ import json
 
 import pytest
 
-from tests.public_urls import MARKER, build_world, private_urls, public_urls
+from tests.public_urls import (
+    MARKER,
+    build_world,
+    private_urls,
+    public_urls,
+    public_urls_in_languages,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +21,7 @@ def world():
 
 
 def test_it_shows_no_private_record_on_any_public_url(client, world):
-    for url in public_urls(world):
+    for url in public_urls(world) + public_urls_in_languages(world):
         response = client.get(url)
         assert response.status_code == 200, url
         body = b"".join(response.streaming_content) if response.streaming else response.content

@@ -1,11 +1,13 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("prisoners.api.urls")),
-    path("", include("prisoners.urls")),
 ]
+# English at the contract URLs; Belarusian and Russian under /be/ and /ru/.
+urlpatterns += i18n_patterns(path("", include("prisoners.urls")), prefix_default_language=False)
 
 # A database error outside a view also answers the 503 page.
 handler500 = "tracker.middleware.server_error"

@@ -1,0 +1,78 @@
+"""Languages on the public pages: the switcher, names in the page's script,
+numbers grouped for the language."""
+
+from __future__ import annotations
+
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils import formats, translation
+from django.utils.html import format_html
+
+register = template.Library()
+
+# The spelling of a name in each language's script, when the record has it.
+NAME_FIELDS = {"be": "name_be", "ru": "name_ru"}
+
+
+def _local_name(person) -> str:
+    """The person's name in the active language's script, or "" if the
+    record has none (or the language writes names in Latin)."""
+    field = NAME_FIELDS.get(translation.get_language() or "")
+    return (getattr(person, field, "") or "").strip() if field else ""
+
+
+@register.filter
+def display_name(person) -> str:
+    """Plain text (a <title>): "Алесь Бяляцкі (Ales Bialiatski)" on a
+    Belarusian page, "Ales Bialiatski" where there is no such spelling."""
+    local = _local_name(person)
+    if local and local != person.name:
+        return f"{local} ({person.name})"
+    return person.name
+
+
+@register.filter
+def person_name(person) -> str:
+    """The name as HTML, in the page's script with the Latin form beside it."""
+    local = _local_name(person)
+    if not local or local == person.name:
+        return format_html("{}", person.name)
+    language = translation.get_language()
+    return format_html(
+        '<span lang="{}">{}</span> <span class="latin" lang="{}-Latn">({})</span>',
+        language,
+        local,
+        language,
+        person.name,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context) -> list[dict]:
+    """The current page, with its filters, in each language."""
+    request = context.get("request")
+    current = translation.get_language()
+    full_path = request.get_full_path() if request else "/"
+    return [
+        {
+            "code": code,
+            "name": name,
+            "url": translate_url(full_path, code),
+            "current": code == current,
+        }
+        for code, name in settings.LANGUAGES
+    ]
+
+
+@register.filter
+def number(value):
+    """An integer grouped as the language writes it (12 345, 12,345)."""
+    if value is None or value == "":
+        return value
+    return formats.number_format(value, use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def startswith(text, prefix) -> bool:
+    return str(text).startswith(str(prefix))
