@@ -49,6 +49,9 @@ class MultipleTextField(forms.Field):
         values = [str(v).strip() for v in value]
         if any(len(v) > 300 for v in values):
             raise forms.ValidationError(_("A value is too long."), code="max_length")
+        if any("\x00" in v for v in values):
+            # PostgreSQL refuses NUL in text: a 400, not a database error.
+            raise forms.ValidationError(_("Null characters are not allowed."), code="null")
         return [v for v in values if v]
 
 

@@ -77,3 +77,11 @@ def test_no_filter_value_gives_a_server_error(client, settings, endpoint, data):
     assert response.status_code in {200, 400, 404}, (endpoint, params, response.status_code)
     if response.streaming:
         b"".join(response.streaming_content)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("param", ["region", "charge", "organization", "release_event", "q"])
+def test_a_nul_byte_in_a_text_filter_is_a_400(client, param):
+    response = client.get(f"/api/prisoners/?{param}=a%00b")
+    assert response.status_code == 400
+    assert param in response.json()
