@@ -17,7 +17,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import islice
 from typing import BinaryIO
 
 from django.core.exceptions import ValidationError
@@ -54,9 +53,8 @@ from .columns import (
     sanctions_event_values,
 )
 from .reading import Problems, Table
-from .saving import HistoryBatch, Links, References
+from .saving import HistoryBatch, Links, References, chunks
 
-CHUNK = 500
 SUMMARY_KINDS = ["people", "detentions", "releases", "release events", "sanctions events"]
 PUBLISHED_IGNORED = (
     "The published column is ignored: only an editor may publish. New records are "
@@ -174,12 +172,6 @@ def _empty(value) -> bool:
 
 def _date(text: str) -> PartialDate | None:
     return PartialDate.parse(text) if text else None
-
-
-def _chunks(items: Iterable, size: int = CHUNK) -> Iterator[list]:
-    iterator = iter(items)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
 
 
 @contextmanager
@@ -404,7 +396,7 @@ class Importer:
         self._check_release_event_references()
         self._check_sanctions_references()
         self._check_detention_owners()
-        for chunk in _chunks(self.people.values()):
+        for chunk in chunks(self.people.values()):
             stored = self._stored_people(chunk)
             for plan in chunk:
                 self._check_person(plan, stored.get(plan.person_id))
@@ -415,7 +407,7 @@ class Importer:
         for kind, model in ((RELEASE_EVENTS, ReleaseEvent), (SANCTIONS_EVENTS, SanctionsEvent)):
             plans = self.events[kind]
             stored = set()
-            for chunk in _chunks(plans):
+            for chunk in chunks(plans):
                 stored.update(
                     model.objects.filter(event_id__in=chunk).values_list("event_id", flat=True)
                 )
@@ -436,7 +428,7 @@ class Importer:
             for d in self.detentions.values()
             if d.values.get("release_event") and d.values["release_event"] not in in_files
         }
-        for chunk in _chunks(wanted):
+        for chunk in chunks(wanted):
             for event in ReleaseEvent.objects.filter(event_id__in=chunk):
                 self.release_event_dates[event.event_id] = str(event.date)
         for plan in self.detentions.values():
@@ -459,7 +451,7 @@ class Importer:
             if event_id not in in_files
         }
         stored = set()
-        for chunk in _chunks(wanted):
+        for chunk in chunks(wanted):
             stored.update(
                 SanctionsEvent.objects.filter(event_id__in=chunk).values_list("event_id", flat=True)
             )
@@ -480,7 +472,7 @@ class Importer:
             for person in self.people.values()
             for detention in person.detentions
         }
-        for chunk in _chunks(self.detentions):
+        for chunk in chunks(self.detentions):
             stored = Detention.objects.filter(detention_id__in=chunk).values_list(
                 "detention_id", "person__person_id"
             )
@@ -628,12 +620,12 @@ class Importer:
             if "release_event" in d.values
         }
         self.release_event_pks = {}
-        for chunk in _chunks(wanted):
+        for chunk in chunks(wanted):
             self.release_event_pks.update(
                 ReleaseEvent.objects.filter(event_id__in=chunk).values_list("event_id", "pk")
             )
         plans = self.progress(self.people.values(), len(self.people), "writing")
-        for chunk in _chunks(plans):
+        for chunk in chunks(plans):
             stored = self._stored_people(chunk)
             for plan in chunk:
                 self.writing = (plan.path, plan.line)
@@ -654,12 +646,12 @@ class Importer:
             m2m["sanctions"] = SanctionsEvent
             wanted = {i for p in plans.values() for i in p.values.get("sanctions", ())}
             sanctions = {}
-            for chunk in _chunks(wanted):
+            for chunk in chunks(wanted):
                 sanctions.update(
                     (e.event_id, e) for e in SanctionsEvent.objects.filter(event_id__in=chunk)
                 )
         scalars = [c for c in kind.names if c not in m2m and c != "event_id"]
-        for chunk in _chunks(plans.values()):
+        for chunk in chunks(plans.values()):
             keys = [p.key for p in chunk]
             stored = {
                 e.event_id: e
