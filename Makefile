@@ -15,7 +15,7 @@ DEV_ENV := DEBUG=1
 TEST_ENV := DEBUG=1 DJANGO_ALLOW_ASYNC_UNSAFE=true
 PORT ?= 8000
 
-.PHONY: help run test lint format migrate demo admin-account synthetic bench check-deploy collectstatic clean
+.PHONY: help run test lint format migrate demo admin-account synthetic bench check-deploy collectstatic clean messages
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -36,7 +36,14 @@ run: $(VENV)/.installed ## Migrate, load the demo, create a local admin, serve o
 	$(DEV_ENV) $(BIN)/python manage.py local_admin
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-test: $(VENV)/.installed ## Run the whole suite (SQLite, or PostgreSQL with DATABASE_URL)
+# axe-core for the accessibility tests, from the npm registry (never a CDN).
+AXE_STAMP := tests/browser/node_modules/.installed
+$(AXE_STAMP): tests/browser/package.json tests/browser/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix tests/browser --no-audit --no-fund && touch $@; \
+	else echo "npm not found: the axe-core accessibility tests will be skipped" >&2; fi
+
+test: $(VENV)/.installed $(AXE_STAMP) ## Run the whole suite (SQLite, or PostgreSQL with DATABASE_URL)
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed ## ruff check and format check, missing migrations
@@ -63,6 +70,12 @@ synthetic: $(VENV)/.installed ## Generate synthetic people: make synthetic N=100
 check-deploy: $(VENV)/.installed ## Production settings pass Django's deployment checks
 	DEBUG=0 SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
 		ALLOWED_HOSTS=tracker.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+# makemessages must not read these (tests/test_i18n.py ignores the same).
+MESSAGES_IGNORE := --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=bench --ignore=.git
+messages: $(VENV)/.installed ## After changing text: update the be and ru catalogs (needs gettext), then compile them
+	$(DEV_ENV) $(BIN)/python manage.py makemessages -l be -l ru $(MESSAGES_IGNORE)
+	$(DEV_ENV) $(BIN)/python manage.py compilemessages $(MESSAGES_IGNORE)
 
 collectstatic: $(VENV)/.installed ## Gather static files for production
 	$(BIN)/python manage.py collectstatic --no-input
