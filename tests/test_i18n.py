@@ -157,7 +157,7 @@ def test_a_name_without_a_spelling_in_the_language_stays_latin(client, world):
     ("language", "detained", "released"),
     [
         ("en", "14 Jul 2021", "13 December 2025"),
-        ("be", "14 Ліп 2021", "13 сьнежня 2025"),
+        ("be", "14 Ліп 2021", "13 снежня 2025"),
         ("ru", "14 Июл 2021", "13 декабря 2025"),
     ],
 )

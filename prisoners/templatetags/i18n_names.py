@@ -8,8 +8,50 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils import formats, translation
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 register = template.Library()
+
+# Django's Belarusian catalog spells months in the classical orthography (and
+# "F" in the genitive): ours, in locale/, take precedence and match the site.
+MONTHS = [
+    gettext_lazy("January"),
+    gettext_lazy("February"),
+    gettext_lazy("March"),
+    gettext_lazy("April"),
+    gettext_lazy("May"),
+    gettext_lazy("June"),
+    gettext_lazy("July"),
+    gettext_lazy("August"),
+    gettext_lazy("September"),
+    gettext_lazy("October"),
+    gettext_lazy("November"),
+    gettext_lazy("December"),
+    pgettext_lazy("alt. month", "January"),
+    pgettext_lazy("alt. month", "February"),
+    pgettext_lazy("alt. month", "March"),
+    pgettext_lazy("alt. month", "April"),
+    pgettext_lazy("alt. month", "May"),
+    pgettext_lazy("alt. month", "June"),
+    pgettext_lazy("alt. month", "July"),
+    pgettext_lazy("alt. month", "August"),
+    pgettext_lazy("alt. month", "September"),
+    pgettext_lazy("alt. month", "October"),
+    pgettext_lazy("alt. month", "November"),
+    pgettext_lazy("alt. month", "December"),
+    gettext_lazy("jan"),
+    gettext_lazy("feb"),
+    gettext_lazy("mar"),
+    gettext_lazy("apr"),
+    gettext_lazy("may"),
+    gettext_lazy("jun"),
+    gettext_lazy("jul"),
+    gettext_lazy("aug"),
+    gettext_lazy("sep"),
+    gettext_lazy("oct"),
+    gettext_lazy("nov"),
+    gettext_lazy("dec"),
+]
 
 # The spelling of a name in each language's script, when the record has it.
 NAME_FIELDS = {"be": "name_be", "ru": "name_ru"}
