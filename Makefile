@@ -67,6 +67,13 @@ admin-account: $(VENV)/.installed ## Create or reset the local admin login (DEBU
 synthetic: $(VENV)/.installed ## Generate synthetic people: make synthetic N=100000
 	$(DEV_ENV) $(BIN)/python manage.py generate_synthetic --persons $(or $(N),1000) --seed $(or $(SEED),1)
 
+$(VENV)/.bench-installed: $(VENV)/.installed requirements-bench.txt
+	$(BIN)/python -m pip install --quiet -r requirements-bench.txt
+	@touch $@
+
+bench: $(VENV)/.bench-installed ## Ours vs Datasette vs raw SQL at 100,000 persons on PostgreSQL (BENCH_ARGS=--reuse)
+	$(BIN)/python bench/compare.py $(BENCH_ARGS)
+
 check-deploy: $(VENV)/.installed ## Production settings pass Django's deployment checks
 	DEBUG=0 SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
 		ALLOWED_HOSTS=tracker.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
