@@ -2,7 +2,11 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from prisoners.admin_import import import_urls
+
 urlpatterns = [
+    # The CSV import lives under the admin's prefix, before the admin's own URLs.
+    path("admin/", include(import_urls(admin.site))),
     path("admin/", admin.site.urls),
     path("api/", include("prisoners.api.urls")),
 ]
