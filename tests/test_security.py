@@ -272,3 +272,12 @@ def test_a_database_error_outside_a_view_also_gets_the_503(rf):
         raise ValueError("a bug")
     except ValueError:
         assert server_error(request).status_code == 500
+
+
+def test_a_login_without_a_request_still_checks_the_password(curator):
+    """Commands and tests authenticate without a request: no address to lock
+    out by, so only the password counts."""
+    from django.contrib.auth import authenticate
+
+    assert authenticate(username="curator", password="curator-pass-1234") == curator
+    assert authenticate(username="curator", password="wrong") is None

@@ -180,7 +180,7 @@ OTP_TOTP_ISSUER = "Political Prisoner Tracker"
 # The admin never shows a TOTP secret: only add_totp_device prints it, once.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "tracker.two_factor.LoginLockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Failed logins lock out one account from one address, for a while.

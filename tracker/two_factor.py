@@ -1,10 +1,12 @@
-"""Staff second factor with django-otp: an authenticator app (TOTP) and a
-set of one-time recovery codes. Imported lazily: it needs the models."""
+"""Staff login: the second factor with django-otp (an authenticator app and
+one-time recovery codes) and django-axes' lockouts. Not imported while the
+apps load: it needs the models."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from axes.backends import AxesStandaloneBackend
 from django import forms
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -71,3 +73,14 @@ def set_up_devices(user, recovery_codes: int = 10) -> StaffDevices:
     codes = [StaticToken.random_token() for _ in range(recovery_codes)]
     StaticToken.objects.bulk_create(StaticToken(device=static, token=code) for code in codes)
     return StaffDevices(totp=totp, recovery_codes=codes)
+
+
+class LoginLockoutBackend(AxesStandaloneBackend):
+    """django-axes' lockouts for logins over HTTP. A login without a request
+    (a management command checking a password, a test's ``client.login``) has
+    no address to count by: it skips this backend instead of failing."""
+
+    def authenticate(self, request=None, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username, password, **kwargs)
