@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
 os.environ.setdefault("DEBUG", "1")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -60,11 +60,11 @@ def main() -> None:
     print(f"database: {connection.vendor}, published people: {people}")
     print(f"export: {rows - 1} rows, {size / 2**20:.1f} MB in {elapsed:.1f} s (target < 15 s)")
     print(
-        f"memory: {before:.0f} MB before, {peak:.0f} MB peak, growth {peak - before:.0f} MB (target < 50 MB)"
+        f"memory: {before:.0f} MB before, {peak:.0f} MB peak, "
+        f"growth {peak - before:.0f} MB (target < 50 MB)"
     )
-    print(
-        f"max RSS of the process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
-    )
+    max_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"max RSS of the process: {max_rss:.0f} MB")
 
 
 if __name__ == "__main__":

@@ -308,7 +308,7 @@ class RangeForm(forms.Form):
             return data
         end = data.get("to") or self.today
         start = data.get("from") or date(max(end.year - 4, EARLIEST.year), 1, 1)
-        if not (EARLIEST <= start and end <= LATEST):
+        if not (start >= EARLIEST and end <= LATEST):
             raise forms.ValidationError(
                 _("Choose dates from %(earliest)s to %(latest)s.")
                 % {"earliest": EARLIEST.isoformat(), "latest": LATEST.isoformat()}

@@ -8,7 +8,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,619 +16,2626 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Charge',
+            name="Charge",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('article', models.CharField(help_text='Shown publicly once published.', max_length=50, unique=True, verbose_name='article')),
-                ('title', models.CharField(blank=True, help_text='Shown publicly once published.', max_length=300, verbose_name='title')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "article",
+                    models.CharField(
+                        help_text="Shown publicly once published.",
+                        max_length=50,
+                        unique=True,
+                        verbose_name="article",
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(
+                        blank=True,
+                        help_text="Shown publicly once published.",
+                        max_length=300,
+                        verbose_name="title",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['article'],
+                "ordering": ["article"],
             },
         ),
         migrations.CreateModel(
-            name='Facility',
+            name="Facility",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='Shown publicly once published.', max_length=300, unique=True, verbose_name='name')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="Shown publicly once published.",
+                        max_length=300,
+                        unique=True,
+                        verbose_name="name",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'facilities',
-                'ordering': ['name'],
+                "verbose_name_plural": "facilities",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Organization',
+            name="Organization",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='Shown publicly once published.', max_length=200, unique=True, verbose_name='name')),
-                ('description', models.TextField(blank=True, help_text='Shown publicly once published.', verbose_name='description')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="Shown publicly once published.",
+                        max_length=200,
+                        unique=True,
+                        verbose_name="name",
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown publicly once published.",
+                        verbose_name="description",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='ReleaseEvent',
+            name="ReleaseEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('event_id', models.CharField(help_text='Stable id, part of the public URL, e.g. 2025-12-13-release.', max_length=100, unique=True, validators=[django.core.validators.RegexValidator('^[a-z0-9][a-z0-9-]*$', "Use lower-case letters, digits and '-', starting with a letter or digit."), django.core.validators.RegexValidator('[a-z]', 'An event id contains at least one letter.')], verbose_name='event id')),
-                ('title', models.CharField(help_text='Shown publicly once published.', max_length=300, verbose_name='title')),
-                ('announced_count', models.IntegerField(blank=True, help_text='How many people the announcement said were freed. Shown publicly once published.', null=True, verbose_name='announced count')),
-                ('negotiator', models.CharField(blank=True, help_text='Shown publicly once published.', max_length=300, verbose_name='negotiator')),
-                ('description', models.TextField(blank=True, help_text='Shown publicly once published.', verbose_name='description')),
-                ('published', models.BooleanField(default=False, verbose_name='published')),
-                ('date_first', models.DateField(blank=True, db_index=True, editable=False, null=True, verbose_name='date (first possible day)')),
-                ('date_last', models.DateField(blank=True, editable=False, null=True, verbose_name='date (last possible day)')),
-                ('date_precision', models.CharField(blank=True, choices=[('day', 'day'), ('month', 'month'), ('year', 'year')], editable=False, max_length=5, verbose_name='date (precision)')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "event_id",
+                    models.CharField(
+                        help_text="Stable id, part of the public URL, e.g. 2025-12-13-release.",
+                        max_length=100,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[a-z0-9][a-z0-9-]*$",
+                                "Use lower-case letters, digits and '-', starting with a letter or digit.",
+                            ),
+                            django.core.validators.RegexValidator(
+                                "[a-z]", "An event id contains at least one letter."
+                            ),
+                        ],
+                        verbose_name="event id",
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(
+                        help_text="Shown publicly once published.",
+                        max_length=300,
+                        verbose_name="title",
+                    ),
+                ),
+                (
+                    "announced_count",
+                    models.IntegerField(
+                        blank=True,
+                        help_text="How many people the announcement said were freed. Shown publicly once published.",
+                        null=True,
+                        verbose_name="announced count",
+                    ),
+                ),
+                (
+                    "negotiator",
+                    models.CharField(
+                        blank=True,
+                        help_text="Shown publicly once published.",
+                        max_length=300,
+                        verbose_name="negotiator",
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown publicly once published.",
+                        verbose_name="description",
+                    ),
+                ),
+                ("published", models.BooleanField(default=False, verbose_name="published")),
+                (
+                    "date_first",
+                    models.DateField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="date (first possible day)",
+                    ),
+                ),
+                (
+                    "date_last",
+                    models.DateField(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="date (last possible day)",
+                    ),
+                ),
+                (
+                    "date_precision",
+                    models.CharField(
+                        blank=True,
+                        choices=[("day", "day"), ("month", "month"), ("year", "year")],
+                        editable=False,
+                        max_length=5,
+                        verbose_name="date (precision)",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-date_first', 'event_id'],
-                'permissions': [('publish_releaseevent', 'Can publish and unpublish release events')],
+                "ordering": ["-date_first", "event_id"],
+                "permissions": [
+                    ("publish_releaseevent", "Can publish and unpublish release events")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SanctionsEvent',
+            name="SanctionsEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('event_id', models.CharField(help_text='Stable id, part of the public URL.', max_length=100, unique=True, validators=[django.core.validators.RegexValidator('^[a-z0-9][a-z0-9-]*$', "Use lower-case letters, digits and '-', starting with a letter or digit."), django.core.validators.RegexValidator('[a-z]', 'An event id contains at least one letter.')], verbose_name='event id')),
-                ('authority', models.CharField(help_text='Who acts: US, EU, UK… Shown publicly once published.', max_length=100, verbose_name='authority')),
-                ('action', models.CharField(choices=[('imposed', 'imposed'), ('extended', 'extended'), ('eased', 'eased'), ('lifted', 'lifted'), ('suspended', 'suspended'), ('reimposed', 'reimposed')], max_length=10, verbose_name='action')),
-                ('target', models.CharField(help_text='Shown publicly once published.', max_length=500, verbose_name='target')),
-                ('sector', models.CharField(blank=True, help_text='Shown publicly once published.', max_length=100, verbose_name='sector')),
-                ('legal_reference', models.CharField(blank=True, help_text='Shown publicly once published.', max_length=300, verbose_name='legal reference')),
-                ('description', models.TextField(blank=True, help_text='Shown publicly once published.', verbose_name='description')),
-                ('published', models.BooleanField(default=False, verbose_name='published')),
-                ('date_first', models.DateField(blank=True, db_index=True, editable=False, null=True, verbose_name='date (first possible day)')),
-                ('date_last', models.DateField(blank=True, editable=False, null=True, verbose_name='date (last possible day)')),
-                ('date_precision', models.CharField(blank=True, choices=[('day', 'day'), ('month', 'month'), ('year', 'year')], editable=False, max_length=5, verbose_name='date (precision)')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "event_id",
+                    models.CharField(
+                        help_text="Stable id, part of the public URL.",
+                        max_length=100,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[a-z0-9][a-z0-9-]*$",
+                                "Use lower-case letters, digits and '-', starting with a letter or digit.",
+                            ),
+                            django.core.validators.RegexValidator(
+                                "[a-z]", "An event id contains at least one letter."
+                            ),
+                        ],
+                        verbose_name="event id",
+                    ),
+                ),
+                (
+                    "authority",
+                    models.CharField(
+                        help_text="Who acts: US, EU, UK… Shown publicly once published.",
+                        max_length=100,
+                        verbose_name="authority",
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("imposed", "imposed"),
+                            ("extended", "extended"),
+                            ("eased", "eased"),
+                            ("lifted", "lifted"),
+                            ("suspended", "suspended"),
+                            ("reimposed", "reimposed"),
+                        ],
+                        max_length=10,
+                        verbose_name="action",
+                    ),
+                ),
+                (
+                    "target",
+                    models.CharField(
+                        help_text="Shown publicly once published.",
+                        max_length=500,
+                        verbose_name="target",
+                    ),
+                ),
+                (
+                    "sector",
+                    models.CharField(
+                        blank=True,
+                        help_text="Shown publicly once published.",
+                        max_length=100,
+                        verbose_name="sector",
+                    ),
+                ),
+                (
+                    "legal_reference",
+                    models.CharField(
+                        blank=True,
+                        help_text="Shown publicly once published.",
+                        max_length=300,
+                        verbose_name="legal reference",
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown publicly once published.",
+                        verbose_name="description",
+                    ),
+                ),
+                ("published", models.BooleanField(default=False, verbose_name="published")),
+                (
+                    "date_first",
+                    models.DateField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="date (first possible day)",
+                    ),
+                ),
+                (
+                    "date_last",
+                    models.DateField(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="date (last possible day)",
+                    ),
+                ),
+                (
+                    "date_precision",
+                    models.CharField(
+                        blank=True,
+                        choices=[("day", "day"), ("month", "month"), ("year", "year")],
+                        editable=False,
+                        max_length=5,
+                        verbose_name="date (precision)",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-date_first', 'event_id'],
-                'permissions': [('publish_sanctionsevent', 'Can publish and unpublish sanctions events')],
+                "ordering": ["-date_first", "event_id"],
+                "permissions": [
+                    ("publish_sanctionsevent", "Can publish and unpublish sanctions events")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Source',
+            name="Source",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('url', models.URLField(help_text='Shown publicly once published.', max_length=2000, unique=True, verbose_name='URL')),
-                ('title', models.CharField(blank=True, help_text='Shown publicly once published.', max_length=300, verbose_name='title')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "url",
+                    models.URLField(
+                        help_text="Shown publicly once published.",
+                        max_length=2000,
+                        unique=True,
+                        verbose_name="URL",
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(
+                        blank=True,
+                        help_text="Shown publicly once published.",
+                        max_length=300,
+                        verbose_name="title",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['url'],
+                "ordering": ["url"],
             },
         ),
         migrations.CreateModel(
-            name='Detention',
+            name="Detention",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('detention_id', models.CharField(help_text='Stable id, by default <person id>-<detained on>.', max_length=150, unique=True, validators=[django.core.validators.RegexValidator('^[a-z0-9][a-z0-9-]*$', "Use lower-case letters, digits and '-', starting with a letter or digit.")], verbose_name='detention id')),
-                ('sentence_type', models.CharField(blank=True, choices=[('prison', 'prison'), ('colony', 'penal colony'), ('restricted_freedom', 'restricted freedom'), ('home_confinement', 'home confinement'), ('fine', 'fine'), ('life', 'life imprisonment'), ('death', 'death penalty'), ('administrative_arrest', 'administrative arrest'), ('in_absentia', 'sentenced in absentia'), ('none', 'no sentence'), ('other', 'other')], max_length=25, verbose_name='sentence type')),
-                ('sentence_months', models.IntegerField(blank=True, help_text='Whole months; 0 with no custodial sentence. Shown publicly once published.', null=True, verbose_name='sentence in months')),
-                ('end_reason', models.CharField(blank=True, choices=[('', 'still held'), ('release', 'release'), ('death', 'death'), ('sentence', 'non-custodial sentence')], editable=False, max_length=10, verbose_name='ended by')),
-                ('detained_on_first', models.DateField(blank=True, db_index=True, editable=False, null=True, verbose_name='detained on (first possible day)')),
-                ('detained_on_last', models.DateField(blank=True, editable=False, null=True, verbose_name='detained on (last possible day)')),
-                ('detained_on_precision', models.CharField(blank=True, choices=[('day', 'day'), ('month', 'month'), ('year', 'year')], editable=False, max_length=5, verbose_name='detained on (precision)')),
-                ('sentenced_on_first', models.DateField(blank=True, editable=False, null=True, verbose_name='sentenced on (first possible day)')),
-                ('sentenced_on_last', models.DateField(blank=True, editable=False, null=True, verbose_name='sentenced on (last possible day)')),
-                ('sentenced_on_precision', models.CharField(blank=True, choices=[('day', 'day'), ('month', 'month'), ('year', 'year')], editable=False, max_length=5, verbose_name='sentenced on (precision)')),
-                ('ended_on_first', models.DateField(blank=True, editable=False, null=True, verbose_name='ended on (first possible day)')),
-                ('ended_on_last', models.DateField(blank=True, editable=False, null=True, verbose_name='ended on (last possible day)')),
-                ('ended_on_precision', models.CharField(blank=True, choices=[('day', 'day'), ('month', 'month'), ('year', 'year')], editable=False, max_length=5, verbose_name='ended on (precision)')),
-                ('charges', models.ManyToManyField(blank=True, related_name='detentions', to='prisoners.charge', verbose_name='charges')),
-                ('facility', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='detentions', to='prisoners.facility', verbose_name='facility')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "detention_id",
+                    models.CharField(
+                        help_text="Stable id, by default <person id>-<detained on>.",
+                        max_length=150,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[a-z0-9][a-z0-9-]*$",
+                                "Use lower-case letters, digits and '-', starting with a letter or digit.",
+                            )
+                        ],
+                        verbose_name="detention id",
+                    ),
+                ),
+                (
+                    "sentence_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("prison", "prison"),
+                            ("colony", "penal colony"),
+                            ("restricted_freedom", "restricted freedom"),
+                            ("home_confinement", "home confinement"),
+                            ("fine", "fine"),
+                            ("life", "life imprisonment"),
+                            ("death", "death penalty"),
+                            ("administrative_arrest", "administrative arrest"),
+                            ("in_absentia", "sentenced in absentia"),
+                            ("none", "no sentence"),
+                            ("other", "other"),
+                        ],
+                        max_length=25,
+                        verbose_name="sentence type",
+                    ),
+                ),
+                (
+                    "sentence_months",
+                    models.IntegerField(
+                        blank=True,
+                        help_text="Whole months; 0 with no custodial sentence. Shown publicly once published.",
+                        null=True,
+                        verbose_name="sentence in months",
+                    ),
+                ),
+                (
+                    "end_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "still held"),
+                            ("release", "release"),
+                            ("death", "death"),
+                            ("sentence", "non-custodial sentence"),
+                        ],
+                        editable=False,
+                        max_length=10,
+                        verbose_name="ended by",
+                    ),
+                ),
+                (
+                    "detained_on_first",
+                    models.DateField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="detained on (first possible day)",
+                    ),
+                ),
+                (
+                    "detained_on_last",
+                    models.DateField(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="detained on (last possible day)",
+                    ),
+                ),
+                (
+                    "detained_on_precision",
+                    models.CharField(
+                        blank=True,
+                        choices=[("day", "day"), ("month", "month"), ("year", "year")],
+                        editable=False,
+                        max_length=5,
+                        verbose_name="detained on (precision)",
+                    ),
+                ),
+                (
+                    "sentenced_on_first",
+                    models.DateField(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="sentenced on (first possible day)",
+                    ),
+                ),
+                (
+                    "sentenced_on_last",
+                    models.DateField(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="sentenced on (last possible day)",
+                    ),
+                ),
+                (
+                    "sentenced_on_precision",
+                    models.CharField(
+                        blank=True,
+                        choices=[("day", "day"), ("month", "month"), ("year", "year")],
+                        editable=False,
+                        max_length=5,
+                        verbose_name="sentenced on (precision)",
+                    ),
+                ),
+                (
+                    "ended_on_first",
+                    models.DateField(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="ended on (first possible day)",
+                    ),
+                ),
+                (
+                    "ended_on_last",
+                    models.DateField(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="ended on (last possible day)",
+                    ),
+                ),
+                (
+                    "ended_on_precision",
+                    models.CharField(
+                        blank=True,
+                        choices=[("day", "day"), ("month", "month"), ("year", "year")],
+                        editable=False,
+                        max_length=5,
+                        verbose_name="ended on (precision)",
+                    ),
+                ),
+                (
+                    "charges",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="detentions",
+                        to="prisoners.charge",
+                        verbose_name="charges",
+                    ),
+                ),
+                (
+                    "facility",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="detentions",
+                        to="prisoners.facility",
+                        verbose_name="facility",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['detained_on_first', 'detention_id'],
+                "ordering": ["detained_on_first", "detention_id"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalCharge',
+            name="HistoricalCharge",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('article', models.CharField(db_index=True, help_text='Shown publicly once published.', max_length=50, verbose_name='article')),
-                ('title', models.CharField(blank=True, help_text='Shown publicly once published.', max_length=300, verbose_name='title')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "article",
+                    models.CharField(
+                        db_index=True,
+                        help_text="Shown publicly once published.",
+                        max_length=50,
+                        verbose_name="article",
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(
+                        blank=True,
+                        help_text="Shown publicly once published.",
+                        max_length=300,
+                        verbose_name="title",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical charge',
-                'verbose_name_plural': 'historical charges',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical charge",
+                "verbose_name_plural": "historical charges",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalDetention',
+            name="HistoricalDetention",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('detention_id', models.CharField(db_index=True, help_text='Stable id, by default <person id>-<detained on>.', max_length=150, validators=[django.core.validators.RegexValidator('^[a-z0-9][a-z0-9-]*$', "Use lower-case letters, digits and '-', starting with a letter or digit.")], verbose_name='detention id')),
-                ('sentence_type', models.CharField(blank=True, choices=[('prison', 'prison'), ('colony', 'penal colony'), ('restricted_freedom', 'restricted freedom'), ('home_confinement', 'home confinement'), ('fine', 'fine'), ('life', 'life imprisonment'), ('death', 'death penalty'), ('administrative_arrest', 'administrative arrest'), ('in_absentia', 'sentenced in absentia'), ('none', 'no sentence'), ('other', 'other')], max_length=25, verbose_name='sentence type')),
-                ('sentence_months', models.IntegerField(blank=True, help_text='Whole months; 0 with no custodial sentence. Shown publicly once published.', null=True, verbose_name='sentence in months')),
-                ('end_reason', models.CharField(blank=True, choices=[('', 'still held'), ('release', 'release'), ('death', 'death'), ('sentence', 'non-custodial sentence')], editable=False, max_length=10, verbose_name='ended by')),
-                ('detained_on_first', models.DateField(blank=True, db_index=True, editable=False, null=True, verbose_name='detained on (first possible day)')),
-                ('detained_on_last', models.DateField(blank=True, editable=False, null=True, verbose_name='detained on (last possible day)')),
-                ('detained_on_precision', models.CharField(blank=True, choices=[('day', 'day'), ('month', 'month'), ('year', 'year')], editable=False, max_length=5, verbose_name='detained on (precision)')),
-                ('sentenced_on_first', models.DateField(blank=True, editable=False, null=True, verbose_name='sentenced on (first possible day)')),
-                ('sentenced_on_last', models.DateField(blank=True, editable=False, null=True, verbose_name='sentenced on (last possible day)')),
-                ('sentenced_on_precision', models.CharField(blank=True, choices=[('day', 'day'), ('month', 'month'), ('year', 'year')], editable=False, max_length=5, verbose_name='sentenced on (precision)')),
-                ('ended_on_first', models.DateField(blank=True, editable=False, null=True, verbose_name='ended on (first possible day)')),
-                ('ended_on_last', models.DateField(blank=True, editable=False, null=True, verbose_name='ended on (last possible day)')),
-                ('ended_on_precision', models.CharField(blank=True, choices=[('day', 'day'), ('month', 'month'), ('year', 'year')], editable=False, max_length=5, verbose_name='ended on (precision)')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('facility', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='prisoners.facility', verbose_name='facility')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "detention_id",
+                    models.CharField(
+                        db_index=True,
+                        help_text="Stable id, by default <person id>-<detained on>.",
+                        max_length=150,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[a-z0-9][a-z0-9-]*$",
+                                "Use lower-case letters, digits and '-', starting with a letter or digit.",
+                            )
+                        ],
+                        verbose_name="detention id",
+                    ),
+                ),
+                (
+                    "sentence_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("prison", "prison"),
+                            ("colony", "penal colony"),
+                            ("restricted_freedom", "restricted freedom"),
+                            ("home_confinement", "home confinement"),
+                            ("fine", "fine"),
+                            ("life", "life imprisonment"),
+                            ("death", "death penalty"),
+                            ("administrative_arrest", "administrative arrest"),
+                            ("in_absentia", "sentenced in absentia"),
+                            ("none", "no sentence"),
+                            ("other", "other"),
+                        ],
+                        max_length=25,
+                        verbose_name="sentence type",
+                    ),
+                ),
+                (
+                    "sentence_months",
+                    models.IntegerField(
+                        blank=True,
+                        help_text="Whole months; 0 with no custodial sentence. Shown publicly once published.",
+                        null=True,
+                        verbose_name="sentence in months",
+                    ),
+                ),
+                (
+                    "end_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "still held"),
+                            ("release", "release"),
+                            ("death", "death"),
+                            ("sentence", "non-custodial sentence"),
+                        ],
+                        editable=False,
+                        max_length=10,
+                        verbose_name="ended by",
+                    ),
+                ),
+                (
+                    "detained_on_first",
+                    models.DateField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="detained on (first possible day)",
+                    ),
+                ),
+                (
+                    "detained_on_last",
+                    models.DateField(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="detained on (last possible day)",
+                    ),
+                ),
+                (
+                    "detained_on_precision",
+                    models.CharField(
+                        blank=True,
+                        choices=[("day", "day"), ("month", "month"), ("year", "year")],
+                        editable=False,
+                        max_length=5,
+                        verbose_name="detained on (precision)",
+                    ),
+                ),
+                (
+                    "sentenced_on_first",
+                    models.DateField(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="sentenced on (first possible day)",
+                    ),
+                ),
+                (
+                    "sentenced_on_last",
+                    models.DateField(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="sentenced on (last possible day)",
+                    ),
+                ),
+                (
+                    "sentenced_on_precision",
+                    models.CharField(
+                        blank=True,
+                        choices=[("day", "day"), ("month", "month"), ("year", "year")],
+                        editable=False,
+                        max_length=5,
+                        verbose_name="sentenced on (precision)",
+                    ),
+                ),
+                (
+                    "ended_on_first",
+                    models.DateField(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="ended on (first possible day)",
+                    ),
+                ),
+                (
+                    "ended_on_last",
+                    models.DateField(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="ended on (last possible day)",
+                    ),
+                ),
+                (
+                    "ended_on_precision",
+                    models.CharField(
+                        blank=True,
+                        choices=[("day", "day"), ("month", "month"), ("year", "year")],
+                        editable=False,
+                        max_length=5,
+                        verbose_name="ended on (precision)",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "facility",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="prisoners.facility",
+                        verbose_name="facility",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical detention',
-                'verbose_name_plural': 'historical detentions',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical detention",
+                "verbose_name_plural": "historical detentions",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalDetention_charges',
+            name="HistoricalDetention_charges",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('charge', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='prisoners.charge')),
-                ('detention', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='prisoners.detention')),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='prisoners.historicaldetention')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "charge",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="prisoners.charge",
+                    ),
+                ),
+                (
+                    "detention",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="prisoners.detention",
+                    ),
+                ),
+                (
+                    "history",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        to="prisoners.historicaldetention",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'HistoricalDetention_charges',
+                "verbose_name": "HistoricalDetention_charges",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalFacility',
+            name="HistoricalFacility",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(db_index=True, help_text='Shown publicly once published.', max_length=300, verbose_name='name')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        db_index=True,
+                        help_text="Shown publicly once published.",
+                        max_length=300,
+                        verbose_name="name",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical facility',
-                'verbose_name_plural': 'historical facilities',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical facility",
+                "verbose_name_plural": "historical facilities",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalOrganization',
+            name="HistoricalOrganization",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(db_index=True, help_text='Shown publicly once published.', max_length=200, verbose_name='name')),
-                ('description', models.TextField(blank=True, help_text='Shown publicly once published.', verbose_name='description')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        db_index=True,
+                        help_text="Shown publicly once published.",
+                        max_length=200,
+                        verbose_name="name",
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown publicly once published.",
+                        verbose_name="description",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical organization',
-                'verbose_name_plural': 'historical organizations',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical organization",
+                "verbose_name_plural": "historical organizations",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalPerson',
+            name="HistoricalPerson",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('person_id', models.CharField(db_index=True, help_text='Stable id, part of the public URL, e.g. viasna-1234.', max_length=100, validators=[django.core.validators.RegexValidator('^[a-z0-9][a-z0-9-]*$', "Use lower-case letters, digits and '-', starting with a letter or digit.")], verbose_name='person id')),
-                ('name', models.CharField(help_text='Name as shown in English: Latin script where one exists. Shown publicly once published.', max_length=300, verbose_name='name')),
-                ('name_be', models.CharField(blank=True, help_text='Shown publicly once published.', max_length=300, verbose_name='name in Belarusian')),
-                ('name_ru', models.CharField(blank=True, help_text='Shown publicly once published.', max_length=300, verbose_name='name in Russian')),
-                ('aliases', models.TextField(blank=True, help_text="Other spellings, separated by ';'. Shown publicly once published.", verbose_name='aliases')),
-                ('gender', models.CharField(blank=True, choices=[('female', 'female'), ('male', 'male'), ('other', 'other')], max_length=10, verbose_name='gender')),
-                ('region', models.CharField(blank=True, help_text='Shown publicly once published.', max_length=100, verbose_name='region')),
-                ('occupation', models.CharField(blank=True, help_text='Shown publicly once published.', max_length=200, verbose_name='occupation')),
-                ('bio', models.TextField(blank=True, help_text='Shown publicly once published.', verbose_name='bio')),
-                ('internal_notes', models.TextField(blank=True, help_text='Private: never shown publicly or exported publicly.', verbose_name='internal notes')),
-                ('visibility', models.CharField(choices=[('published', 'published'), ('draft', 'draft'), ('anonymous', 'anonymous')], default='draft', help_text='Draft: shown nowhere. Anonymous: counted in totals and charts, never named. Published: shown publicly (needs at least one source).', max_length=10, verbose_name='visibility')),
-                ('born_first', models.DateField(blank=True, editable=False, null=True, verbose_name='born (first possible day)')),
-                ('born_last', models.DateField(blank=True, editable=False, null=True, verbose_name='born (last possible day)')),
-                ('born_precision', models.CharField(blank=True, choices=[('day', 'day'), ('month', 'month'), ('year', 'year')], editable=False, max_length=5, verbose_name='born (precision)')),
-                ('died_on_first', models.DateField(blank=True, editable=False, null=True, verbose_name='died on (first possible day)')),
-                ('died_on_last', models.DateField(blank=True, editable=False, null=True, verbose_name='died on (last possible day)')),
-                ('died_on_precision', models.CharField(blank=True, choices=[('day', 'day'), ('month', 'month'), ('year', 'year')], editable=False, max_length=5, verbose_name='died on (precision)')),
-                ('recognized_on_first', models.DateField(blank=True, editable=False, null=True, verbose_name='recognized on (first possible day)')),
-                ('recognized_on_last', models.DateField(blank=True, editable=False, null=True, verbose_name='recognized on (last possible day)')),
-                ('recognized_on_precision', models.CharField(blank=True, choices=[('day', 'day'), ('month', 'month'), ('year', 'year')], editable=False, max_length=5, verbose_name='recognized on (precision)')),
-                ('recognition_withdrawn_on_first', models.DateField(blank=True, editable=False, null=True, verbose_name='recognition withdrawn on (first possible day)')),
-                ('recognition_withdrawn_on_last', models.DateField(blank=True, editable=False, null=True, verbose_name='recognition withdrawn on (last possible day)')),
-                ('recognition_withdrawn_on_precision', models.CharField(blank=True, choices=[('day', 'day'), ('month', 'month'), ('year', 'year')], editable=False, max_length=5, verbose_name='recognition withdrawn on (precision)')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "person_id",
+                    models.CharField(
+                        db_index=True,
+                        help_text="Stable id, part of the public URL, e.g. viasna-1234.",
+                        max_length=100,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[a-z0-9][a-z0-9-]*$",
+                                "Use lower-case letters, digits and '-', starting with a letter or digit.",
+                            )
+                        ],
+                        verbose_name="person id",
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="Name as shown in English: Latin script where one exists. Shown publicly once published.",
+                        max_length=300,
+                        verbose_name="name",
+                    ),
+                ),
+                (
+                    "name_be",
+                    models.CharField(
+                        blank=True,
+                        help_text="Shown publicly once published.",
+                        max_length=300,
+                        verbose_name="name in Belarusian",
+                    ),
+                ),
+                (
+                    "name_ru",
+                    models.CharField(
+                        blank=True,
+                        help_text="Shown publicly once published.",
+                        max_length=300,
+                        verbose_name="name in Russian",
+                    ),
+                ),
+                (
+                    "aliases",
+                    models.TextField(
+                        blank=True,
+                        help_text="Other spellings, separated by ';'. Shown publicly once published.",
+                        verbose_name="aliases",
+                    ),
+                ),
+                (
+                    "gender",
+                    models.CharField(
+                        blank=True,
+                        choices=[("female", "female"), ("male", "male"), ("other", "other")],
+                        max_length=10,
+                        verbose_name="gender",
+                    ),
+                ),
+                (
+                    "region",
+                    models.CharField(
+                        blank=True,
+                        help_text="Shown publicly once published.",
+                        max_length=100,
+                        verbose_name="region",
+                    ),
+                ),
+                (
+                    "occupation",
+                    models.CharField(
+                        blank=True,
+                        help_text="Shown publicly once published.",
+                        max_length=200,
+                        verbose_name="occupation",
+                    ),
+                ),
+                (
+                    "bio",
+                    models.TextField(
+                        blank=True, help_text="Shown publicly once published.", verbose_name="bio"
+                    ),
+                ),
+                (
+                    "internal_notes",
+                    models.TextField(
+                        blank=True,
+                        help_text="Private: never shown publicly or exported publicly.",
+                        verbose_name="internal notes",
+                    ),
+                ),
+                (
+                    "visibility",
+                    models.CharField(
+                        choices=[
+                            ("published", "published"),
+                            ("draft", "draft"),
+                            ("anonymous", "anonymous"),
+                        ],
+                        default="draft",
+                        help_text="Draft: shown nowhere. Anonymous: counted in totals and charts, never named. Published: shown publicly (needs at least one source).",
+                        max_length=10,
+                        verbose_name="visibility",
+                    ),
+                ),
+                (
+                    "born_first",
+                    models.DateField(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="born (first possible day)",
+                    ),
+                ),
+                (
+                    "born_last",
+                    models.DateField(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="born (last possible day)",
+                    ),
+                ),
+                (
+                    "born_precision",
+                    models.CharField(
+                        blank=True,
+                        choices=[("day", "day"), ("month", "month"), ("year", "year")],
+                        editable=False,
+                        max_length=5,
+                        verbose_name="born (precision)",
+                    ),
+                ),
+                (
+                    "died_on_first",
+                    models.DateField(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="died on (first possible day)",
+                    ),
+                ),
+                (
+                    "died_on_last",
+                    models.DateField(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="died on (last possible day)",
+                    ),
+                ),
+                (
+                    "died_on_precision",
+                    models.CharField(
+                        blank=True,
+                        choices=[("day", "day"), ("month", "month"), ("year", "year")],
+                        editable=False,
+                        max_length=5,
+                        verbose_name="died on (precision)",
+                    ),
+                ),
+                (
+                    "recognized_on_first",
+                    models.DateField(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="recognized on (first possible day)",
+                    ),
+                ),
+                (
+                    "recognized_on_last",
+                    models.DateField(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="recognized on (last possible day)",
+                    ),
+                ),
+                (
+                    "recognized_on_precision",
+                    models.CharField(
+                        blank=True,
+                        choices=[("day", "day"), ("month", "month"), ("year", "year")],
+                        editable=False,
+                        max_length=5,
+                        verbose_name="recognized on (precision)",
+                    ),
+                ),
+                (
+                    "recognition_withdrawn_on_first",
+                    models.DateField(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="recognition withdrawn on (first possible day)",
+                    ),
+                ),
+                (
+                    "recognition_withdrawn_on_last",
+                    models.DateField(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="recognition withdrawn on (last possible day)",
+                    ),
+                ),
+                (
+                    "recognition_withdrawn_on_precision",
+                    models.CharField(
+                        blank=True,
+                        choices=[("day", "day"), ("month", "month"), ("year", "year")],
+                        editable=False,
+                        max_length=5,
+                        verbose_name="recognition withdrawn on (precision)",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical person',
-                'verbose_name_plural': 'historical people',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical person",
+                "verbose_name_plural": "historical people",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalReleaseEvent',
+            name="HistoricalReleaseEvent",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('event_id', models.CharField(db_index=True, help_text='Stable id, part of the public URL, e.g. 2025-12-13-release.', max_length=100, validators=[django.core.validators.RegexValidator('^[a-z0-9][a-z0-9-]*$', "Use lower-case letters, digits and '-', starting with a letter or digit."), django.core.validators.RegexValidator('[a-z]', 'An event id contains at least one letter.')], verbose_name='event id')),
-                ('title', models.CharField(help_text='Shown publicly once published.', max_length=300, verbose_name='title')),
-                ('announced_count', models.IntegerField(blank=True, help_text='How many people the announcement said were freed. Shown publicly once published.', null=True, verbose_name='announced count')),
-                ('negotiator', models.CharField(blank=True, help_text='Shown publicly once published.', max_length=300, verbose_name='negotiator')),
-                ('description', models.TextField(blank=True, help_text='Shown publicly once published.', verbose_name='description')),
-                ('published', models.BooleanField(default=False, verbose_name='published')),
-                ('date_first', models.DateField(blank=True, db_index=True, editable=False, null=True, verbose_name='date (first possible day)')),
-                ('date_last', models.DateField(blank=True, editable=False, null=True, verbose_name='date (last possible day)')),
-                ('date_precision', models.CharField(blank=True, choices=[('day', 'day'), ('month', 'month'), ('year', 'year')], editable=False, max_length=5, verbose_name='date (precision)')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "event_id",
+                    models.CharField(
+                        db_index=True,
+                        help_text="Stable id, part of the public URL, e.g. 2025-12-13-release.",
+                        max_length=100,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[a-z0-9][a-z0-9-]*$",
+                                "Use lower-case letters, digits and '-', starting with a letter or digit.",
+                            ),
+                            django.core.validators.RegexValidator(
+                                "[a-z]", "An event id contains at least one letter."
+                            ),
+                        ],
+                        verbose_name="event id",
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(
+                        help_text="Shown publicly once published.",
+                        max_length=300,
+                        verbose_name="title",
+                    ),
+                ),
+                (
+                    "announced_count",
+                    models.IntegerField(
+                        blank=True,
+                        help_text="How many people the announcement said were freed. Shown publicly once published.",
+                        null=True,
+                        verbose_name="announced count",
+                    ),
+                ),
+                (
+                    "negotiator",
+                    models.CharField(
+                        blank=True,
+                        help_text="Shown publicly once published.",
+                        max_length=300,
+                        verbose_name="negotiator",
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown publicly once published.",
+                        verbose_name="description",
+                    ),
+                ),
+                ("published", models.BooleanField(default=False, verbose_name="published")),
+                (
+                    "date_first",
+                    models.DateField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="date (first possible day)",
+                    ),
+                ),
+                (
+                    "date_last",
+                    models.DateField(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="date (last possible day)",
+                    ),
+                ),
+                (
+                    "date_precision",
+                    models.CharField(
+                        blank=True,
+                        choices=[("day", "day"), ("month", "month"), ("year", "year")],
+                        editable=False,
+                        max_length=5,
+                        verbose_name="date (precision)",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical release event',
-                'verbose_name_plural': 'historical release events',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical release event",
+                "verbose_name_plural": "historical release events",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalSanctionsEvent',
+            name="HistoricalSanctionsEvent",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('event_id', models.CharField(db_index=True, help_text='Stable id, part of the public URL.', max_length=100, validators=[django.core.validators.RegexValidator('^[a-z0-9][a-z0-9-]*$', "Use lower-case letters, digits and '-', starting with a letter or digit."), django.core.validators.RegexValidator('[a-z]', 'An event id contains at least one letter.')], verbose_name='event id')),
-                ('authority', models.CharField(help_text='Who acts: US, EU, UK… Shown publicly once published.', max_length=100, verbose_name='authority')),
-                ('action', models.CharField(choices=[('imposed', 'imposed'), ('extended', 'extended'), ('eased', 'eased'), ('lifted', 'lifted'), ('suspended', 'suspended'), ('reimposed', 'reimposed')], max_length=10, verbose_name='action')),
-                ('target', models.CharField(help_text='Shown publicly once published.', max_length=500, verbose_name='target')),
-                ('sector', models.CharField(blank=True, help_text='Shown publicly once published.', max_length=100, verbose_name='sector')),
-                ('legal_reference', models.CharField(blank=True, help_text='Shown publicly once published.', max_length=300, verbose_name='legal reference')),
-                ('description', models.TextField(blank=True, help_text='Shown publicly once published.', verbose_name='description')),
-                ('published', models.BooleanField(default=False, verbose_name='published')),
-                ('date_first', models.DateField(blank=True, db_index=True, editable=False, null=True, verbose_name='date (first possible day)')),
-                ('date_last', models.DateField(blank=True, editable=False, null=True, verbose_name='date (last possible day)')),
-                ('date_precision', models.CharField(blank=True, choices=[('day', 'day'), ('month', 'month'), ('year', 'year')], editable=False, max_length=5, verbose_name='date (precision)')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "event_id",
+                    models.CharField(
+                        db_index=True,
+                        help_text="Stable id, part of the public URL.",
+                        max_length=100,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[a-z0-9][a-z0-9-]*$",
+                                "Use lower-case letters, digits and '-', starting with a letter or digit.",
+                            ),
+                            django.core.validators.RegexValidator(
+                                "[a-z]", "An event id contains at least one letter."
+                            ),
+                        ],
+                        verbose_name="event id",
+                    ),
+                ),
+                (
+                    "authority",
+                    models.CharField(
+                        help_text="Who acts: US, EU, UK… Shown publicly once published.",
+                        max_length=100,
+                        verbose_name="authority",
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("imposed", "imposed"),
+                            ("extended", "extended"),
+                            ("eased", "eased"),
+                            ("lifted", "lifted"),
+                            ("suspended", "suspended"),
+                            ("reimposed", "reimposed"),
+                        ],
+                        max_length=10,
+                        verbose_name="action",
+                    ),
+                ),
+                (
+                    "target",
+                    models.CharField(
+                        help_text="Shown publicly once published.",
+                        max_length=500,
+                        verbose_name="target",
+                    ),
+                ),
+                (
+                    "sector",
+                    models.CharField(
+                        blank=True,
+                        help_text="Shown publicly once published.",
+                        max_length=100,
+                        verbose_name="sector",
+                    ),
+                ),
+                (
+                    "legal_reference",
+                    models.CharField(
+                        blank=True,
+                        help_text="Shown publicly once published.",
+                        max_length=300,
+                        verbose_name="legal reference",
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown publicly once published.",
+                        verbose_name="description",
+                    ),
+                ),
+                ("published", models.BooleanField(default=False, verbose_name="published")),
+                (
+                    "date_first",
+                    models.DateField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="date (first possible day)",
+                    ),
+                ),
+                (
+                    "date_last",
+                    models.DateField(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="date (last possible day)",
+                    ),
+                ),
+                (
+                    "date_precision",
+                    models.CharField(
+                        blank=True,
+                        choices=[("day", "day"), ("month", "month"), ("year", "year")],
+                        editable=False,
+                        max_length=5,
+                        verbose_name="date (precision)",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical sanctions event',
-                'verbose_name_plural': 'historical sanctions events',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical sanctions event",
+                "verbose_name_plural": "historical sanctions events",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalSource',
+            name="HistoricalSource",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('url', models.URLField(db_index=True, help_text='Shown publicly once published.', max_length=2000, verbose_name='URL')),
-                ('title', models.CharField(blank=True, help_text='Shown publicly once published.', max_length=300, verbose_name='title')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "url",
+                    models.URLField(
+                        db_index=True,
+                        help_text="Shown publicly once published.",
+                        max_length=2000,
+                        verbose_name="URL",
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(
+                        blank=True,
+                        help_text="Shown publicly once published.",
+                        max_length=300,
+                        verbose_name="title",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical source',
-                'verbose_name_plural': 'historical sources',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical source",
+                "verbose_name_plural": "historical sources",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('person_id', models.CharField(help_text='Stable id, part of the public URL, e.g. viasna-1234.', max_length=100, unique=True, validators=[django.core.validators.RegexValidator('^[a-z0-9][a-z0-9-]*$', "Use lower-case letters, digits and '-', starting with a letter or digit.")], verbose_name='person id')),
-                ('name', models.CharField(help_text='Name as shown in English: Latin script where one exists. Shown publicly once published.', max_length=300, verbose_name='name')),
-                ('name_be', models.CharField(blank=True, help_text='Shown publicly once published.', max_length=300, verbose_name='name in Belarusian')),
-                ('name_ru', models.CharField(blank=True, help_text='Shown publicly once published.', max_length=300, verbose_name='name in Russian')),
-                ('aliases', models.TextField(blank=True, help_text="Other spellings, separated by ';'. Shown publicly once published.", verbose_name='aliases')),
-                ('gender', models.CharField(blank=True, choices=[('female', 'female'), ('male', 'male'), ('other', 'other')], max_length=10, verbose_name='gender')),
-                ('region', models.CharField(blank=True, help_text='Shown publicly once published.', max_length=100, verbose_name='region')),
-                ('occupation', models.CharField(blank=True, help_text='Shown publicly once published.', max_length=200, verbose_name='occupation')),
-                ('bio', models.TextField(blank=True, help_text='Shown publicly once published.', verbose_name='bio')),
-                ('internal_notes', models.TextField(blank=True, help_text='Private: never shown publicly or exported publicly.', verbose_name='internal notes')),
-                ('visibility', models.CharField(choices=[('published', 'published'), ('draft', 'draft'), ('anonymous', 'anonymous')], default='draft', help_text='Draft: shown nowhere. Anonymous: counted in totals and charts, never named. Published: shown publicly (needs at least one source).', max_length=10, verbose_name='visibility')),
-                ('status', models.CharField(choices=[('in_custody', 'in custody'), ('released', 'released'), ('deceased', 'deceased'), ('unknown', 'unknown')], default='unknown', editable=False, max_length=10, verbose_name='status')),
-                ('search_text', models.TextField(blank=True, editable=False)),
-                ('born_first', models.DateField(blank=True, editable=False, null=True, verbose_name='born (first possible day)')),
-                ('born_last', models.DateField(blank=True, editable=False, null=True, verbose_name='born (last possible day)')),
-                ('born_precision', models.CharField(blank=True, choices=[('day', 'day'), ('month', 'month'), ('year', 'year')], editable=False, max_length=5, verbose_name='born (precision)')),
-                ('died_on_first', models.DateField(blank=True, editable=False, null=True, verbose_name='died on (first possible day)')),
-                ('died_on_last', models.DateField(blank=True, editable=False, null=True, verbose_name='died on (last possible day)')),
-                ('died_on_precision', models.CharField(blank=True, choices=[('day', 'day'), ('month', 'month'), ('year', 'year')], editable=False, max_length=5, verbose_name='died on (precision)')),
-                ('recognized_on_first', models.DateField(blank=True, editable=False, null=True, verbose_name='recognized on (first possible day)')),
-                ('recognized_on_last', models.DateField(blank=True, editable=False, null=True, verbose_name='recognized on (last possible day)')),
-                ('recognized_on_precision', models.CharField(blank=True, choices=[('day', 'day'), ('month', 'month'), ('year', 'year')], editable=False, max_length=5, verbose_name='recognized on (precision)')),
-                ('recognition_withdrawn_on_first', models.DateField(blank=True, editable=False, null=True, verbose_name='recognition withdrawn on (first possible day)')),
-                ('recognition_withdrawn_on_last', models.DateField(blank=True, editable=False, null=True, verbose_name='recognition withdrawn on (last possible day)')),
-                ('recognition_withdrawn_on_precision', models.CharField(blank=True, choices=[('day', 'day'), ('month', 'month'), ('year', 'year')], editable=False, max_length=5, verbose_name='recognition withdrawn on (precision)')),
-                ('organizations', models.ManyToManyField(blank=True, related_name='people', to='prisoners.organization', verbose_name='organizations')),
-                ('sources', models.ManyToManyField(blank=True, related_name='people', to='prisoners.source', verbose_name='sources')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "person_id",
+                    models.CharField(
+                        help_text="Stable id, part of the public URL, e.g. viasna-1234.",
+                        max_length=100,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[a-z0-9][a-z0-9-]*$",
+                                "Use lower-case letters, digits and '-', starting with a letter or digit.",
+                            )
+                        ],
+                        verbose_name="person id",
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="Name as shown in English: Latin script where one exists. Shown publicly once published.",
+                        max_length=300,
+                        verbose_name="name",
+                    ),
+                ),
+                (
+                    "name_be",
+                    models.CharField(
+                        blank=True,
+                        help_text="Shown publicly once published.",
+                        max_length=300,
+                        verbose_name="name in Belarusian",
+                    ),
+                ),
+                (
+                    "name_ru",
+                    models.CharField(
+                        blank=True,
+                        help_text="Shown publicly once published.",
+                        max_length=300,
+                        verbose_name="name in Russian",
+                    ),
+                ),
+                (
+                    "aliases",
+                    models.TextField(
+                        blank=True,
+                        help_text="Other spellings, separated by ';'. Shown publicly once published.",
+                        verbose_name="aliases",
+                    ),
+                ),
+                (
+                    "gender",
+                    models.CharField(
+                        blank=True,
+                        choices=[("female", "female"), ("male", "male"), ("other", "other")],
+                        max_length=10,
+                        verbose_name="gender",
+                    ),
+                ),
+                (
+                    "region",
+                    models.CharField(
+                        blank=True,
+                        help_text="Shown publicly once published.",
+                        max_length=100,
+                        verbose_name="region",
+                    ),
+                ),
+                (
+                    "occupation",
+                    models.CharField(
+                        blank=True,
+                        help_text="Shown publicly once published.",
+                        max_length=200,
+                        verbose_name="occupation",
+                    ),
+                ),
+                (
+                    "bio",
+                    models.TextField(
+                        blank=True, help_text="Shown publicly once published.", verbose_name="bio"
+                    ),
+                ),
+                (
+                    "internal_notes",
+                    models.TextField(
+                        blank=True,
+                        help_text="Private: never shown publicly or exported publicly.",
+                        verbose_name="internal notes",
+                    ),
+                ),
+                (
+                    "visibility",
+                    models.CharField(
+                        choices=[
+                            ("published", "published"),
+                            ("draft", "draft"),
+                            ("anonymous", "anonymous"),
+                        ],
+                        default="draft",
+                        help_text="Draft: shown nowhere. Anonymous: counted in totals and charts, never named. Published: shown publicly (needs at least one source).",
+                        max_length=10,
+                        verbose_name="visibility",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("in_custody", "in custody"),
+                            ("released", "released"),
+                            ("deceased", "deceased"),
+                            ("unknown", "unknown"),
+                        ],
+                        default="unknown",
+                        editable=False,
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("search_text", models.TextField(blank=True, editable=False)),
+                (
+                    "born_first",
+                    models.DateField(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="born (first possible day)",
+                    ),
+                ),
+                (
+                    "born_last",
+                    models.DateField(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="born (last possible day)",
+                    ),
+                ),
+                (
+                    "born_precision",
+                    models.CharField(
+                        blank=True,
+                        choices=[("day", "day"), ("month", "month"), ("year", "year")],
+                        editable=False,
+                        max_length=5,
+                        verbose_name="born (precision)",
+                    ),
+                ),
+                (
+                    "died_on_first",
+                    models.DateField(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="died on (first possible day)",
+                    ),
+                ),
+                (
+                    "died_on_last",
+                    models.DateField(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="died on (last possible day)",
+                    ),
+                ),
+                (
+                    "died_on_precision",
+                    models.CharField(
+                        blank=True,
+                        choices=[("day", "day"), ("month", "month"), ("year", "year")],
+                        editable=False,
+                        max_length=5,
+                        verbose_name="died on (precision)",
+                    ),
+                ),
+                (
+                    "recognized_on_first",
+                    models.DateField(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="recognized on (first possible day)",
+                    ),
+                ),
+                (
+                    "recognized_on_last",
+                    models.DateField(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="recognized on (last possible day)",
+                    ),
+                ),
+                (
+                    "recognized_on_precision",
+                    models.CharField(
+                        blank=True,
+                        choices=[("day", "day"), ("month", "month"), ("year", "year")],
+                        editable=False,
+                        max_length=5,
+                        verbose_name="recognized on (precision)",
+                    ),
+                ),
+                (
+                    "recognition_withdrawn_on_first",
+                    models.DateField(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="recognition withdrawn on (first possible day)",
+                    ),
+                ),
+                (
+                    "recognition_withdrawn_on_last",
+                    models.DateField(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="recognition withdrawn on (last possible day)",
+                    ),
+                ),
+                (
+                    "recognition_withdrawn_on_precision",
+                    models.CharField(
+                        blank=True,
+                        choices=[("day", "day"), ("month", "month"), ("year", "year")],
+                        editable=False,
+                        max_length=5,
+                        verbose_name="recognition withdrawn on (precision)",
+                    ),
+                ),
+                (
+                    "organizations",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="people",
+                        to="prisoners.organization",
+                        verbose_name="organizations",
+                    ),
+                ),
+                (
+                    "sources",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="people",
+                        to="prisoners.source",
+                        verbose_name="sources",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'person',
-                'verbose_name_plural': 'people',
-                'ordering': ['name', 'person_id'],
-                'permissions': [('publish_person', 'Can publish, unpublish and anonymize people')],
+                "verbose_name": "person",
+                "verbose_name_plural": "people",
+                "ordering": ["name", "person_id"],
+                "permissions": [("publish_person", "Can publish, unpublish and anonymize people")],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalPerson_organizations',
+            name="HistoricalPerson_organizations",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='prisoners.historicalperson')),
-                ('organization', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='prisoners.organization')),
-                ('person', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='prisoners.person')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "history",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        to="prisoners.historicalperson",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="prisoners.organization",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="prisoners.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'HistoricalPerson_organizations',
+                "verbose_name": "HistoricalPerson_organizations",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddField(
-            model_name='historicaldetention',
-            name='person',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='prisoners.person', verbose_name='person'),
+            model_name="historicaldetention",
+            name="person",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="prisoners.person",
+                verbose_name="person",
+            ),
         ),
         migrations.AddField(
-            model_name='detention',
-            name='person',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='detentions', to='prisoners.person', verbose_name='person'),
+            model_name="detention",
+            name="person",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="detentions",
+                to="prisoners.person",
+                verbose_name="person",
+            ),
         ),
         migrations.CreateModel(
-            name='HistoricalRelease',
+            name="HistoricalRelease",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('release_type', models.CharField(choices=[('pardon', 'pardon'), ('sentence_served', 'sentence served'), ('negotiated', 'negotiated release'), ('exchange', 'prisoner exchange'), ('deported', 'deported'), ('acquitted', 'acquitted'), ('early_release', 'early release'), ('other', 'other')], max_length=20, verbose_name='release type')),
-                ('released_to', models.CharField(blank=True, help_text='Country the person went to on release (exile, deportation). Shown publicly once published.', max_length=100, verbose_name='released to')),
-                ('released_on_first', models.DateField(blank=True, db_index=True, editable=False, null=True, verbose_name='released on (first possible day)')),
-                ('released_on_last', models.DateField(blank=True, editable=False, null=True, verbose_name='released on (last possible day)')),
-                ('released_on_precision', models.CharField(blank=True, choices=[('day', 'day'), ('month', 'month'), ('year', 'year')], editable=False, max_length=5, verbose_name='released on (precision)')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('detention', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='prisoners.detention', verbose_name='detention')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('release_event', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='prisoners.releaseevent', verbose_name='release event')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "release_type",
+                    models.CharField(
+                        choices=[
+                            ("pardon", "pardon"),
+                            ("sentence_served", "sentence served"),
+                            ("negotiated", "negotiated release"),
+                            ("exchange", "prisoner exchange"),
+                            ("deported", "deported"),
+                            ("acquitted", "acquitted"),
+                            ("early_release", "early release"),
+                            ("other", "other"),
+                        ],
+                        max_length=20,
+                        verbose_name="release type",
+                    ),
+                ),
+                (
+                    "released_to",
+                    models.CharField(
+                        blank=True,
+                        help_text="Country the person went to on release (exile, deportation). Shown publicly once published.",
+                        max_length=100,
+                        verbose_name="released to",
+                    ),
+                ),
+                (
+                    "released_on_first",
+                    models.DateField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="released on (first possible day)",
+                    ),
+                ),
+                (
+                    "released_on_last",
+                    models.DateField(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="released on (last possible day)",
+                    ),
+                ),
+                (
+                    "released_on_precision",
+                    models.CharField(
+                        blank=True,
+                        choices=[("day", "day"), ("month", "month"), ("year", "year")],
+                        editable=False,
+                        max_length=5,
+                        verbose_name="released on (precision)",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "detention",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="prisoners.detention",
+                        verbose_name="detention",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "release_event",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="prisoners.releaseevent",
+                        verbose_name="release event",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical release',
-                'verbose_name_plural': 'historical releases',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical release",
+                "verbose_name_plural": "historical releases",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddField(
-            model_name='releaseevent',
-            name='sanctions',
-            field=models.ManyToManyField(blank=True, related_name='release_events', to='prisoners.sanctionsevent', verbose_name='linked sanctions events'),
+            model_name="releaseevent",
+            name="sanctions",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="release_events",
+                to="prisoners.sanctionsevent",
+                verbose_name="linked sanctions events",
+            ),
         ),
         migrations.CreateModel(
-            name='HistoricalReleaseEvent_sanctions',
+            name="HistoricalReleaseEvent_sanctions",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='prisoners.historicalreleaseevent')),
-                ('releaseevent', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='prisoners.releaseevent')),
-                ('sanctionsevent', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='prisoners.sanctionsevent')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "history",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        to="prisoners.historicalreleaseevent",
+                    ),
+                ),
+                (
+                    "releaseevent",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="prisoners.releaseevent",
+                    ),
+                ),
+                (
+                    "sanctionsevent",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="prisoners.sanctionsevent",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'HistoricalReleaseEvent_sanctions',
+                "verbose_name": "HistoricalReleaseEvent_sanctions",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddField(
-            model_name='sanctionsevent',
-            name='sources',
-            field=models.ManyToManyField(blank=True, related_name='sanctions_events', to='prisoners.source', verbose_name='sources'),
+            model_name="sanctionsevent",
+            name="sources",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="sanctions_events",
+                to="prisoners.source",
+                verbose_name="sources",
+            ),
         ),
         migrations.AddField(
-            model_name='releaseevent',
-            name='sources',
-            field=models.ManyToManyField(blank=True, related_name='release_events', to='prisoners.source', verbose_name='sources'),
+            model_name="releaseevent",
+            name="sources",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="release_events",
+                to="prisoners.source",
+                verbose_name="sources",
+            ),
         ),
         migrations.CreateModel(
-            name='HistoricalSanctionsEvent_sources',
+            name="HistoricalSanctionsEvent_sources",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='prisoners.historicalsanctionsevent')),
-                ('sanctionsevent', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='prisoners.sanctionsevent')),
-                ('source', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='prisoners.source')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "history",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        to="prisoners.historicalsanctionsevent",
+                    ),
+                ),
+                (
+                    "sanctionsevent",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="prisoners.sanctionsevent",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="prisoners.source",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'HistoricalSanctionsEvent_sources',
+                "verbose_name": "HistoricalSanctionsEvent_sources",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalReleaseEvent_sources',
+            name="HistoricalReleaseEvent_sources",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='prisoners.historicalreleaseevent')),
-                ('releaseevent', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='prisoners.releaseevent')),
-                ('source', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='prisoners.source')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "history",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        to="prisoners.historicalreleaseevent",
+                    ),
+                ),
+                (
+                    "releaseevent",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="prisoners.releaseevent",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="prisoners.source",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'HistoricalReleaseEvent_sources',
+                "verbose_name": "HistoricalReleaseEvent_sources",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalPerson_sources',
+            name="HistoricalPerson_sources",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='prisoners.historicalperson')),
-                ('person', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='prisoners.person')),
-                ('source', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='prisoners.source')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "history",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        to="prisoners.historicalperson",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="prisoners.person",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="prisoners.source",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'HistoricalPerson_sources',
+                "verbose_name": "HistoricalPerson_sources",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalDetention_sources',
+            name="HistoricalDetention_sources",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('detention', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='prisoners.detention')),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='prisoners.historicaldetention')),
-                ('source', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='prisoners.source')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "detention",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="prisoners.detention",
+                    ),
+                ),
+                (
+                    "history",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        to="prisoners.historicaldetention",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="prisoners.source",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'HistoricalDetention_sources',
+                "verbose_name": "HistoricalDetention_sources",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddField(
-            model_name='detention',
-            name='sources',
-            field=models.ManyToManyField(blank=True, related_name='detentions', to='prisoners.source', verbose_name='sources'),
+            model_name="detention",
+            name="sources",
+            field=models.ManyToManyField(
+                blank=True, related_name="detentions", to="prisoners.source", verbose_name="sources"
+            ),
         ),
         migrations.CreateModel(
-            name='Release',
+            name="Release",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('release_type', models.CharField(choices=[('pardon', 'pardon'), ('sentence_served', 'sentence served'), ('negotiated', 'negotiated release'), ('exchange', 'prisoner exchange'), ('deported', 'deported'), ('acquitted', 'acquitted'), ('early_release', 'early release'), ('other', 'other')], max_length=20, verbose_name='release type')),
-                ('released_to', models.CharField(blank=True, help_text='Country the person went to on release (exile, deportation). Shown publicly once published.', max_length=100, verbose_name='released to')),
-                ('released_on_first', models.DateField(blank=True, db_index=True, editable=False, null=True, verbose_name='released on (first possible day)')),
-                ('released_on_last', models.DateField(blank=True, editable=False, null=True, verbose_name='released on (last possible day)')),
-                ('released_on_precision', models.CharField(blank=True, choices=[('day', 'day'), ('month', 'month'), ('year', 'year')], editable=False, max_length=5, verbose_name='released on (precision)')),
-                ('detention', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='release', to='prisoners.detention', verbose_name='detention')),
-                ('release_event', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='releases', to='prisoners.releaseevent', verbose_name='release event')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "release_type",
+                    models.CharField(
+                        choices=[
+                            ("pardon", "pardon"),
+                            ("sentence_served", "sentence served"),
+                            ("negotiated", "negotiated release"),
+                            ("exchange", "prisoner exchange"),
+                            ("deported", "deported"),
+                            ("acquitted", "acquitted"),
+                            ("early_release", "early release"),
+                            ("other", "other"),
+                        ],
+                        max_length=20,
+                        verbose_name="release type",
+                    ),
+                ),
+                (
+                    "released_to",
+                    models.CharField(
+                        blank=True,
+                        help_text="Country the person went to on release (exile, deportation). Shown publicly once published.",
+                        max_length=100,
+                        verbose_name="released to",
+                    ),
+                ),
+                (
+                    "released_on_first",
+                    models.DateField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="released on (first possible day)",
+                    ),
+                ),
+                (
+                    "released_on_last",
+                    models.DateField(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="released on (last possible day)",
+                    ),
+                ),
+                (
+                    "released_on_precision",
+                    models.CharField(
+                        blank=True,
+                        choices=[("day", "day"), ("month", "month"), ("year", "year")],
+                        editable=False,
+                        max_length=5,
+                        verbose_name="released on (precision)",
+                    ),
+                ),
+                (
+                    "detention",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="release",
+                        to="prisoners.detention",
+                        verbose_name="detention",
+                    ),
+                ),
+                (
+                    "release_event",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="releases",
+                        to="prisoners.releaseevent",
+                        verbose_name="release event",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.CheckConstraint(condition=models.Q(('released_on_first__isnull', False)), name='release_date_required'), models.CheckConstraint(condition=models.Q(models.Q(('released_on_first__isnull', True), ('released_on_last__isnull', True), ('released_on_precision', '')), models.Q(('released_on_first__isnull', False), ('released_on_last__gte', models.F('released_on_first')), models.Q(('released_on_precision', ''), _negated=True)), _connector='OR'), name='release_released_on_consistent')],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("released_on_first__isnull", False)),
+                        name="release_date_required",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(
+                                ("released_on_first__isnull", True),
+                                ("released_on_last__isnull", True),
+                                ("released_on_precision", ""),
+                            ),
+                            models.Q(
+                                ("released_on_first__isnull", False),
+                                ("released_on_last__gte", models.F("released_on_first")),
+                                models.Q(("released_on_precision", ""), _negated=True),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="release_released_on_consistent",
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='sanctionsevent',
-            constraint=models.CheckConstraint(condition=models.Q(('event_id__regex', '^[a-z0-9][a-z0-9-]*$'), ('event_id__regex', '[a-z]')), name='sanctionsevent_id_format'),
+            model_name="sanctionsevent",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("event_id__regex", "^[a-z0-9][a-z0-9-]*$"), ("event_id__regex", "[a-z]")
+                ),
+                name="sanctionsevent_id_format",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sanctionsevent',
-            constraint=models.CheckConstraint(condition=models.Q(('date_first__isnull', False)), name='sanctionsevent_date_required'),
+            model_name="sanctionsevent",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("date_first__isnull", False)),
+                name="sanctionsevent_date_required",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sanctionsevent',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('date_first__isnull', True), ('date_last__isnull', True), ('date_precision', '')), models.Q(('date_first__isnull', False), ('date_last__gte', models.F('date_first')), models.Q(('date_precision', ''), _negated=True)), _connector='OR'), name='sanctionsevent_date_consistent'),
+            model_name="sanctionsevent",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("date_first__isnull", True),
+                        ("date_last__isnull", True),
+                        ("date_precision", ""),
+                    ),
+                    models.Q(
+                        ("date_first__isnull", False),
+                        ("date_last__gte", models.F("date_first")),
+                        models.Q(("date_precision", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="sanctionsevent_date_consistent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='releaseevent',
-            constraint=models.CheckConstraint(condition=models.Q(('event_id__regex', '^[a-z0-9][a-z0-9-]*$'), ('event_id__regex', '[a-z]')), name='releaseevent_id_format'),
+            model_name="releaseevent",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("event_id__regex", "^[a-z0-9][a-z0-9-]*$"), ("event_id__regex", "[a-z]")
+                ),
+                name="releaseevent_id_format",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='releaseevent',
-            constraint=models.CheckConstraint(condition=models.Q(('date_first__isnull', False)), name='releaseevent_date_required'),
+            model_name="releaseevent",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("date_first__isnull", False)), name="releaseevent_date_required"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='releaseevent',
-            constraint=models.CheckConstraint(condition=models.Q(('announced_count__isnull', True), ('announced_count__gte', 0), _connector='OR'), name='releaseevent_announced_count_not_negative'),
+            model_name="releaseevent",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("announced_count__isnull", True), ("announced_count__gte", 0), _connector="OR"
+                ),
+                name="releaseevent_announced_count_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='releaseevent',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('date_first__isnull', True), ('date_last__isnull', True), ('date_precision', '')), models.Q(('date_first__isnull', False), ('date_last__gte', models.F('date_first')), models.Q(('date_precision', ''), _negated=True)), _connector='OR'), name='releaseevent_date_consistent'),
+            model_name="releaseevent",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("date_first__isnull", True),
+                        ("date_last__isnull", True),
+                        ("date_precision", ""),
+                    ),
+                    models.Q(
+                        ("date_first__isnull", False),
+                        ("date_last__gte", models.F("date_first")),
+                        models.Q(("date_precision", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="releaseevent_date_consistent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.CheckConstraint(condition=models.Q(('person_id__regex', '^[a-z0-9][a-z0-9-]*$')), name='person_id_format'),
+            model_name="person",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("person_id__regex", "^[a-z0-9][a-z0-9-]*$")),
+                name="person_id_format",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.CheckConstraint(condition=models.Q(('died_on_last__gte', models.F('born_first')), ('died_on_first__isnull', True), ('born_first__isnull', True), _connector='OR'), name='person_death_not_before_birth'),
+            model_name="person",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("died_on_last__gte", models.F("born_first")),
+                    ("died_on_first__isnull", True),
+                    ("born_first__isnull", True),
+                    _connector="OR",
+                ),
+                name="person_death_not_before_birth",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.CheckConstraint(condition=models.Q(('recognition_withdrawn_on_first__isnull', True), models.Q(('recognized_on_first__isnull', False), ('recognition_withdrawn_on_last__gte', models.F('recognized_on_first'))), _connector='OR'), name='person_withdrawal_not_before_recognition'),
+            model_name="person",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("recognition_withdrawn_on_first__isnull", True),
+                    models.Q(
+                        ("recognized_on_first__isnull", False),
+                        ("recognition_withdrawn_on_last__gte", models.F("recognized_on_first")),
+                    ),
+                    _connector="OR",
+                ),
+                name="person_withdrawal_not_before_recognition",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('born_first__isnull', True), ('born_last__isnull', True), ('born_precision', '')), models.Q(('born_first__isnull', False), ('born_last__gte', models.F('born_first')), models.Q(('born_precision', ''), _negated=True)), _connector='OR'), name='person_born_consistent'),
+            model_name="person",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("born_first__isnull", True),
+                        ("born_last__isnull", True),
+                        ("born_precision", ""),
+                    ),
+                    models.Q(
+                        ("born_first__isnull", False),
+                        ("born_last__gte", models.F("born_first")),
+                        models.Q(("born_precision", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="person_born_consistent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('died_on_first__isnull', True), ('died_on_last__isnull', True), ('died_on_precision', '')), models.Q(('died_on_first__isnull', False), ('died_on_last__gte', models.F('died_on_first')), models.Q(('died_on_precision', ''), _negated=True)), _connector='OR'), name='person_died_on_consistent'),
+            model_name="person",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("died_on_first__isnull", True),
+                        ("died_on_last__isnull", True),
+                        ("died_on_precision", ""),
+                    ),
+                    models.Q(
+                        ("died_on_first__isnull", False),
+                        ("died_on_last__gte", models.F("died_on_first")),
+                        models.Q(("died_on_precision", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="person_died_on_consistent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('recognized_on_first__isnull', True), ('recognized_on_last__isnull', True), ('recognized_on_precision', '')), models.Q(('recognized_on_first__isnull', False), ('recognized_on_last__gte', models.F('recognized_on_first')), models.Q(('recognized_on_precision', ''), _negated=True)), _connector='OR'), name='person_recognized_on_consistent'),
+            model_name="person",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("recognized_on_first__isnull", True),
+                        ("recognized_on_last__isnull", True),
+                        ("recognized_on_precision", ""),
+                    ),
+                    models.Q(
+                        ("recognized_on_first__isnull", False),
+                        ("recognized_on_last__gte", models.F("recognized_on_first")),
+                        models.Q(("recognized_on_precision", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="person_recognized_on_consistent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('recognition_withdrawn_on_first__isnull', True), ('recognition_withdrawn_on_last__isnull', True), ('recognition_withdrawn_on_precision', '')), models.Q(('recognition_withdrawn_on_first__isnull', False), ('recognition_withdrawn_on_last__gte', models.F('recognition_withdrawn_on_first')), models.Q(('recognition_withdrawn_on_precision', ''), _negated=True)), _connector='OR'), name='person_recognition_withdrawn_on_consistent'),
+            model_name="person",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("recognition_withdrawn_on_first__isnull", True),
+                        ("recognition_withdrawn_on_last__isnull", True),
+                        ("recognition_withdrawn_on_precision", ""),
+                    ),
+                    models.Q(
+                        ("recognition_withdrawn_on_first__isnull", False),
+                        (
+                            "recognition_withdrawn_on_last__gte",
+                            models.F("recognition_withdrawn_on_first"),
+                        ),
+                        models.Q(("recognition_withdrawn_on_precision", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="person_recognition_withdrawn_on_consistent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='detention',
-            constraint=models.CheckConstraint(condition=models.Q(('detention_id__regex', '^[a-z0-9][a-z0-9-]*$')), name='detention_id_format'),
+            model_name="detention",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("detention_id__regex", "^[a-z0-9][a-z0-9-]*$")),
+                name="detention_id_format",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='detention',
-            constraint=models.CheckConstraint(condition=models.Q(('ended_on_last__gte', models.F('detained_on_first')), ('ended_on_first__isnull', True), ('detained_on_first__isnull', True), _connector='OR'), name='detention_end_not_before_start'),
+            model_name="detention",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ended_on_last__gte", models.F("detained_on_first")),
+                    ("ended_on_first__isnull", True),
+                    ("detained_on_first__isnull", True),
+                    _connector="OR",
+                ),
+                name="detention_end_not_before_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='detention',
-            constraint=models.CheckConstraint(condition=models.Q(('sentenced_on_last__gte', models.F('detained_on_first')), ('sentenced_on_first__isnull', True), ('detained_on_first__isnull', True), _connector='OR'), name='detention_sentence_not_before_arrest'),
+            model_name="detention",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("sentenced_on_last__gte", models.F("detained_on_first")),
+                    ("sentenced_on_first__isnull", True),
+                    ("detained_on_first__isnull", True),
+                    _connector="OR",
+                ),
+                name="detention_sentence_not_before_arrest",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='detention',
-            constraint=models.CheckConstraint(condition=models.Q(('sentence_months__isnull', True), ('sentence_months__gte', 0), _connector='OR'), name='detention_sentence_not_negative'),
+            model_name="detention",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("sentence_months__isnull", True), ("sentence_months__gte", 0), _connector="OR"
+                ),
+                name="detention_sentence_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='detention',
-            constraint=models.CheckConstraint(condition=models.Q(('end_reason__in', ['', 'sentence']), ('ended_on_first__isnull', False), _connector='OR'), name='detention_end_has_date'),
+            model_name="detention",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_reason__in", ["", "sentence"]),
+                    ("ended_on_first__isnull", False),
+                    _connector="OR",
+                ),
+                name="detention_end_has_date",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='detention',
-            constraint=models.UniqueConstraint(condition=models.Q(('end_reason', '')), fields=('person',), name='detention_one_open_per_person'),
+            model_name="detention",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("end_reason", "")),
+                fields=("person",),
+                name="detention_one_open_per_person",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='detention',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('detained_on_first__isnull', True), ('detained_on_last__isnull', True), ('detained_on_precision', '')), models.Q(('detained_on_first__isnull', False), ('detained_on_last__gte', models.F('detained_on_first')), models.Q(('detained_on_precision', ''), _negated=True)), _connector='OR'), name='detention_detained_on_consistent'),
+            model_name="detention",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("detained_on_first__isnull", True),
+                        ("detained_on_last__isnull", True),
+                        ("detained_on_precision", ""),
+                    ),
+                    models.Q(
+                        ("detained_on_first__isnull", False),
+                        ("detained_on_last__gte", models.F("detained_on_first")),
+                        models.Q(("detained_on_precision", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="detention_detained_on_consistent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='detention',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('sentenced_on_first__isnull', True), ('sentenced_on_last__isnull', True), ('sentenced_on_precision', '')), models.Q(('sentenced_on_first__isnull', False), ('sentenced_on_last__gte', models.F('sentenced_on_first')), models.Q(('sentenced_on_precision', ''), _negated=True)), _connector='OR'), name='detention_sentenced_on_consistent'),
+            model_name="detention",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("sentenced_on_first__isnull", True),
+                        ("sentenced_on_last__isnull", True),
+                        ("sentenced_on_precision", ""),
+                    ),
+                    models.Q(
+                        ("sentenced_on_first__isnull", False),
+                        ("sentenced_on_last__gte", models.F("sentenced_on_first")),
+                        models.Q(("sentenced_on_precision", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="detention_sentenced_on_consistent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='detention',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('ended_on_first__isnull', True), ('ended_on_last__isnull', True), ('ended_on_precision', '')), models.Q(('ended_on_first__isnull', False), ('ended_on_last__gte', models.F('ended_on_first')), models.Q(('ended_on_precision', ''), _negated=True)), _connector='OR'), name='detention_ended_on_consistent'),
+            model_name="detention",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("ended_on_first__isnull", True),
+                        ("ended_on_last__isnull", True),
+                        ("ended_on_precision", ""),
+                    ),
+                    models.Q(
+                        ("ended_on_first__isnull", False),
+                        ("ended_on_last__gte", models.F("ended_on_first")),
+                        models.Q(("ended_on_precision", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="detention_ended_on_consistent",
+            ),
         ),
     ]
