@@ -475,7 +475,7 @@ def main() -> None:
     parser.add_argument("--persons", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=30, help="timed requests per page")
     parser.add_argument("--warmup", type=int, default=3)
-    parser.add_argument("--raw-runs", type=int, default=30, help="runs of each request's SQL")
+    parser.add_argument("--raw-runs", type=int, default=10, help="runs of each request's SQL")
     parser.add_argument("--clients", type=int, default=64)
     parser.add_argument("--duration", type=float, default=20, help="seconds of each load")
     parser.add_argument("--skip-http", action="store_true", help="queries and raw SQL only")
@@ -483,6 +483,8 @@ def main() -> None:
         "--out", type=Path, help="JSON file (default bench/results/compare-DATE.json)"
     )
     args = parser.parse_args()
+    # A SIGTERM (timeout, Ctrl-C in make) runs the finally blocks that stop the servers.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("terminated"))
     if not 0 < args.duration <= 120:
         sys.exit("--duration: 1 to 120 seconds")
     run_started = time.monotonic()
