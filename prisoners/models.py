@@ -298,7 +298,7 @@ class Person(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.aliases = "; ".join(self.alias_list)
         self.search_text = search_text(self.name, self.name_be, self.name_ru, *self.alias_list)
-        with transaction.atomic():
+        with transaction.atomic(savepoint=False):
             super().save(*args, **kwargs)
             # A death closes an open detention; a removed death reopens it.
             for detention in self.detentions.exclude(end_reason=EndReason.RELEASE):
@@ -459,13 +459,13 @@ class Detention(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         self.end_reason, self.ended_on = self.compute_end()
-        with transaction.atomic():
+        with transaction.atomic(savepoint=False):
             super().save(*args, **kwargs)
             self.person.refresh_status()
 
     def delete(self, *args, **kwargs):
         person = self.person
-        with transaction.atomic():
+        with transaction.atomic(savepoint=False):
             result = super().delete(*args, **kwargs)
             person.refresh_status()
         return result
@@ -626,13 +626,13 @@ class Release(models.Model):
             raise ValidationError({"released_on": _("The release is before the arrest.")})
 
     def save(self, *args, **kwargs) -> None:
-        with transaction.atomic():
+        with transaction.atomic(savepoint=False):
             super().save(*args, **kwargs)
             self.detention.sync_end()
 
     def delete(self, *args, **kwargs):
         detention = self.detention
-        with transaction.atomic():
+        with transaction.atomic(savepoint=False):
             result = super().delete(*args, **kwargs)
             detention.sync_end()
         return result
