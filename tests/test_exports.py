@@ -104,3 +104,11 @@ def test_the_html_list_the_csv_and_the_api_return_the_same_people(client, record
     from_api = [p["id"] for p in client.get(f"/api/prisoners/?{query}").json()["results"]]
     assert from_html == from_api
     assert sorted(from_csv) == sorted(from_html)
+
+
+def test_each_list_page_links_its_csv_with_the_same_filters(client, records):
+    people = client.get("/prisoners/?status=released&page=1").content.decode()
+    assert 'href="/prisoners/export.csv?status=released"' in people
+    assert 'href="/releases/export.csv' in client.get("/releases/").content.decode()
+    sanctions = client.get("/sanctions/?authority=US").content.decode()
+    assert 'href="/sanctions/export.csv?authority=US"' in sanctions
