@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 
+from django.db import connection
 from django.db.models import F
+from django.db.models.expressions import RawSQL
 
 from ..models import Detention, Person
 from ..partial_dates import PartialDate
@@ -19,6 +21,14 @@ from .columns import PUBLISHED_OF, _text
 
 PERSON_DATES = ["born", "died_on", "recognized_on", "recognition_withdrawn_on"]
 DETENTION_DATES = ["detained_on", "sentenced_on"]
+
+
+def _among(ids: Sequence[int]):
+    """The right side of ``__in`` for many ids. On PostgreSQL one array
+    parameter: preparing a thousand ``%s`` costs more than running the query."""
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", [list(ids)])
+    return ids
 
 
 def _date(row: dict, name: str) -> str:
@@ -38,7 +48,7 @@ def people_values(pks: Sequence[int], public: bool = False) -> Iterator[tuple[di
     date_columns = [f"{d}_{part}" for d in PERSON_DATES for part in ("first", "precision")]
     people = {
         row["pk"]: row
-        for row in Person.objects.filter(pk__in=pks).values(
+        for row in Person.objects.filter(pk__in=_among(pks)).values(
             "pk",
             "person_id",
             "name",
@@ -55,16 +65,16 @@ def people_values(pks: Sequence[int], public: bool = False) -> Iterator[tuple[di
         )
     }
     organizations = _pairs(
-        Person.organizations.through.objects.filter(person_id__in=pks),
+        Person.organizations.through.objects.filter(person_id__in=_among(pks)),
         "person_id",
         "organization__name",
     )
     person_sources = _pairs(
-        Person.sources.through.objects.filter(person_id__in=pks), "person_id", "source__url"
+        Person.sources.through.objects.filter(person_id__in=_among(pks)), "person_id", "source__url"
     )
     detentions: dict[int, list[dict]] = defaultdict(list)
     rows = (
-        Detention.objects.filter(person_id__in=pks)
+        Detention.objects.filter(person_id__in=_among(pks))
         # Unknown arrest dates first on every database, as the exporter orders them.
         .order_by(F("detained_on_first").asc(nulls_first=True), "detention_id")
         .values(
@@ -86,12 +96,12 @@ def people_values(pks: Sequence[int], public: bool = False) -> Iterator[tuple[di
     rows = list(rows)
     detention_pks = [row["pk"] for row in rows]
     charges = _pairs(
-        Detention.charges.through.objects.filter(detention_id__in=detention_pks),
+        Detention.charges.through.objects.filter(detention_id__in=_among(detention_pks)),
         "detention_id",
         "charge__article",
     )
     sources = _pairs(
-        Detention.sources.through.objects.filter(detention_id__in=detention_pks),
+        Detention.sources.through.objects.filter(detention_id__in=_among(detention_pks)),
         "detention_id",
         "source__url",
     )
