@@ -298,10 +298,13 @@ class Person(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.aliases = "; ".join(self.alias_list)
         self.search_text = search_text(self.name, self.name_be, self.name_ru, *self.alias_list)
+        adding = self._state.adding
         with transaction.atomic(savepoint=False):
             super().save(*args, **kwargs)
             # A death closes an open detention; a removed death reopens it.
-            for detention in self.detentions.exclude(end_reason=EndReason.RELEASE):
+            # A person being added has no detention yet.
+            detentions = [] if adding else self.detentions.exclude(end_reason=EndReason.RELEASE)
+            for detention in detentions:
                 detention.person = self
                 detention.sync_end()
             self.refresh_status()
