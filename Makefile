@@ -33,7 +33,7 @@ $(VENV)/.installed: $(BIN)/python requirements.txt requirements-dev.txt
 run: $(VENV)/.installed ## Migrate, load the demo, create a local admin, serve on http://127.0.0.1:8000 (SQLite)
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
 	$(DEV_ENV) $(BIN)/python manage.py load_demo
-	$(DEV_ENV) $(BIN)/python manage.py local_admin
+	$(DEV_ENV) PORT=$(PORT) $(BIN)/python manage.py local_admin
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # axe-core for the accessibility tests, from the npm registry (never a CDN).

@@ -9,14 +9,13 @@ superusers only)."""
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.models import Group
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from prisoners.models import Person
 from tests.factories import PersonFactory
@@ -90,8 +89,7 @@ def admin_urls(world) -> list[AdminURL]:
     urls.append(AdminURL(reverse("admin:prisoners_person_deleted"), "prisoners.person", "delete"))
     restore = reverse("admin:prisoners_person_restore", args=[world["deleted_history_id"]])
     urls.append(AdminURL(restore, "prisoners.person", "restore"))
-    with contextlib.suppress(NoReverseMatch):  # until tracker/urls.py includes it
-        urls.append(AdminURL(reverse("prisoners_import"), "", "import"))
+    urls.append(AdminURL(reverse("prisoners_import"), "", "import"))
     return urls
 
 

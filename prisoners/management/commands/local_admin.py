@@ -1,3 +1,4 @@
+import os
 import secrets
 
 from django.conf import settings
@@ -23,7 +24,7 @@ class Command(BaseCommand):
         user.save()
         self.stdout.write(
             self.style.SUCCESS(
-                "Local admin: http://127.0.0.1:8000/admin/ "
+                f"Local admin: http://127.0.0.1:{os.environ.get('PORT', '8000')}/admin/ "
                 f"username {username!r}, password {password!r} (new each `make run`)."
             )
         )
