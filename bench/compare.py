@@ -53,6 +53,8 @@ from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from load import start_server
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 PYTHON = sys.executable
@@ -324,23 +326,8 @@ def wait_until_up(server: subprocess.Popen, port: int, path: str, what: str) -> 
 
 
 def start_gunicorn(env: dict, port: int, cache_seconds: int) -> subprocess.Popen:
-    server_env = {
-        **env,
-        "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "CACHE_SECONDS": str(cache_seconds),
-        "API_THROTTLE_RATE": "off",
-        "LOG_LEVEL": "ERROR",
-    }
-    server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "tracker.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-         "--timeout", "300", "--log-level", "warning"],
-        cwd=ROOT, env=server_env, start_new_session=True,
-    )  # fmt: skip
-    wait_until_up(server, port, "/", "gunicorn")
-    return server
+    # The load script's server; a long timeout, since slow pages are the point.
+    return start_server(env, port, workers=2, cache_seconds=cache_seconds, timeout=300)
 
 
 def start_datasette(path: Path, port: int) -> subprocess.Popen:

@@ -112,7 +112,10 @@ def page_paths(env: dict) -> dict[str, list[str]]:
     }
 
 
-def start_server(env: dict, port: int, workers: int, cache_seconds: int) -> subprocess.Popen:
+def start_server(
+    env: dict, port: int, workers: int, cache_seconds: int, timeout: int = 30
+) -> subprocess.Popen:
+    """gunicorn in production settings (DEBUG off, behind a pretend TLS proxy)."""
     server_env = {
         **env,
         "DEBUG": "0",
@@ -125,7 +128,7 @@ def start_server(env: dict, port: int, workers: int, cache_seconds: int) -> subp
     }
     server = subprocess.Popen(
         [str(Path(PYTHON).parent / "gunicorn"), "tracker.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--timeout", "30", "--log-level", "warning"],
+         "--workers", str(workers), "--timeout", str(timeout), "--log-level", "warning"],
         cwd=ROOT, env=server_env, start_new_session=True,
     )  # fmt: skip
     deadline = time.monotonic() + 60
