@@ -43,6 +43,8 @@ def bump_data_version(**kwargs) -> None:
 
 def connect_signals() -> None:
     for model in apps.get_app_config("prisoners").get_models():
+        if getattr(model, "derived", False):
+            continue  # stored figures follow the records; they are not records
         uid = f"bump-data-version-{model._meta.label}"
         post_save.connect(bump_data_version, sender=model, dispatch_uid=uid + "-save")
         post_delete.connect(bump_data_version, sender=model, dispatch_uid=uid + "-delete")

@@ -239,6 +239,12 @@ class Person(models.Model):
             models.Index(
                 fields=["visibility", "status", "region", "id"], name="person_visibility_facets"
             ),
+            # The home page's count of recognized political prisoners
+            # (Person.objects.counted().recognized().count()): an index-only scan.
+            models.Index(
+                fields=["visibility", "recognition_withdrawn_on_first", "recognized_on_first"],
+                name="person_counted_recognized",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -639,3 +645,46 @@ class Release(models.Model):
             result = super().delete(*args, **kwargs)
             detention.sync_end()
         return result
+
+
+# Derived figures, stored so that a chart over 100,000 people is a read of a
+# few thousand rows (prisoners/series.py). Never edited, never exported:
+# series.py rebuilds them from the records whenever the records changed.
+
+
+class HeldChange(models.Model):
+    """From ``day`` on, until the next change, ``held`` recognized political
+    prisoners were held: recognized_held_count(day) stored at the days it
+    changes."""
+
+    derived = True
+
+    day = models.DateField(primary_key=True)
+    held = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.held} held"
+
+
+class ReleaseDay(models.Model):
+    """Releases on ``day`` (first possible day) of people counted in totals."""
+
+    derived = True
+
+    day = models.DateField(primary_key=True)
+    released = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.released} released"
+
+
+class SeriesBuild(models.Model):
+    """The one row saying which state of the records the stored series were
+    built from: the newest history id of each table (series._states())."""
+
+    derived = True
+
+    records_state = models.TextField()
+
+    def __str__(self) -> str:
+        return self.records_state

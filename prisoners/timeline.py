@@ -7,16 +7,14 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from itertools import accumulate
 
 from django import forms
-from django.db.models import Count, Prefetch
-from django.db.models.functions import TruncMonth
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
+from . import series
 from .models import Detention, Release, ReleaseEvent, SanctionsEvent
 from .partial_dates import PartialDate
-from .querysets import Visibility
 
 # A longer range makes a chart too dense to read and a page too slow to draw.
 MAX_YEARS = 30
@@ -76,31 +74,6 @@ def chronology(start: date, end: date) -> list[Row]:
     )
 
 
-def held_series(start: date, end: date) -> list[tuple[date, int]]:
-    """Recognized political prisoners held on each day from ``start`` to
-    ``end``: the same figure as recognized_held_count(day), from three
-    aggregate queries (who is held on the first day, and how many spans
-    start and end on each later day) and a running sum."""
-    spans = Detention.objects.recognized_held_spans()
-    held_at_start = spans.filter(span_start__lte=start, span_end__gt=start).count()
-    starts = dict(
-        spans.filter(span_start__gt=start, span_start__lte=end)
-        .values_list("span_start")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    ends = dict(
-        spans.filter(span_end__gt=start, span_end__lte=end)
-        .values_list("span_end")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
-    changes = [0] + [starts.get(d, 0) - ends.get(d, 0) for d in days[1:]]
-    changes[0] = held_at_start
-    return list(zip(days, accumulate(changes), strict=True))
-
-
 def month_starts(start: date, end: date) -> list[date]:
     months, day = [], start.replace(day=1)
     while day <= end:
@@ -116,23 +89,7 @@ def month_end(day: date) -> date:
 def releases_per_month(start: date, end: date) -> list[tuple[date, int]]:
     """Releases of people counted in totals (published or anonymous) in each
     month of the range, by first possible day, within the range."""
-    rows = (
-        Release.objects.filter(
-            released_on_first__range=(start, end),
-            detention__person__visibility__in=[Visibility.PUBLISHED, Visibility.ANONYMOUS],
-        )
-        .annotate(month=TruncMonth("released_on_first"))
-        .values_list("month")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    counts = {_as_date(month): n for month, n in rows}
-    return [(month, counts.get(month, 0)) for month in month_starts(start, end)]
-
-
-def _as_date(value) -> date:
-    # TruncMonth gives a date on PostgreSQL, and may give a datetime elsewhere.
-    return value.date() if hasattr(value, "date") and callable(value.date) else value
+    return series.releases_per_month(start, end, month_starts(start, end))
 
 
 @dataclass

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.generic import ListView, MonthArchiveView, YearArchiveView
 
-from . import timeline
+from . import series, timeline
 from .filters import PersonFilter, ReleaseEventFilter, SanctionsEventFilter
 from .models import (
     Detention,
@@ -22,7 +22,6 @@ from .models import (
     SanctionsEvent,
     Status,
 )
-from .querysets import recognized_held_count
 
 PEOPLE_PER_PAGE = 50
 EVENTS_PER_PAGE = 20
@@ -30,17 +29,15 @@ EVENTS_PER_PAGE = 20
 
 def home(request):
     today = timezone.localdate()
-    counted_releases = Release.objects.filter(
-        detention__person__in=Person.objects.counted(),
-        released_on_first__year=today.year,
-    )
     return render(
         request,
         "prisoners/home.html",
         {
             "today": today,
-            "held_now": recognized_held_count(today),
-            "released_this_year": counted_releases.count(),
+            "held_now": series.held_on(today),
+            "released_this_year": series.releases_between(
+                date(today.year, 1, 1), date(today.year, 12, 31)
+            ),
             "recognized_total": Person.objects.counted().recognized().count(),
             "release_events": timeline.public_release_events()[:5],
             "sanctions_events": timeline.public_sanctions_events()[:5],
@@ -289,7 +286,7 @@ def timeline_view(request):
     if not form.is_valid():
         return render(request, "prisoners/timeline.html", {"form": form}, status=400)
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-    held = timeline.held_series(start, end)
+    held = series.held_series(start, end)
     releases = timeline.releases_per_month(start, end)
     return render(
         request,

@@ -13,7 +13,9 @@ from django.utils import timezone
 
 from prisoners.models import Person
 from prisoners.querysets import recognized_held_count
-from prisoners.timeline import held_series, merge_events, releases_per_month
+from prisoners import series
+from prisoners.series import held_series
+from prisoners.timeline import merge_events, releases_per_month
 from tests.factories import (
     ChargeFactory,
     DetentionFactory,
@@ -177,9 +179,19 @@ def test_each_page_runs_a_bounded_number_of_queries(
     factories.SanctionsEventFactory.reset_sequence()
     factories.PersonFactory.reset_sequence()
     build_many(30)
+    series.ready()  # built once per change of the records: see the test below
     with django_assert_max_num_queries(10):
         response = client.get(url)
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("people", [3, 30])
+def test_rebuilding_the_stored_series_takes_the_same_queries_whatever_the_size(
+    people, django_assert_max_num_queries
+):
+    build_many(people)
+    with django_assert_max_num_queries(14):
+        assert series.ready()
 
 
 def test_the_home_page_gives_the_headline_figures(client, world):

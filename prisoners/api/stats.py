@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..timeline import held_series, month_end, releases_per_month
+from ..series import held_series
+from ..timeline import month_end, releases_per_month
 
 
 def held_points(start: date, end: date, interval: str) -> list[tuple[date, int]]:

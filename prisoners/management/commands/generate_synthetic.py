@@ -5,6 +5,7 @@ from tqdm import tqdm
 
 from prisoners.cache import bump_data_version
 from prisoners.models import Person
+from prisoners.series import mark_stale
 from prisoners.synthetic import Generator
 
 
@@ -33,5 +34,6 @@ class Command(BaseCommand):
         with tqdm(total=persons, unit="person", disable=quiet or None) as bar:
             generator.run(progress=bar.update)
         bump_data_version()  # bulk writes send no signals
+        mark_stale()  # nor history
         elapsed = time.monotonic() - started
         self.stdout.write(f"Generated {persons} synthetic people (seed {seed}) in {elapsed:.1f} s.")

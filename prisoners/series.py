@@ -1,0 +1,203 @@
+"""The figures over time, stored: people held on each day and releases per day.
+
+Counting who was held on each day of ten years asks every detention of every
+counted person: at 100,000 people, three aggregates over the whole table for
+each chart, and a count for the home page's headline. The figures change only
+on the days a span starts or ends, so they are stored at those days
+(HeldChange, and ReleaseDay for releases) and a chart reads a few thousand
+rows.
+
+They are never stale: every change to the records writes a history row in
+the same transaction, so the newest history id of each table says which
+state of the records a build saw. A reader that finds the records changed
+since the last build rebuilds, in the database, before it reads; writers
+that bypass history (generate_synthetic) call mark_stale(). While another
+process rebuilds (PostgreSQL advisory lock), a reader counts from the
+records instead of waiting.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, timedelta
+from itertools import accumulate
+
+from django.apps import apps
+from django.db import connection, transaction
+from django.db.models import Count, Q, Subquery, Sum
+from django.db.models.functions import TruncMonth
+
+from .models import Detention, HeldChange, Release, ReleaseDay, SeriesBuild
+from .querysets import FAR_FUTURE, Visibility
+
+# pg_advisory_xact_lock key of a rebuild: any constant the app uses nowhere else.
+REBUILD_LOCK = 0x5E12E5
+COUNTED = [Visibility.PUBLISHED, Visibility.ANONYMOUS]
+
+
+def _history_tables() -> list[str]:
+    return [
+        model._meta.db_table
+        for model in apps.get_app_config("prisoners").get_models()
+        if model.__name__.startswith("Historical")
+    ]
+
+
+def _states() -> tuple[str | None, str]:
+    """The state the stored series were built from (None: never built or
+    marked stale) and the records' state now, in one query."""
+    quote = connection.ops.quote_name
+    newest = [f"(SELECT MAX(history_id) FROM {quote(t)})" for t in _history_tables()]
+    built = f"(SELECT records_state FROM {quote(SeriesBuild._meta.db_table)} ORDER BY id LIMIT 1)"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {built}, {', '.join(newest)}")
+        built_state, *ids = cursor.fetchone()
+    return built_state, ",".join(str(i or 0) for i in ids)
+
+
+def mark_stale() -> None:
+    """For writers that change records without history: the next reader
+    rebuilds."""
+    SeriesBuild.objects.all().delete()
+
+
+def ready() -> bool:
+    """Whether the stored series reflect the records now, rebuilding them if
+    needed; False while another process rebuilds them."""
+    built, now = _states()
+    if built == now:
+        return True
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [REBUILD_LOCK])
+                if not cursor.fetchone()[0]:
+                    return False
+            built, now = _states()  # someone may have rebuilt meanwhile
+            if built == now:
+                return True
+        _rebuild(now)
+    return True
+
+
+def _rebuild(records_state: str) -> None:
+    """Replace the stored series with what the records give now. The records
+    are read after ``records_state`` was taken: a build is at least as new
+    as the state it is labelled with."""
+    starts, ends = _span_days()
+    changes, held = [], 0
+    for day in sorted(starts.keys() | ends.keys()):
+        if delta := starts[day] - ends[day]:
+            held += delta
+            changes.append(HeldChange(day=day, held=held))
+    releases = (
+        Release.objects.filter(detention__person__visibility__in=COUNTED)
+        .values_list("released_on_first")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    HeldChange.objects.all().delete()
+    HeldChange.objects.bulk_create(changes, batch_size=1000)
+    ReleaseDay.objects.all().delete()
+    ReleaseDay.objects.bulk_create(
+        (ReleaseDay(day=day, released=n) for day, n in releases), batch_size=1000
+    )
+    SeriesBuild.objects.all().delete()
+    SeriesBuild.objects.create(records_state=records_state)
+
+
+def _span_days(start: date | None = None, end: date | None = None) -> tuple[Counter, Counter]:
+    """How many held-and-recognized spans start, and end, on each day (after
+    ``start`` and up to ``end`` when given)."""
+    spans = Detention.objects.recognized_held_spans()
+    starts, ends = spans, spans.filter(span_end__lt=FAR_FUTURE)
+    if start:
+        starts, ends = starts.filter(span_start__gt=start), ends.filter(span_end__gt=start)
+    if end:
+        starts, ends = starts.filter(span_start__lte=end), ends.filter(span_end__lte=end)
+    return (
+        Counter(dict(starts.values_list("span_start").annotate(n=Count("pk")).order_by())),
+        Counter(dict(ends.values_list("span_end").annotate(n=Count("pk")).order_by())),
+    )
+
+
+def _days(start: date, end: date) -> list[date]:
+    return [start + timedelta(days=i) for i in range((end - start).days + 1)]
+
+
+def held_series(start: date, end: date) -> list[tuple[date, int]]:
+    """Recognized political prisoners held on each day from ``start`` to
+    ``end``: recognized_held_count(day) for every day, in one read."""
+    if not ready():
+        return _held_series_from_records(start, end)
+    latest_before = HeldChange.objects.filter(day__lte=start).order_by("-day").values("day")[:1]
+    changes = dict(
+        HeldChange.objects.filter(
+            Q(day__gt=start, day__lte=end) | Q(day=Subquery(latest_before))
+        ).values_list("day", "held")
+    )
+    earlier = [day for day in changes if day <= start]
+    held = changes[max(earlier)] if earlier else 0
+    series = [(start, held)]
+    for day in _days(start, end)[1:]:
+        held = changes.get(day, held)
+        series.append((day, held))
+    return series
+
+
+def _held_series_from_records(start: date, end: date) -> list[tuple[date, int]]:
+    """The same series counted from the records: who is held on the first
+    day, and how many spans start and end on each later day."""
+    spans = Detention.objects.recognized_held_spans()
+    held_at_start = spans.filter(span_start__lte=start, span_end__gt=start).count()
+    starts, ends = _span_days(start, end)
+    days = _days(start, end)
+    changes = [held_at_start] + [starts[d] - ends[d] for d in days[1:]]
+    return list(zip(days, accumulate(changes), strict=True))
+
+
+def held_on(day: date) -> int:
+    """recognized_held_count(day), from the stored series."""
+    if not ready():
+        return _held_series_from_records(day, day)[0][1]
+    latest = HeldChange.objects.filter(day__lte=day).order_by("-day").first()
+    return latest.held if latest else 0
+
+
+def releases_per_month(start: date, end: date, months: list[date]) -> list[tuple[date, int]]:
+    """Releases of people counted in totals (published or anonymous) in each
+    of ``months``, by first possible day within the range."""
+    if ready():
+        rows = (
+            ReleaseDay.objects.filter(day__range=(start, end))
+            .annotate(month=TruncMonth("day"))
+            .values_list("month")
+            .annotate(n=Sum("released"))
+            .order_by()
+        )
+    else:
+        rows = (
+            Release.objects.filter(
+                released_on_first__range=(start, end), detention__person__visibility__in=COUNTED
+            )
+            .annotate(month=TruncMonth("released_on_first"))
+            .values_list("month")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+    counts = {_as_date(month): n for month, n in rows}
+    return [(month, counts.get(month, 0)) for month in months]
+
+
+def releases_between(start: date, end: date) -> int:
+    """Releases of people counted in totals from ``start`` to ``end``."""
+    if not ready():
+        return Release.objects.filter(
+            released_on_first__range=(start, end), detention__person__visibility__in=COUNTED
+        ).count()
+    return ReleaseDay.objects.filter(day__range=(start, end)).aggregate(n=Sum("released"))["n"] or 0
+
+
+def _as_date(value) -> date:
+    # TruncMonth gives a date on PostgreSQL, and may give a datetime elsewhere.
+    return value.date() if hasattr(value, "date") and callable(value.date) else value
