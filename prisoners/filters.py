@@ -205,6 +205,14 @@ class PersonFilter(django_filters.FilterSet):
             detentions = detentions.filter(release__release_event__published=True)
         return detentions
 
+    def narrows(self) -> bool:
+        """Whether any filter is given: the order alone leaves the whole list."""
+        return any(
+            value not in django_filters.constants.EMPTY_VALUES
+            for name, value in self.form.cleaned_data.items()
+            if name != "ordering"
+        )
+
     def has_detention_filters(self) -> bool:
         data = self.form.cleaned_data
         return any(

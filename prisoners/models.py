@@ -678,13 +678,35 @@ class ReleaseDay(models.Model):
         return f"{self.day}: {self.released} released"
 
 
-class SeriesBuild(models.Model):
-    """The one row saying which state of the records the stored series were
-    built from: the newest history id of each table (series._states())."""
+class FacetCount(models.Model):
+    """The counts beside the whole published list (PersonFilter.facets()
+    with no filter): ``n`` people have ``value`` of ``facet``; ``position``
+    keeps the order facets() gave, largest first."""
 
     derived = True
 
+    facet = models.CharField(max_length=20)
+    position = models.PositiveIntegerField()
+    value = models.TextField()
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["facet", "position"], name="facet_count_position")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.facet} {self.value}: {self.n}"
+
+
+class FigureBuild(models.Model):
+    """Which state of the records the stored figures of ``name`` were built
+    from: the newest history id of each table (figures._states())."""
+
+    derived = True
+
+    name = models.CharField(max_length=20, unique=True)
     records_state = models.TextField()
 
     def __str__(self) -> str:
-        return self.records_state
+        return f"{self.name}: {self.records_state}"

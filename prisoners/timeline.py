@@ -12,7 +12,7 @@ from django import forms
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from . import series
+from . import figures
 from .models import Detention, Release, ReleaseEvent, SanctionsEvent
 from .partial_dates import PartialDate
 
@@ -89,7 +89,7 @@ def month_end(day: date) -> date:
 def releases_per_month(start: date, end: date) -> list[tuple[date, int]]:
     """Releases of people counted in totals (published or anonymous) in each
     month of the range, by first possible day, within the range."""
-    return series.releases_per_month(start, end, month_starts(start, end))
+    return figures.releases_per_month(start, end, month_starts(start, end))
 
 
 @dataclass

@@ -8,9 +8,10 @@ from datetime import date
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views.generic import ListView, MonthArchiveView, YearArchiveView
 
-from . import series, timeline
+from . import figures, timeline
 from .filters import PersonFilter, ReleaseEventFilter, SanctionsEventFilter
 from .models import (
     Detention,
@@ -34,8 +35,8 @@ def home(request):
         "prisoners/home.html",
         {
             "today": today,
-            "held_now": series.held_on(today),
-            "released_this_year": series.releases_between(
+            "held_now": figures.held_on(today),
+            "released_this_year": figures.releases_between(
                 date(today.year, 1, 1), date(today.year, 12, 31)
             ),
             "recognized_total": Person.objects.counted().recognized().count(),
@@ -107,9 +108,25 @@ class PersonListView(FilteredListView):
         )
         return self.filterset.qs.prefetch_related(Prefetch("detentions", queryset=detentions))
 
+    @cached_property
+    def whole_list_facets(self) -> dict | None:
+        """The stored facets when no filter narrows the list (None otherwise,
+        or while they are being rebuilt elsewhere)."""
+        if self.invalid or self.filterset.narrows():
+            return None
+        return figures.whole_list_facets()
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        if self.whole_list_facets is not None:
+            # Everyone has one status: the status counts add up to the list.
+            paginator.count = sum(n for _status, n in self.whole_list_facets.get("status", []))
+        return paginator
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["facets"] = facet_groups(self.filterset, self.invalid)
+        facets = {} if self.invalid else self.whole_list_facets or self.filterset.facets()
+        context["facets"] = facet_groups(self.filterset, facets, self.invalid)
         context["date_fields"] = DATE_FILTERS
         context["gender_choices"] = _options(
             "gender", Gender.choices, self.filterset.form.data.getlist("gender")
@@ -141,10 +158,9 @@ FACET_SHOWN = 20
 FACET_LABELS = {"status": dict(Status.choices), "release_type": dict(ReleaseType.choices)}
 
 
-def facet_groups(filterset: PersonFilter, invalid: bool) -> list[dict]:
+def facet_groups(filterset: PersonFilter, facets: dict, invalid: bool) -> list[dict]:
     """The facets beside the list, labelled, with what is selected. For an
     invalid request there are no counts, only the values chosen."""
-    facets = {} if invalid else filterset.facets()
     groups = []
     for name in FACETS:
         counts = dict(facets.get(name, []))
@@ -286,7 +302,7 @@ def timeline_view(request):
     if not form.is_valid():
         return render(request, "prisoners/timeline.html", {"form": form}, status=400)
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-    held = series.held_series(start, end)
+    held = figures.held_series(start, end)
     releases = timeline.releases_per_month(start, end)
     return render(
         request,

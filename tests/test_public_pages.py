@@ -11,10 +11,10 @@ from xml.etree import ElementTree
 import pytest
 from django.utils import timezone
 
+from prisoners import figures
+from prisoners.figures import held_series
 from prisoners.models import Person
 from prisoners.querysets import recognized_held_count
-from prisoners import series
-from prisoners.series import held_series
 from prisoners.timeline import merge_events, releases_per_month
 from tests.factories import (
     ChargeFactory,
@@ -179,19 +179,21 @@ def test_each_page_runs_a_bounded_number_of_queries(
     factories.SanctionsEventFactory.reset_sequence()
     factories.PersonFactory.reset_sequence()
     build_many(30)
-    series.ready()  # built once per change of the records: see the test below
+    for name in figures.BUILDERS:
+        figures.ready(name)  # built once per change of the records: see the test below
     with django_assert_max_num_queries(10):
         response = client.get(url)
     assert response.status_code == 200
 
 
 @pytest.mark.parametrize("people", [3, 30])
-def test_rebuilding_the_stored_series_takes_the_same_queries_whatever_the_size(
-    people, django_assert_max_num_queries
+@pytest.mark.parametrize("name", [figures.SERIES, figures.FACETS])
+def test_rebuilding_stored_figures_takes_the_same_queries_whatever_the_size(
+    name, people, django_assert_max_num_queries
 ):
     build_many(people)
     with django_assert_max_num_queries(14):
-        assert series.ready()
+        assert figures.ready(name)
 
 
 def test_the_home_page_gives_the_headline_figures(client, world):

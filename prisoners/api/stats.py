@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..series import held_series
+from ..figures import held_series
 from ..timeline import month_end, releases_per_month
 
 

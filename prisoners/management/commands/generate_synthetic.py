@@ -4,8 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from prisoners.cache import bump_data_version
+from prisoners.figures import mark_stale
 from prisoners.models import Person
-from prisoners.series import mark_stale
 from prisoners.synthetic import Generator
 
 

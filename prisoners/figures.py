@@ -1,24 +1,27 @@
-"""The figures over time, stored: people held on each day and releases per day.
+"""Derived figures kept in the database: the people held on each day,
+releases per day, and the facet counts of the whole published list.
 
 Counting who was held on each day of ten years asks every detention of every
 counted person: at 100,000 people, three aggregates over the whole table for
-each chart, and a count for the home page's headline. The figures change only
-on the days a span starts or ends, so they are stored at those days
-(HeldChange, and ReleaseDay for releases) and a chart reads a few thousand
-rows.
+each chart and for the home page's headline. The figures change only on the
+days a span starts or ends, so they are stored at those days (HeldChange,
+and ReleaseDay for releases) and a chart reads a few thousand rows. The
+counts beside the unfiltered list join every detention, charge and release
+(over a second at 100,000 people); they are stored as FacetCount rows.
 
 They are never stale: every change to the records writes a history row in
 the same transaction, so the newest history id of each table says which
-state of the records a build saw. A reader that finds the records changed
-since the last build rebuilds, in the database, before it reads; writers
-that bypass history (generate_synthetic) call mark_stale(). While another
-process rebuilds (PostgreSQL advisory lock), a reader counts from the
-records instead of waiting.
+state of the records a build saw (FigureBuild). A reader that finds the
+records changed since the last build rebuilds, in the database, before it
+reads; writers that bypass history (generate_synthetic) call mark_stale().
+While another process rebuilds (PostgreSQL advisory lock), a reader counts
+from the records instead of waiting.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from datetime import date, timedelta
 from itertools import accumulate
 
@@ -26,31 +29,43 @@ from django.apps import apps
 from django.db import connection, transaction
 from django.db.models import Count, Q, Subquery, Sum
 from django.db.models.functions import TruncMonth
+from django.http import QueryDict
 
-from .models import Detention, HeldChange, Release, ReleaseDay, SeriesBuild
+from .models import (
+    Detention,
+    FacetCount,
+    FigureBuild,
+    HeldChange,
+    Person,
+    Release,
+    ReleaseDay,
+)
 from .querysets import FAR_FUTURE, Visibility
 
-# pg_advisory_xact_lock key of a rebuild: any constant the app uses nowhere else.
-REBUILD_LOCK = 0x5E12E5
+SERIES, FACETS = "series", "facets"
+# pg_advisory_xact_lock keys of the rebuilds: constants the app uses nowhere else.
+REBUILD_LOCKS = {SERIES: 0x5E12E5, FACETS: 0x5E12E6}
 COUNTED = [Visibility.PUBLISHED, Visibility.ANONYMOUS]
 
 
-def _history_tables() -> list[str]:
+def _history_ids() -> list[tuple[str, str]]:
+    """(table, primary key column) of every history table, the many-to-many
+    ones included."""
     return [
-        model._meta.db_table
+        (model._meta.db_table, model._meta.pk.column)
         for model in apps.get_app_config("prisoners").get_models()
         if model.__name__.startswith("Historical")
     ]
 
 
-def _states() -> tuple[str | None, str]:
-    """The state the stored series were built from (None: never built or
+def _states(name: str) -> tuple[str | None, str]:
+    """The state the figures ``name`` were built from (None: never built or
     marked stale) and the records' state now, in one query."""
     quote = connection.ops.quote_name
-    newest = [f"(SELECT MAX(history_id) FROM {quote(t)})" for t in _history_tables()]
-    built = f"(SELECT records_state FROM {quote(SeriesBuild._meta.db_table)} ORDER BY id LIMIT 1)"
+    newest = [f"(SELECT MAX({quote(pk)}) FROM {quote(table)})" for table, pk in _history_ids()]
+    built = f"(SELECT records_state FROM {quote(FigureBuild._meta.db_table)} WHERE name = %s)"
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {built}, {', '.join(newest)}")
+        cursor.execute(f"SELECT {built}, {', '.join(newest)}", [name])
         built_state, *ids = cursor.fetchone()
     return built_state, ",".join(str(i or 0) for i in ids)
 
@@ -58,32 +73,33 @@ def _states() -> tuple[str | None, str]:
 def mark_stale() -> None:
     """For writers that change records without history: the next reader
     rebuilds."""
-    SeriesBuild.objects.all().delete()
+    FigureBuild.objects.all().delete()
 
 
-def ready() -> bool:
-    """Whether the stored series reflect the records now, rebuilding them if
-    needed; False while another process rebuilds them."""
-    built, now = _states()
+def ready(name: str = SERIES) -> bool:
+    """Whether the figures ``name`` reflect the records now, rebuilding them
+    if needed; False while another process rebuilds them."""
+    built, now = _states(name)
     if built == now:
         return True
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [REBUILD_LOCK])
+                cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [REBUILD_LOCKS[name]])
                 if not cursor.fetchone()[0]:
                     return False
-            built, now = _states()  # someone may have rebuilt meanwhile
+            built, now = _states(name)  # someone may have rebuilt meanwhile
             if built == now:
                 return True
-        _rebuild(now)
+        # The records are read after ``now`` was taken: a build is at least
+        # as new as the state it is labelled with.
+        BUILDERS[name]()
+        FigureBuild.objects.filter(name=name).delete()
+        FigureBuild.objects.create(name=name, records_state=now)
     return True
 
 
-def _rebuild(records_state: str) -> None:
-    """Replace the stored series with what the records give now. The records
-    are read after ``records_state`` was taken: a build is at least as new
-    as the state it is labelled with."""
+def _build_series() -> None:
     starts, ends = _span_days()
     changes, held = [], 0
     for day in sorted(starts.keys() | ends.keys()):
@@ -102,8 +118,36 @@ def _rebuild(records_state: str) -> None:
     ReleaseDay.objects.bulk_create(
         (ReleaseDay(day=day, released=n) for day, n in releases), batch_size=1000
     )
-    SeriesBuild.objects.all().delete()
-    SeriesBuild.objects.create(records_state=records_state)
+
+
+def _build_facets() -> None:
+    from .filters import PersonFilter
+
+    facets = PersonFilter(QueryDict(), queryset=Person.objects.published()).facets()
+    FacetCount.objects.all().delete()
+    FacetCount.objects.bulk_create(
+        (
+            FacetCount(facet=facet, position=position, value=value, n=n)
+            for facet, counts in facets.items()
+            for position, (value, n) in enumerate(counts)
+        ),
+        batch_size=1000,
+    )
+
+
+BUILDERS: dict[str, Callable[[], None]] = {SERIES: _build_series, FACETS: _build_facets}
+
+
+def whole_list_facets() -> dict[str, list[tuple[str, int]]] | None:
+    """PersonFilter.facets() of the unfiltered published list, stored; None
+    while another process rebuilds them."""
+    if not ready(FACETS):
+        return None
+    facets: dict[str, list[tuple[str, int]]] = {}
+    rows = FacetCount.objects.order_by("facet", "position").values_list("facet", "value", "n")
+    for facet, value, n in rows:
+        facets.setdefault(facet, []).append((value, n))
+    return facets
 
 
 def _span_days(start: date | None = None, end: date | None = None) -> tuple[Counter, Counter]:
