@@ -220,7 +220,8 @@ class PersonFilter(django_filters.FilterSet):
             for name in self.DETENTION_FILTERS
         )
 
-    def filter_queryset(self, queryset):
+    def narrow(self, queryset):
+        """``queryset`` with every filter given, unordered."""
         data = self.form.cleaned_data
         for name, value in data.items():
             if name in self.DETENTION_FILTERS or name == "ordering":
@@ -228,7 +229,11 @@ class PersonFilter(django_filters.FilterSet):
             queryset = self.filters[name].filter(queryset, value)
         if self.has_detention_filters():
             queryset = queryset.with_detentions_matching(self.matching_detentions())
-        ordering = data.get("ordering") or "name"
+        return queryset
+
+    def filter_queryset(self, queryset):
+        queryset = self.narrow(queryset)
+        ordering = self.form.cleaned_data.get("ordering") or "name"
         if ordering not in ("name", "-name"):
             queryset = queryset.with_latest_dates()
         return queryset.order_by(*ORDERINGS[ordering])
@@ -237,34 +242,38 @@ class PersonFilter(django_filters.FilterSet):
         """How many people of the filtered list have each status, region,
         organization, and (on a detention matching the detention filters)
         release type and charge: adding that value to the filters gives
-        that many. Each facet is one aggregate query, largest first."""
-        people = self.qs.order_by().values("pk")
-        detentions = self.matching_detentions().filter(person__in=people).values("pk")
+        that many. Each facet is one aggregate query, largest first; an
+        invalid request has none."""
+        if not self.is_valid():
+            return {}
+        people = self.narrow(self.queryset)
+        ids = people.values("pk")
 
         def largest_first(rows, key):
             return [(row[key], row["n"]) for row in rows.order_by("-n", key)]
 
-        status = Person.objects.filter(pk__in=people).values("status").annotate(n=Count("pk"))
-        region = (
-            Person.objects.filter(pk__in=people)
-            .exclude(region="")
-            .values("region")
-            .annotate(n=Count("pk"))
-        )
+        # The list's own filters only ever narrow the person table (EXISTS
+        # and IN subqueries), so it can be grouped directly.
+        status = people.values("status").annotate(n=Count("pk"))
+        region = people.exclude(region="").values("region").annotate(n=Count("pk"))
+        # A person belongs to an organization once (a unique pair).
         organization = (
-            Person.organizations.through.objects.filter(person__in=people)
+            Person.organizations.through.objects.filter(person__in=ids)
             .values("organization__name")
-            .annotate(n=Count("person", distinct=True))
+            .annotate(n=Count("person"))
         )
-        release_type = (
-            Release.objects.filter(detention__in=detentions)
-            .values("release_type")
-            .annotate(n=Count("detention__person", distinct=True))
+        if self.has_detention_filters():
+            detentions = self.matching_detentions().filter(person__in=ids).values("pk")
+            releases = Release.objects.filter(detention__in=detentions)
+            charges = Detention.charges.through.objects.filter(detention__in=detentions)
+        else:
+            releases = Release.objects.filter(detention__person__in=ids)
+            charges = Detention.charges.through.objects.filter(detention__person__in=ids)
+        release_type = releases.values("release_type").annotate(
+            n=Count("detention__person", distinct=True)
         )
-        charge = (
-            Detention.charges.through.objects.filter(detention__in=detentions)
-            .values("charge__article")
-            .annotate(n=Count("detention__person", distinct=True))
+        charge = charges.values("charge__article").annotate(
+            n=Count("detention__person", distinct=True)
         )
         return {
             "status": largest_first(status, "status"),
