@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.generic import ListView, MonthArchiveView, YearArchiveView
+from django.views.generic.detail import SingleObjectMixin
 
 from . import figures, timeline
 from .filters import PersonFilter, ReleaseEventFilter, SanctionsEventFilter
@@ -23,9 +24,13 @@ from .models import (
     SanctionsEvent,
     Status,
 )
+from .querysets import Visibility
 
 PEOPLE_PER_PAGE = 50
 EVENTS_PER_PAGE = 20
+# A list of group releases names the people of an event only up to this
+# many; for a larger one it links to the event's page, which pages them.
+NAMES_IN_LISTS = 10
 
 
 def home(request):
@@ -46,14 +51,48 @@ def home(request):
     )
 
 
-def _named_releases() -> Prefetch:
-    """An event's releases of published people, with the person."""
-    releases = (
-        Release.objects.filter(detention__person__in=Person.objects.published())
+# What a list of the people named in a release shows of each.
+NAMED_RELEASE_FIELDS = [
+    "release_event",
+    "released_on_first",
+    "released_on_last",
+    "released_on_precision",
+    "release_type",
+    "released_to",
+    "detention__person__person_id",
+    "detention__person__name",
+    "detention__person__name_be",
+    "detention__person__name_ru",
+]
+
+
+def _named(releases):
+    """Those of ``releases`` whose person is published, with the person, by
+    name then person_id.
+
+    Select them through the event's row (``release_event__event_id``), not
+    on ``release_event_id``: PostgreSQL then looks each person up by index
+    rather than reading every detention (915 names: 20 ms against 50 ms)."""
+    return (
+        # The person's visibility on the joined row, not person__in=published():
+        # that would look each person up a second time.
+        releases.filter(detention__person__visibility=Visibility.PUBLISHED)
         .select_related("detention__person")
-        .order_by("detention__person__name", "detention__person__person_id")
+        .only(*NAMED_RELEASE_FIELDS)
+        .order_by("detention__person__name", "detention__person__person_id", "pk")
     )
-    return Prefetch("releases", queryset=releases, to_attr="named_releases")
+
+
+def _name_the_few(events) -> None:
+    """Give ``named_releases`` to the events that name at most NAMES_IN_LISTS
+    people, in one query: the others are too long to list here."""
+    few = {event.pk: event for event in events if 0 < event.named_count <= NAMES_IN_LISTS}
+    for event in few.values():
+        event.named_releases = []
+    if few:
+        event_ids = [event.event_id for event in few.values()]
+        for release in _named(Release.objects.filter(release_event__event_id__in=event_ids)):
+            few[release.release_event_id].named_releases.append(release)
 
 
 class FilteredListView(ListView):
@@ -212,7 +251,12 @@ class ReleaseEventListView(FilteredListView):
     context_object_name = "events"
 
     def get_base_queryset(self):
-        return timeline.public_release_events().prefetch_related(_named_releases())
+        return timeline.public_release_events()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        _name_the_few(context["events"])
+        return context
 
 
 class ReleaseArchiveMixin:
@@ -223,7 +267,7 @@ class ReleaseArchiveMixin:
     context_object_name = "events"
 
     def get_queryset(self):
-        return timeline.public_release_events().prefetch_related(_named_releases())
+        return timeline.public_release_events()
 
     def get_date_list(self, queryset, date_type=None, ordering="ASC"):
         # The annotated counts do not mix with .dates(): ask the plain table.
@@ -232,6 +276,7 @@ class ReleaseArchiveMixin:
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        _name_the_few(context["events"])
         start, end = self.period()
         context["other_releases"] = (
             Release.objects.filter(
@@ -263,21 +308,36 @@ class ReleaseMonthView(ReleaseArchiveMixin, MonthArchiveView):
         return start, timeline.month_end(start)
 
 
-def release_event_detail(request, event_id):
-    event = get_object_or_404(
-        timeline.public_release_events().prefetch_related(
-            "sources",
-            Prefetch(
-                "releases",
-                queryset=Release.objects.filter(detention__person__in=Person.objects.published())
-                .select_related("detention__person")
-                .order_by("detention__person__name", "detention__person__person_id"),
-                to_attr="named_releases",
-            ),
-        ),
-        event_id=event_id,
-    )
-    return render(request, "prisoners/release_event_detail.html", {"event": event})
+class ReleaseEventDetailView(SingleObjectMixin, ListView):
+    """A group release and the people it names, a page of them at a time as
+    on the list of people."""
+
+    template_name = "prisoners/release_event_detail.html"
+    paginate_by = PEOPLE_PER_PAGE
+    slug_field = slug_url_kwarg = "event_id"
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object(
+            queryset=timeline.public_release_events().prefetch_related("sources")
+        )
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return _named(Release.objects.filter(release_event__event_id=self.object.event_id))
+
+    def get_paginator(self, *args, **kwargs):
+        paginator = super().get_paginator(*args, **kwargs)
+        # Counted with the event already: the same releases, no second query.
+        paginator.count = self.object.named_count
+        return paginator
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(event=self.object, **kwargs)
+        context["named_releases"] = context["object_list"]
+        return context
+
+
+release_event_detail = ReleaseEventDetailView.as_view()
 
 
 class SanctionsEventListView(FilteredListView):

@@ -31,6 +31,8 @@ URLS = [
     "/api/stats/releases.csv?from=2015-01-01&to=2025-12-31",
     "/prisoners/?ordering=-detained_on&status=released",
     "/prisoners/?page=2",
+    "/releases/many-release/",
+    "/releases/many-release/?page=2",
 ]
 
 
