@@ -70,6 +70,11 @@ def _states(name: str) -> tuple[str | None, str]:
     return built_state, ",".join(str(i or 0) for i in ids)
 
 
+def _fresh(name: str) -> bool:
+    built, now = _states(name)
+    return built == now
+
+
 def mark_stale() -> None:
     """For writers that change records without history: the next reader
     rebuilds."""
@@ -79,8 +84,7 @@ def mark_stale() -> None:
 def ready(name: str = SERIES) -> bool:
     """Whether the figures ``name`` reflect the records now, rebuilding them
     if needed; False while another process rebuilds them."""
-    built, now = _states(name)
-    if built == now:
+    if _fresh(name):
         return True
     with transaction.atomic():
         if connection.vendor == "postgresql":
@@ -88,9 +92,9 @@ def ready(name: str = SERIES) -> bool:
                 cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [REBUILD_LOCKS[name]])
                 if not cursor.fetchone()[0]:
                     return False
-            built, now = _states(name)  # someone may have rebuilt meanwhile
-            if built == now:
-                return True
+        built, now = _states(name)  # someone may have rebuilt meanwhile
+        if built == now:
+            return True
         # The records are read after ``now`` was taken: a build is at least
         # as new as the state it is labelled with.
         BUILDERS[name]()
@@ -138,10 +142,11 @@ def _build_facets() -> None:
 BUILDERS: dict[str, Callable[[], None]] = {SERIES: _build_series, FACETS: _build_facets}
 
 
-def whole_list_facets() -> dict[str, list[tuple[str, int]]] | None:
+def whole_list_facets(rebuild: bool = True) -> dict[str, list[tuple[str, int]]] | None:
     """PersonFilter.facets() of the unfiltered published list, stored; None
-    while another process rebuilds them."""
-    if not ready(FACETS):
+    while another process rebuilds them (or, without ``rebuild``, whenever
+    they are not up to date)."""
+    if not (ready(FACETS) if rebuild else _fresh(FACETS)):
         return None
     facets: dict[str, list[tuple[str, int]]] = {}
     rows = FacetCount.objects.order_by("facet", "position").values_list("facet", "value", "n")

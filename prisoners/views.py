@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -164,8 +165,17 @@ class PersonListView(FilteredListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        facets = {} if self.invalid else self.whole_list_facets or self.filterset.facets()
-        context["facets"] = facet_groups(self.filterset, facets, self.invalid)
+        if self.invalid:
+            facets, uncounted = {}, {}
+        else:
+            facets = self.whole_list_facets or self.filterset.facets(settings.FACET_TIME_LIMIT_MS)
+            # Facets not counted in time offer the whole list's values.
+            uncounted = (
+                (figures.whole_list_facets(rebuild=False) or {})
+                if len(facets) < len(FACETS)
+                else {}
+            )
+        context["facets"] = facet_groups(self.filterset, facets, self.invalid, uncounted)
         context["date_fields"] = DATE_FILTERS
         context["gender_choices"] = _options(
             "gender", Gender.choices, self.filterset.form.data.getlist("gender")
@@ -197,12 +207,17 @@ FACET_SHOWN = 20
 FACET_LABELS = {"status": dict(Status.choices), "release_type": dict(ReleaseType.choices)}
 
 
-def facet_groups(filterset: PersonFilter, facets: dict, invalid: bool) -> list[dict]:
+def facet_groups(
+    filterset: PersonFilter, facets: dict, invalid: bool, uncounted: dict | None = None
+) -> list[dict]:
     """The facets beside the list, labelled, with what is selected. For an
-    invalid request there are no counts, only the values chosen."""
+    invalid request there are no counts, only the values chosen; a facet not
+    counted in time offers the values of ``uncounted`` (those of the whole
+    list), without counts."""
     groups = []
     for name in FACETS:
-        counts = dict(facets.get(name, []))
+        counted = name in facets
+        counts = dict(facets[name] if counted else (uncounted or {}).get(name, []))
         selected = filterset.form.data.getlist(name)
         largest = list(counts)[:FACET_SHOWN]
         values = largest + [v for v in selected if v not in largest]
@@ -210,12 +225,19 @@ def facet_groups(filterset: PersonFilter, facets: dict, invalid: bool) -> list[d
             {
                 "value": value,
                 "label": FACET_LABELS.get(name, {}).get(value, value),
-                "count": None if invalid else counts.get(value, 0),
+                "count": counts.get(value, 0) if counted else None,
                 "checked": value in selected,
             }
             for value in values
         ]
-        groups.append({"name": name, "title": filterset.filters[name].label, "options": options})
+        groups.append(
+            {
+                "name": name,
+                "title": filterset.filters[name].label,
+                "options": options,
+                "uncounted": not (counted or invalid),
+            }
+        )
     return groups
 
 

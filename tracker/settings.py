@@ -98,6 +98,9 @@ CACHES = {
 }
 # How long anonymous pages are cached; 0 turns the page cache off.
 CACHE_SECONDS = env_int("CACHE_SECONDS", 60)
+# How long a list may spend counting its facets (PostgreSQL); those not
+# counted by then are shown without counts. 0: no limit.
+FACET_TIME_LIMIT_MS = env_int("FACET_TIME_LIMIT_MS", 250)
 # Anonymous API clients; None (from "off") lifts the limit.
 API_THROTTLE_RATE = env_rate("API_THROTTLE_RATE", "60/minute")
 
