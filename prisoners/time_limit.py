@@ -9,6 +9,8 @@ without it; SQLite, for small deployments, always answers.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 from django.db import OperationalError, connection, transaction
 
 QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE for a statement timeout
@@ -21,17 +23,20 @@ def rows_within(queryset, milliseconds: float) -> list | None:
         return list(queryset)
     if milliseconds < 1:
         return None
+    # In a transaction, a savepoint keeps a cancelled query from aborting
+    # it, and its rollback undoes the SET.
+    in_transaction = connection.in_atomic_block
     try:
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(f"SET LOCAL statement_timeout = {int(milliseconds)}")
+        savepoint = transaction.atomic() if in_transaction else nullcontext()
+        with savepoint, connection.cursor() as cursor:
+            cursor.execute(f"SET statement_timeout = {int(milliseconds)}")
             rows = list(queryset)
-            with connection.cursor() as cursor:
-                # In an outer transaction (a savepoint here) SET LOCAL would
-                # outlive this block.
-                cursor.execute("SET LOCAL statement_timeout = DEFAULT")
+            cursor.execute("SET statement_timeout = DEFAULT")
+            return rows
     except OperationalError as error:
-        if getattr(error.__cause__, "sqlstate", None) == QUERY_CANCELED:
-            return None
-        raise
-    return rows
+        if getattr(error.__cause__, "sqlstate", None) != QUERY_CANCELED:
+            raise
+        if not in_transaction:
+            with connection.cursor() as cursor:
+                cursor.execute("SET statement_timeout = DEFAULT")
+        return None
