@@ -25,7 +25,6 @@ from .models import (
     SanctionsEvent,
     Status,
 )
-from .querysets import Visibility
 
 PEOPLE_PER_PAGE = 50
 EVENTS_PER_PAGE = 20
@@ -73,11 +72,12 @@ def _named(releases):
 
     Select them through the event's row (``release_event__event_id``), not
     on ``release_event_id``: PostgreSQL then looks each person up by index
-    rather than reading every detention (915 names: 20 ms against 50 ms)."""
+    rather than reading every detention (915 names: 20 ms against 50 ms).
+    And keep published() a subquery: a condition on the joined person lets
+    PostgreSQL walk every published person in name order (person_published_name)
+    to find the first page's 50 (75 ms against 17 ms)."""
     return (
-        # The person's visibility on the joined row, not person__in=published():
-        # that would look each person up a second time.
-        releases.filter(detention__person__visibility=Visibility.PUBLISHED)
+        releases.filter(detention__person__in=Person.objects.published())
         .select_related("detention__person")
         .only(*NAMED_RELEASE_FIELDS)
         .order_by("detention__person__name", "detention__person__person_id", "pk")
