@@ -45,7 +45,7 @@ def home(request):
                 date(today.year, 1, 1), date(today.year, 12, 31)
             ),
             "recognized_total": Person.objects.counted().recognized().count(),
-            "release_events": timeline.public_release_events()[:5],
+            "release_events": timeline.latest_release_events(5),
             "sanctions_events": timeline.public_sanctions_events()[:5],
         },
     )

@@ -200,3 +200,18 @@ def test_the_recorded_counts_are_those_of_a_plain_count():
     assert counted == expected
     assert counted["first"] == (3, 2, 1)
     assert counted["empty"] == (0, 0, 0)
+
+
+def test_the_home_page_lists_the_five_latest_events_with_their_counts(client):
+    events = [
+        ReleaseEventFactory(event_id=f"wave-{day:02d}", date=f"2025-01-{day:02d}")
+        for day in range(1, 8)
+    ]
+    ReleaseEventFactory(event_id="unpublished-wave", date="2025-02-01", published=False)
+    for _ in range(3):
+        detention = DetentionFactory(person=PersonFactory(), detained_on="2024-01-01")
+        ReleaseFactory(detention=detention, released_on="2025-01-07", release_event=events[-1])
+    listed = client.get("/").context["release_events"]
+    assert [e.event_id for e in listed] == [f"wave-{day:02d}" for day in (7, 6, 5, 4, 3)]
+    assert (listed[0].recorded_count, listed[0].named_count) == (3, 3)
+    assert listed[1].recorded_count == 0
