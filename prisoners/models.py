@@ -301,9 +301,14 @@ class Person(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def save(self, *args, **kwargs) -> None:
+    def derive_from_names(self) -> None:
+        """Write the aliases in their stored form and the search text: what
+        save() derives from the names, for writers that bulk_create."""
         self.aliases = "; ".join(self.alias_list)
         self.search_text = search_text(self.name, self.name_be, self.name_ru, *self.alias_list)
+
+    def save(self, *args, **kwargs) -> None:
+        self.derive_from_names()
         adding = self._state.adding
         with transaction.atomic(savepoint=False):
             super().save(*args, **kwargs)
@@ -423,8 +428,13 @@ class Detention(models.Model):
 
     def compute_end(self) -> tuple[str, PartialDate | None]:
         release = Release.objects.filter(detention=self).first() if self.pk else None
-        if release:
-            return EndReason.RELEASE, release.released_on
+        return self.end_with(release.released_on if release else None)
+
+    def end_with(self, released_on: PartialDate | None) -> tuple[str, PartialDate | None]:
+        """The end (reason, date) with a release on ``released_on``, or none:
+        compute_end() without reading the release, for writers that know it."""
+        if released_on:
+            return EndReason.RELEASE, released_on
         if self.sentence_type in NON_CUSTODIAL:
             return EndReason.SENTENCE, self.sentenced_on
         if self.person.died_on:

@@ -5,7 +5,8 @@ People detained once or several times, dates known to the day, month or year
 group releases linked to sanctions events, drafts and anonymous people.
 Written with bulk_create for speed: synthetic rows carry no history. The
 derived columns that save() would write (search text, detention ends,
-status) are written here by the same helpers.
+status) come from the models' own helpers (Person.derive_from_names,
+Detention.end_with, PersonQuerySet.refresh_status).
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from .models import (
     NON_CUSTODIAL,
     Charge,
     Detention,
-    EndReason,
     Facility,
     Organization,
     Person,
@@ -30,7 +30,7 @@ from .models import (
     Source,
 )
 from .partial_dates import PartialDate, Precision
-from .search import CYRILLIC_TO_LATIN, search_text
+from .search import CYRILLIC_TO_LATIN
 
 START, END = date(2011, 1, 1), date(2026, 6, 30)
 
@@ -287,7 +287,7 @@ class Generator:
             internal_notes="Synthetic: generated, not a real person.",
             visibility=visibility,
         )
-        person.search_text = search_text(name, name_be, name_ru, *aliases)
+        person.derive_from_names()
 
         count = rnd.choices([1, 2, 3, 4], [50, 35, 12, 3])[0]
         start = self.day(date(2011, 1, 1), date(2025, 6, 30))
@@ -389,21 +389,9 @@ class Generator:
                 release = row.pop("release", None)
                 charges = row.pop("charges")
                 detention = Detention(person=person, **row)
-                # What Detention.compute_end() gives, without a query per row.
-                if release:
-                    detention.end_reason, detention.ended_on = (
-                        EndReason.RELEASE,
-                        release["released_on"],
-                    )
-                elif detention.sentence_type in NON_CUSTODIAL:
-                    detention.end_reason, detention.ended_on = (
-                        EndReason.SENTENCE,
-                        detention.sentenced_on,
-                    )
-                elif person.died_on:
-                    detention.end_reason, detention.ended_on = EndReason.DEATH, person.died_on
-                else:
-                    detention.end_reason, detention.ended_on = EndReason.OPEN, None
+                detention.end_reason, detention.ended_on = detention.end_with(
+                    release["released_on"] if release else None
+                )
                 detentions.append(detention)
                 if release:
                     releases.append(Release(detention=detention, **release))

@@ -6,7 +6,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from prisoners.interchange.importer import run_import
+from prisoners.interchange.importer import Importer, run_import
 from prisoners.models import (
     Charge,
     Detention,
@@ -320,6 +320,178 @@ def test_a_dry_run_counts_but_writes_nothing():
     assert result.summary_lines()[0] == "people: 1 created, 0 updated, 0 unchanged"
     assert "Dry run" in str(result)
     assert record_counts() == dict.fromkeys(record_counts(), 0)
+
+
+# New records are inserted in bulk
+
+
+def stored_records() -> dict:
+    """Every column of the people, detentions and releases, with the ids that
+    link them read as the files give them."""
+
+    def rows(model, order: str, *related: str) -> list[dict]:
+        names = [f.name for f in model._meta.concrete_fields if not f.is_relation]
+        return list(
+            model.objects.order_by(order).values(*[n for n in names if n != "id"], *related)
+        )
+
+    return {
+        "people": rows(Person, "person_id"),
+        "detentions": rows(Detention, "detention_id", "person__person_id", "facility__name"),
+        "releases": rows(
+            Release, "detention__detention_id", "detention__detention_id", "release_event__event_id"
+        ),
+    }
+
+
+def test_new_records_get_every_column_their_save_would_derive():
+    """Search text, aliases, partial-date columns, detention ends and status
+    are those that saving the same records one by one gives."""
+    ReleaseEventFactory(event_id="dec-release", date="2025-12-13")
+    result = run(
+        (
+            "p.csv",
+            "person_id,name,name_be,aliases,born,died_on,recognized_on,detention_id,"
+            "detained_on,sentence_type,sentenced_on,facility,released_on,release_type,"
+            "release_event\n"
+            "p-1,Ales Bialiatski,Алесь Бяляцкі, Aleś ; ALES B ,1962-09,,2021,p-1-a,2011-08,"
+            "colony,2011-11-24,Colony 2,2014-06,sentence_served,\n"
+            "p-1,,,,,,,p-1-b,2021-07-14,colony,2023,,,,\n"
+            "p-2,Maria,,,,2024,,p-2-a,2020-09-07,,,,,,\n"
+            "p-3,Fined,,,,,,p-3-a,2022,fine,2022-05,,,,\n"
+            "p-3,,,,,,,p-3-b,2023,in_absentia,,,,,\n"
+            "p-4,Freed,,,,,,p-4-a,2020,,,,,negotiated,dec-release\n"
+            "p-5,Nobody,,,,,,,,,,,,,\n",
+        )
+    )
+    assert result.ok, result.errors
+    imported = stored_records()
+    assert [p["status"] for p in imported["people"]] == [
+        "in_custody",
+        "deceased",
+        "unknown",
+        "released",
+        "unknown",
+    ]
+
+    Person.objects.all().delete()
+    ales = Person.objects.create(
+        person_id="p-1",
+        name="Ales Bialiatski",
+        name_be="Алесь Бяляцкі",
+        aliases=" Aleś ; ALES B ",
+        born="1962-09",
+        recognized_on="2021",
+    )
+    first = Detention.objects.create(
+        person=ales,
+        detention_id="p-1-a",
+        detained_on="2011-08",
+        sentence_type="colony",
+        sentenced_on="2011-11-24",
+        facility=Facility.objects.get(name="Colony 2"),
+    )
+    Release.objects.create(detention=first, released_on="2014-06", release_type="sentence_served")
+    Detention.objects.create(
+        person=ales,
+        detention_id="p-1-b",
+        detained_on="2021-07-14",
+        sentence_type="colony",
+        sentenced_on="2023",
+    )
+    maria = Person.objects.create(person_id="p-2", name="Maria", died_on="2024")
+    Detention.objects.create(person=maria, detention_id="p-2-a", detained_on="2020-09-07")
+    fined = Person.objects.create(person_id="p-3", name="Fined")
+    Detention.objects.create(
+        person=fined,
+        detention_id="p-3-a",
+        detained_on="2022",
+        sentence_type="fine",
+        sentenced_on="2022-05",
+    )
+    Detention.objects.create(
+        person=fined, detention_id="p-3-b", detained_on="2023", sentence_type="in_absentia"
+    )
+    freed = Person.objects.create(person_id="p-4", name="Freed")
+    Release.objects.create(
+        detention=Detention.objects.create(person=freed, detention_id="p-4-a", detained_on="2020"),
+        released_on="2025-12-13",
+        release_type="negotiated",
+        release_event=ReleaseEvent.objects.get(),
+    )
+    Person.objects.create(person_id="p-5", name="Nobody")
+    assert stored_records() == imported
+
+
+def test_each_new_record_gets_one_history_row_with_its_links(django_user_model):
+    user = django_user_model.objects.create_user("olga")
+    result = run(
+        (
+            "p.csv",
+            "person_id,name,organizations,person_sources,detained_on,charges,sources,"
+            "released_on,release_type\n"
+            "p-1,N,Viasna,https://e.org/p,2020,342;361,https://e.org/d,2021,pardon\n",
+        ),
+        user=user,
+        via="admin import",
+    )
+    assert result.ok, result.errors
+    for model in (Person, Detention, Release):
+        record = model.history.get()
+        assert (record.history_type, record.history_user, record.history_change_reason) == (
+            "+",
+            user,
+            "admin import",
+        )
+    person, detention = Person.history.get(), Detention.history.get()
+    assert (detention.end_reason, str(detention.ended_on_first)) == ("release", "2021-01-01")
+    assert [o.organization.name for o in person.organizations.all()] == ["Viasna"]
+    assert [s.source.url for s in person.sources.all()] == ["https://e.org/p"]
+    assert sorted(c.charge.article for c in detention.charges.all()) == ["342", "361"]
+    assert [s.source.url for s in detention.sources.all()] == ["https://e.org/d"]
+
+
+def test_an_import_makes_the_next_page_visit_fresh(
+    client, settings, django_capture_on_commit_callbacks
+):
+    """New records are inserted without save() and its signals: the import
+    itself moves the page cache on, once it is committed."""
+    settings.CACHE_SECONDS = 60
+    assert b"Imported Person" not in client.get("/prisoners/").content
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        result = run(
+            (
+                "p.csv",
+                "person_id,name,published,person_sources\np-1,Imported Person,yes,https://e.org/a\n",
+            )
+        )
+    assert result.ok, result.errors
+    assert len(callbacks) == 1
+    assert b"Imported Person" in client.get("/prisoners/").content
+
+
+def test_an_import_that_changes_nothing_leaves_the_page_cache_alone(
+    django_capture_on_commit_callbacks,
+):
+    files = ("p.csv", "person_id,name\np-1,N\n")
+    assert run(files).ok
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert run(files).ok
+        assert run(("p.csv", "person_id,name\np-2,M\n"), dry_run=True).ok
+    assert callbacks == []
+
+
+def test_a_write_the_database_refuses_is_an_error_and_writes_nothing(monkeypatch):
+    """The checks should leave nothing for the database to refuse; if it
+    does (here, a person stored behind the importer's back), nothing is
+    written and the error names where the write was."""
+    PersonFactory(person_id="p-2")
+    monkeypatch.setattr(Importer, "_stored_people", lambda self, plans: {})
+    before, history = record_counts(), history_count()
+    result = run(("p.csv", "person_id,name\np-1,N\np-2,M\n"))
+    [error] = result.errors
+    assert error.startswith("p.csv:2: -: the database refused the new records written in bulk: ")
+    assert (record_counts(), history_count()) == (before, history)
 
 
 # Publishing

@@ -4,9 +4,13 @@ The first pass streams every record of every file, checks each cell and keeps
 a compact plan per person and per event (parsed values only). The second step
 checks what spans rows, files and the database: references, order of dates,
 one open detention, a source for a published person. Only when nothing is
-wrong does the write pass run, in one transaction, through each model's save()
-so that history records who did it; a record is saved only when something in
-it changed, so importing the same files again writes nothing.
+wrong does the write pass run, in one transaction. New people, with their
+detentions and releases, are inserted in bulk with the columns their save()
+would derive (Person.derive_from_names, Detention.end_with, then
+PersonQuerySet.refresh_status for each chunk); stored records go through
+their model's save(), and only when something in them changed, so importing
+the same files again writes nothing. Either way one history row records who
+did it (saving.HistoryBatch).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.db.models import Prefetch
 
+from ..cache import bump_data_version
 from ..history import acting_as
 from ..models import (
     NON_CUSTODIAL,
@@ -53,7 +58,7 @@ from .columns import (
     sanctions_event_values,
 )
 from .reading import Problems, Table
-from .saving import HistoryBatch, Links, References, chunks
+from .saving import HistoryBatch, Inserts, Links, References, chunks
 
 SUMMARY_KINDS = ["people", "detentions", "releases", "release events", "sanctions events"]
 PUBLISHED_IGNORED = (
@@ -124,8 +129,8 @@ def run_import(
                     transaction.set_rollback(True)
         except (DatabaseError, ValidationError) as error:
             # The checks should have caught it; say where it happened.
-            path, line = importer.writing
-            importer.problems.add(path, line, "-", f"the database refused the record: {error}")
+            path, line, what = importer.writing
+            importer.problems.add(path, line, "-", f"the database refused {what}: {error}")
     return ImportResult(
         errors=importer.problems.lines(),
         summary=importer.counts if not importer.problems else {},
@@ -236,6 +241,12 @@ PERSON_SCALARS = [
 ]
 DETENTION_SCALARS = ["detained_on", "sentence_type", "sentence_months", "sentenced_on", "facility"]
 NEW_PERSON = {c.name: c.empty for c in PRISONERS.columns if c.of_person} | {"published": "no"}
+# (column, many-to-many field, model of the names)
+PERSON_M2M = [
+    ("organizations", "organizations", Organization),
+    ("person_sources", "sources", Source),
+]
+DETENTION_M2M = [("charges", "charges", Charge), ("sources", "sources", Source)]
 
 
 class Importer:
@@ -253,7 +264,8 @@ class Importer:
         }
         self.release_event_dates: dict[str, str] = {}
         self.counts: dict[str, Counter] = {kind: Counter() for kind in SUMMARY_KINDS}
-        self.writing: tuple[str, int] = ("-", 0)
+        # Where the write pass is, to name it if the database refuses a write.
+        self.writing: tuple[str, int, str] = ("-", 0, "the record")
 
     # Reading: one pass over every record, cell checks and person accumulation.
 
@@ -607,8 +619,10 @@ class Importer:
 
     def write(self, user, via: str) -> None:
         self.history = HistoryBatch(user, via)
+        self.inserts = Inserts()
         self.links = Links()
         self.status_pending: list[int] = []
+        self.new_people: list[Person] = []
         self.references = References(self.names, user, via)
         self._write_events(
             SANCTIONS_EVENTS, SanctionsEvent, sanctions_event_values, "sanctions events"
@@ -627,14 +641,27 @@ class Importer:
         plans = self.progress(self.people.values(), len(self.people), "writing")
         for chunk in chunks(plans):
             stored = self._stored_people(chunk)
+            new = [plan for plan in chunk if plan.person_id not in stored]
             for plan in chunk:
-                self.writing = (plan.path, plan.line)
-                self._write_person(plan, stored.get(plan.person_id))
+                self.writing = (plan.path, plan.line, "the record")
+                if plan.person_id in stored:
+                    self._write_person(plan, stored[plan.person_id])
+                else:
+                    self._add_person(plan)
+            if new:
+                # Inserted together: the database cannot say which one it refused.
+                self.writing = (new[0].path, new[0].line, "the new records written in bulk")
             self._flush()
+        if any(c["created"] or c["updated"] or c["deleted"] for c in self.counts.values()):
+            # Bulk inserts send no signals for the page cache to see.
+            transaction.on_commit(bump_data_version)
 
     def _flush(self) -> None:
+        self.inserts.flush()
         self.links.flush()
         self.history.flush()
+        self.status_pending.extend(person.pk for person in self.new_people)
+        self.new_people = []
         if self.status_pending:
             Person.objects.filter(pk__in=self.status_pending).refresh_status()
             self.status_pending = []
@@ -658,7 +685,7 @@ class Importer:
                 for e in model.objects.filter(event_id__in=keys).prefetch_related(*m2m)
             }
             for plan in chunk:
-                self.writing = (plan.path, plan.line)
+                self.writing = (plan.path, plan.line, "the record")
                 event = stored.get(plan.key)
                 current = values_of(event) if event else {}
                 final = dict(current) if event else {c.name: c.empty for c in kind.columns}
@@ -702,11 +729,8 @@ class Importer:
     def _count(self, label: str, created: bool, changed) -> None:
         self.counts[label]["created" if created else "updated" if changed else "unchanged"] += 1
 
-    def _write_person(self, plan: PersonPlan, stored: Person | None) -> None:
-        final = self._final_person(plan, stored)
-        detentions = self._final_detentions(plan, stored)
-        current = person_values(stored) if stored else {}
-        person = stored or Person(person_id=plan.person_id)
+    def _set_person_columns(self, person: Person, current: dict, final: dict) -> list[str]:
+        """Set the person columns that differ from ``current``; their names."""
         changed = [c for c in PERSON_SCALARS if final[c] != current.get(c, object())]
         for column in changed:
             if column == "published":
@@ -715,33 +739,82 @@ class Importer:
                 person.aliases = "; ".join(final["aliases"])
             else:
                 setattr(person, column, final[column])
+        return changed
+
+    def _set_detention_columns(self, detention: Detention, current: dict, final: dict) -> list[str]:
+        """Set the detention columns that differ from ``current``; their names."""
+        changed = [c for c in DETENTION_SCALARS if final[c] != current[c]]
+        for column in changed:
+            if column == "facility":
+                name = final["facility"]
+                detention.facility = self.references.get(Facility, name) if name else None
+            else:
+                setattr(detention, column, final[column])
+        return changed
+
+    def _set_release_columns(self, release: Release, final: dict) -> None:
+        release.released_on = final["released_on"]
+        release.release_type = final["release_type"]
+        event_id = final["release_event"]
+        release.release_event_id = self.release_event_pks[event_id] if event_id else None
+        release.released_to = final["released_to"]
+
+    def _insert(self, instance) -> None:
+        self.history.add(instance, "+")
+        self.inserts.add(instance)
+
+    def _add_person(self, plan: PersonPlan) -> None:
+        """A new person, their detentions and releases: inserted in bulk on
+        _flush(), with the columns their save() would derive (status is
+        derived for the whole chunk once they are in)."""
+        final = self._final_person(plan, None)
+        person = Person(person_id=plan.person_id)
+        self._set_person_columns(person, {}, final)
+        person.derive_from_names()
+        self._insert(person)
+        self.new_people.append(person)
+        self._set_m2m(person, {}, final, PERSON_M2M)
+        self._count("people", True, True)
+        for row, _stored, values in self._final_detentions(plan, None):
+            detention = Detention(detention_id=row.key, person=person)
+            self._set_detention_columns(detention, EMPTY_DETENTION, values)
+            release_given = _release_given(values)
+            released_on = _date(values["released_on"]) if release_given else None
+            detention.end_reason, detention.ended_on = detention.end_with(released_on)
+            self._insert(detention)
+            self._set_m2m(detention, {}, values, DETENTION_M2M)
+            self._count("detentions", True, True)
+            if release_given:
+                release = Release(detention=detention)
+                self._set_release_columns(release, values)
+                self._insert(release)
+                self._count("releases", True, True)
+
+    def _write_person(self, plan: PersonPlan, stored: Person) -> None:
+        """A stored person: saved (with their detentions and releases) only
+        where something changed."""
+        final = self._final_person(plan, stored)
+        detentions = self._final_detentions(plan, stored)
+        current = person_values(stored)
+        changed = self._set_person_columns(stored, current, final)
         # Closed detentions first: the one left open comes last, so that at no
         # moment does the person have two.
         detentions.sort(key=lambda d: _is_open(d[2], final["died_on"]))
-        with _status_later(person, self.status_pending):
-            if stored is None:
-                self.history.add(person, "+")
-                person.save()
+        with _status_later(stored, self.status_pending):
             for row, detention, values in detentions:
                 if row is not None:
-                    self.writing = (row.path, row.line)
-                    self._write_detention(person, row, detention, values)
-            self.writing = (plan.path, plan.line)
-            if stored is not None and changed:
-                self.history.add(person, "~")
-                person.save()
-        m2m_changed = self._set_m2m(
-            person,
-            current,
-            final,
-            [
-                ("organizations", "organizations", Organization),
-                ("person_sources", "sources", Source),
-            ],
-        )
-        self._count("people", stored is None, changed or m2m_changed)
+                    self.writing = (row.path, row.line, "the record")
+                    self._write_detention(stored, row, detention, values)
+            self.writing = (plan.path, plan.line, "the record")
+            if changed:
+                self.history.add(stored, "~")
+                stored.save()
+        m2m_changed = self._set_m2m(stored, current, final, PERSON_M2M)
+        self._count("people", False, changed or m2m_changed)
 
     def _set_m2m(self, instance, current: dict, final: dict, fields) -> bool:
+        """Set the many-to-many fields whose names differ from ``current``
+        (empty for a new record); whether any did."""
         changed = False
         for column, attribute, model in fields:
             if final[column] != current.get(column, ()):
@@ -751,16 +824,11 @@ class Importer:
         return changed
 
     def _write_detention(self, person, row: RowPlan, stored: Detention | None, final) -> None:
+        """A detention of a stored person, and its release, saved."""
         current = detention_values(stored) if stored else EMPTY_DETENTION
         detention = stored or Detention(detention_id=row.key)
         detention.person = person
-        changed = [c for c in DETENTION_SCALARS if final[c] != current[c]]
-        for column in changed:
-            if column == "facility":
-                name = final["facility"]
-                detention.facility = self.references.get(Facility, name) if name else None
-            else:
-                setattr(detention, column, final[column])
+        changed = self._set_detention_columns(detention, current, final)
         release_given = _release_given(final)
         release_changed = any(final[c] != current[c] for c in RELEASE_COLUMN_NAMES)
         if changed or stored is None:
@@ -768,12 +836,7 @@ class Importer:
             released_on = _date(final["released_on"]) if release_given else None
             with _pending_end(detention, released_on):
                 detention.save()
-        m2m_changed = False
-        for column, model in (("charges", Charge), ("sources", Source)):
-            if final[column] != current[column]:
-                objects = [self.references.get(model, name) for name in final[column]]
-                self._set(detention, column, objects, created=stored is None)
-                m2m_changed = True
+        m2m_changed = self._set_m2m(detention, current if stored else {}, final, DETENTION_M2M)
         self._count("detentions", stored is None, changed or m2m_changed)
         release = getattr(stored, "release", None) if stored else None
         if release_changed and release_given:
@@ -782,11 +845,7 @@ class Importer:
                 release = Release(detention=detention)
             self.history.add(release, "+" if created else "~")
             release.detention = detention
-            release.released_on = final["released_on"]
-            release.release_type = final["release_type"]
-            event_id = final["release_event"]
-            release.release_event_id = self.release_event_pks[event_id] if event_id else None
-            release.released_to = final["released_to"]
+            self._set_release_columns(release, final)
             # The detention's end is known: no need to read it back.
             with _pending_end(detention, _date(final["released_on"])):
                 release.save()

@@ -1,8 +1,11 @@
 """Writing many records quickly without losing their history.
 
-Records are still saved one by one through their model's save(), which keeps
-the rules (a detention's end, a person's status); what is batched is the rest:
+Stored records that change are saved one by one through their model's
+save(), which keeps the rules (a detention's end, a person's status); new
+records are inserted in bulk with the columns save() would derive (the
+importer computes them with the models' helpers). What is batched:
 
+- ``Inserts``: new records, inserted in bulk model by model.
 - ``HistoryBatch``: one history row per record the import created or changed,
   with its many-to-many links, written in bulk. Saving with history on would
   write a row on every save() and one more on every many-to-many change: three
@@ -10,6 +13,9 @@ the rules (a detention's end, a person's status); what is batched is the rest:
 - ``Links``: the many-to-many rows of new records, inserted in bulk.
 - ``References``: sources, organizations, charges and facilities named in the
   files, the new ones created in bulk with their history.
+
+bulk_create sends no signals: whoever uses these bumps the page cache's data
+version (prisoners.cache) once the writing is done.
 """
 
 from __future__ import annotations
@@ -97,24 +103,45 @@ class HistoryBatch:
         )
 
 
+class Inserts:
+    """New records inserted in bulk on flush(), model by model in the order
+    each model was first added: add a person before their detentions and a
+    detention before its release, and each row's foreign key is set from the
+    primary key bulk_create gave its parent (PostgreSQL and SQLite return them)."""
+
+    def __init__(self):
+        self.pending: dict[type, list[models.Model]] = defaultdict(list)
+
+    def add(self, instance: models.Model) -> None:
+        self.pending[type(instance)].append(instance)
+
+    def flush(self) -> None:
+        for model, instances in self.pending.items():
+            model.objects.bulk_create(instances, batch_size=CHUNK)
+        self.pending.clear()
+
+
 class Links:
-    """Many-to-many rows of new records, inserted in bulk on flush()."""
+    """Many-to-many rows of new records, inserted in bulk on flush(). The
+    record may be one that Inserts has yet to write: its primary key is read
+    on flush()."""
 
     def __init__(self):
         self.pending: dict[models.ManyToManyField, list] = defaultdict(list)
 
     def add(self, instance: models.Model, attribute: str, targets: Iterable) -> None:
         field = type(instance)._meta.get_field(attribute)
-        through = field.remote_field.through
-        source = field.m2m_field_name() + "_id"
-        target = field.m2m_reverse_field_name() + "_id"
-        self.pending[field].extend(
-            through(**{source: instance.pk, target: other.pk}) for other in targets
-        )
+        self.pending[field].extend((instance, other) for other in targets)
 
     def flush(self) -> None:
-        for field, rows in self.pending.items():
-            field.remote_field.through.objects.bulk_create(rows, batch_size=CHUNK)
+        for field, pairs in self.pending.items():
+            through = field.remote_field.through
+            source = field.m2m_field_name() + "_id"
+            target = field.m2m_reverse_field_name() + "_id"
+            through.objects.bulk_create(
+                (through(**{source: owner.pk, target: other.pk}) for owner, other in pairs),
+                batch_size=CHUNK,
+            )
         self.pending.clear()
 
 
