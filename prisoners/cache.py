@@ -14,6 +14,7 @@ import hashlib
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils import timezone
@@ -41,14 +42,22 @@ def bump_data_version(**kwargs) -> None:
         cache.incr(VERSION_KEY)
 
 
+def records_changed(**kwargs) -> None:
+    """A save, delete or many-to-many change: bump now, and again once it is
+    committed, since a page built in between shows the records before the
+    change under the new version."""
+    bump_data_version()
+    transaction.on_commit(bump_data_version)
+
+
 def connect_signals() -> None:
     for model in apps.get_app_config("prisoners").get_models():
         if getattr(model, "derived", False):
             continue  # stored figures follow the records; they are not records
         uid = f"bump-data-version-{model._meta.label}"
-        post_save.connect(bump_data_version, sender=model, dispatch_uid=uid + "-save")
-        post_delete.connect(bump_data_version, sender=model, dispatch_uid=uid + "-delete")
-    m2m_changed.connect(bump_data_version, dispatch_uid="bump-data-version-m2m")
+        post_save.connect(records_changed, sender=model, dispatch_uid=uid + "-save")
+        post_delete.connect(records_changed, sender=model, dispatch_uid=uid + "-delete")
+    m2m_changed.connect(records_changed, dispatch_uid="bump-data-version-m2m")
 
 
 class AnonymousPageCacheMiddleware:

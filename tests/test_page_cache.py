@@ -79,3 +79,15 @@ def test_an_invalid_filter_answer_is_not_cached(client):
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/prisoners/?held_on=2021-02-30").status_code == 400
     assert len(queries) > 0
+
+
+def test_a_write_bumps_the_version_again_once_committed(django_capture_on_commit_callbacks):
+    """A page built between a write and its commit shows the records before
+    it: the bump at commit keeps that page from being served afterwards."""
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        PersonFactory()
+        before_commit = data_version()
+    assert callbacks
+    for callback in callbacks:
+        callback()
+    assert data_version() > before_commit
