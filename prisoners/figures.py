@@ -40,7 +40,7 @@ from .models import (
     Release,
     ReleaseDay,
 )
-from .querysets import FAR_FUTURE, Visibility
+from .querysets import FAR_FUTURE, Visibility, recognized_held_count
 
 SERIES, FACETS = "series", "facets"
 # pg_advisory_xact_lock keys of the rebuilds: constants the app uses nowhere else.
@@ -208,9 +208,15 @@ def _held_series_from_records(start: date, end: date) -> list[tuple[date, int]]:
 def held_on(day: date) -> int:
     """recognized_held_count(day), from the stored series."""
     if not ready():
-        return _held_series_from_records(day, day)[0][1]
+        return recognized_held_count(day)
     latest = HeldChange.objects.filter(day__lte=day).order_by("-day").first()
     return latest.held if latest else 0
+
+
+def _counted_releases(start: date, end: date):
+    return Release.objects.filter(
+        released_on_first__range=(start, end), detention__person__visibility__in=COUNTED
+    )
 
 
 def releases_per_month(start: date, end: date, months: list[date]) -> list[tuple[date, int]]:
@@ -226,9 +232,7 @@ def releases_per_month(start: date, end: date, months: list[date]) -> list[tuple
         )
     else:
         rows = (
-            Release.objects.filter(
-                released_on_first__range=(start, end), detention__person__visibility__in=COUNTED
-            )
+            _counted_releases(start, end)
             .annotate(month=TruncMonth("released_on_first"))
             .values_list("month")
             .annotate(n=Count("pk"))
@@ -241,9 +245,7 @@ def releases_per_month(start: date, end: date, months: list[date]) -> list[tuple
 def releases_between(start: date, end: date) -> int:
     """Releases of people counted in totals from ``start`` to ``end``."""
     if not ready():
-        return Release.objects.filter(
-            released_on_first__range=(start, end), detention__person__visibility__in=COUNTED
-        ).count()
+        return _counted_releases(start, end).count()
     return ReleaseDay.objects.filter(day__range=(start, end)).aggregate(n=Sum("released"))["n"] or 0
 
 

@@ -252,8 +252,8 @@ class PersonFilter(django_filters.FilterSet):
         people = self.narrow(self.queryset)
         ids = people.values("pk")
 
-        def grouped(rows, facet: str, key: str, n):
-            return (
+        def grouped(rows, facet: str, key: str, n) -> tuple[str, QuerySet]:
+            return facet, (
                 rows.annotate(facet=Value(facet), value=F(key))
                 .values("facet", "value")
                 .annotate(n=n)
@@ -285,15 +285,15 @@ class PersonFilter(django_filters.FilterSet):
         # One query for the facets of the people, one (that may run out of
         # time) for those of their detentions, which join every detention.
         for part in (of_people, of_detentions):
-            union = part[0].union(*part[1:], all=True).order_by()
+            first, *others = (rows for _name, rows in part)
+            union = first.union(*others, all=True).order_by()
             if time_limit_ms and part is of_detentions:
                 rows = rows_within(union, time_limit_ms)
                 if rows is None:
                     continue
             else:
                 rows = list(union)
-            for query in part:
-                facets[query.query.annotations["facet"].value] = []
+            facets.update((name, []) for name, _rows in part)
             for row in sorted(rows, key=lambda row: (-row["n"], row["value"])):
                 facets[row["facet"]].append((row["value"], row["n"]))
         return facets
