@@ -7,7 +7,8 @@ each chart and for the home page's headline. The figures change only on the
 days a span starts or ends, so they are stored at those days (HeldChange,
 and ReleaseDay for releases) and a chart reads a few thousand rows. The
 counts beside the unfiltered list join every detention, charge and release
-(over a second at 100,000 people); they are stored as FacetCount rows.
+(over a second at 100,000 people); they are stored as FacetCount rows, and
+the releases recorded for each release event as EventCount rows.
 
 They are never stale: every change to the records writes a history row in
 the same transaction, so the newest history id of each table says which
@@ -22,23 +23,27 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, timedelta
 from itertools import accumulate
 
 from django.apps import apps
 from django.db import connection, transaction
-from django.db.models import Count, Q, Subquery, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncMonth
 from django.http import QueryDict
 
 from .models import (
     Detention,
+    EventCount,
     FacetCount,
     FigureBuild,
     HeldChange,
     Person,
     Release,
     ReleaseDay,
+    ReleaseEvent,
 )
 from .querysets import FAR_FUTURE, Visibility, recognized_held_count
 
@@ -81,9 +86,47 @@ def mark_stale() -> None:
     FigureBuild.objects.all().delete()
 
 
+# The figures found up to date within checked_once().
+_fresh_here: ContextVar[set[str] | None] = ContextVar("fresh_figures", default=None)
+
+
+@contextmanager
+def checked_once():
+    """Within the block, each figure is checked against the records once: a
+    page that reads several figures and writes nothing asks once."""
+    token = _fresh_here.set(set())
+    try:
+        yield
+    finally:
+        _fresh_here.reset(token)
+
+
+class CheckedOnceMiddleware:
+    """Requests that change nothing (GET, HEAD) check each figure once."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        with checked_once():
+            return self.get_response(request)
+
+
 def ready(name: str = SERIES) -> bool:
     """Whether the figures ``name`` reflect the records now, rebuilding them
     if needed; False while another process rebuilds them."""
+    known = _fresh_here.get()
+    if known is not None and name in known:
+        return True
+    fresh = _ready(name)
+    if fresh and known is not None:
+        known.add(name)
+    return fresh
+
+
+def _ready(name: str) -> bool:
     if _fresh(name):
         return True
     with transaction.atomic():
@@ -122,6 +165,17 @@ def _build_series() -> None:
     ReleaseDay.objects.bulk_create(
         (ReleaseDay(day=day, released=n) for day, n in releases), batch_size=1000
     )
+    counts = (
+        ReleaseEvent.objects.with_recorded_count()
+        .filter(recorded_count__gt=0)
+        .values_list("pk", "recorded_count", "named_count")
+        .order_by()
+    )
+    EventCount.objects.all().delete()
+    EventCount.objects.bulk_create(
+        (EventCount(release_event_id=pk, recorded=r, named=n) for pk, r, n in counts),
+        batch_size=1000,
+    )
 
 
 def _build_facets() -> None:
@@ -153,6 +207,19 @@ def whole_list_facets(rebuild: bool = True) -> dict[str, list[tuple[str, int]]] 
     for facet, value, n in rows:
         facets.setdefault(facet, []).append((value, n))
     return facets
+
+
+def with_event_counts(events):
+    """Release ``events`` annotated as by with_recorded_count(), from the
+    stored counts: at 100,000 people, counting the releases of ten years'
+    events took 100 to 150 ms."""
+    if not ready():
+        return events.with_recorded_count()
+    stored = EventCount.objects.filter(release_event=OuterRef("pk"))
+    return events.annotate(
+        recorded_count=Coalesce(Subquery(stored.values("recorded")), 0),
+        named_count=Coalesce(Subquery(stored.values("named")), 0),
+    ).annotate(unnamed_count=F("recorded_count") - F("named_count"))
 
 
 def _span_days(start: date | None = None, end: date | None = None) -> tuple[Counter, Counter]:

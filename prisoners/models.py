@@ -3,11 +3,14 @@ sanctions, and the sources behind them."""
 
 from __future__ import annotations
 
+import functools
+
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -47,6 +50,24 @@ def _order(later: str, earlier: str) -> Q:
 def _check_order(errors: dict, later_name: str, later, earlier, message) -> None:
     if later and earlier and not later.not_before(earlier):
         errors.setdefault(later_name, []).append(message)
+
+
+class ChoiceLabels(models.Model):
+    """get_FOO_display() by one dict lookup. Django's own hashes every label
+    of the field's choices on each call, which translates each lazy label:
+    on a list of 50 people, about a third of the page's rendering time."""
+
+    class Meta:
+        abstract = True
+
+    def _get_FIELD_display(self, field):
+        value = getattr(self, field.attname)
+        return force_str(_choice_labels(field).get(value, value), strings_only=True)
+
+
+@functools.cache
+def _choice_labels(field) -> dict:
+    return dict(field.flatchoices)
 
 
 class Gender(models.TextChoices):
@@ -163,7 +184,7 @@ class Facility(models.Model):
         return self.name
 
 
-class Person(models.Model):
+class Person(ChoiceLabels):
     person_id = models.CharField(
         _("person id"),
         max_length=100,
@@ -331,7 +352,7 @@ class Person(models.Model):
         return self.sources.exists() or Source.objects.filter(detentions__person=self).exists()
 
 
-class Detention(models.Model):
+class Detention(ChoiceLabels):
     """One arrest and what followed. Its end (release, death, or a
     non-custodial sentence) is written by sync_end() only."""
 
@@ -490,7 +511,7 @@ class Detention(models.Model):
         return result
 
 
-class ReleaseEvent(models.Model):
+class ReleaseEvent(ChoiceLabels):
     """A group release on one day."""
 
     event_id = models.CharField(
@@ -549,7 +570,7 @@ class ReleaseEvent(models.Model):
         return reverse("release-event-detail", args=[self.event_id])
 
 
-class SanctionsEvent(models.Model):
+class SanctionsEvent(ChoiceLabels):
     """An authority imposes, eases or lifts sanctions on a target."""
 
     event_id = models.CharField(
@@ -599,7 +620,7 @@ class SanctionsEvent(models.Model):
         return reverse("sanctions-event-detail", args=[self.event_id])
 
 
-class Release(models.Model):
+class Release(ChoiceLabels):
     """How a detention ended in release. Saving it writes the detention's end."""
 
     detention = models.OneToOneField(
@@ -658,8 +679,8 @@ class Release(models.Model):
 
 
 # Derived figures, stored so that a chart over 100,000 people is a read of a
-# few thousand rows (prisoners/series.py). Never edited, never exported:
-# series.py rebuilds them from the records whenever the records changed.
+# few thousand rows (prisoners/figures.py). Never edited, never exported:
+# figures.py rebuilds them from the records whenever the records changed.
 
 
 class HeldChange(models.Model):
@@ -707,6 +728,30 @@ class FacetCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.facet} {self.value}: {self.n}"
+
+
+class EventCount(models.Model):
+    """The releases recorded for a release event, stored: those of people
+    counted in totals (``recorded``) and of published people (``named``),
+    as ReleaseEvent.objects.with_recorded_count() counts them. An event
+    without releases has no row."""
+
+    derived = True
+
+    # No foreign key constraint: the rows are rebuilt, never cascaded, and
+    # deleting an event must not list them among what it deletes.
+    release_event = models.OneToOneField(
+        ReleaseEvent,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        primary_key=True,
+        related_name="+",
+    )
+    recorded = models.PositiveIntegerField()
+    named = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.release_event_id}: {self.recorded} recorded, {self.named} named"
 
 
 class FigureBuild(models.Model):

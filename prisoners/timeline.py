@@ -49,8 +49,7 @@ def merge_events(
 def public_release_events():
     """Published release events with their counts and published sanctions."""
     return (
-        ReleaseEvent.objects.published()
-        .with_recorded_count()
+        figures.with_event_counts(ReleaseEvent.objects.published())
         .prefetch_related(
             Prefetch("sanctions", queryset=SanctionsEvent.objects.published(), to_attr="links")
         )

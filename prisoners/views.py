@@ -149,32 +149,32 @@ class PersonListView(FilteredListView):
         return self.filterset.qs.prefetch_related(Prefetch("detentions", queryset=detentions))
 
     @cached_property
-    def whole_list_facets(self) -> dict | None:
-        """The stored facets when no filter narrows the list (None otherwise,
-        or while they are being rebuilt elsewhere)."""
-        if self.invalid or self.filterset.narrows():
-            return None
-        return figures.whole_list_facets()
+    def facets(self) -> dict:
+        """The counts beside the list: stored for the whole list (unless
+        being rebuilt elsewhere), counted for a filtered one."""
+        if self.invalid:
+            return {}
+        if not self.filterset.narrows() and (stored := figures.whole_list_facets()) is not None:
+            return stored
+        return self.filterset.facets(settings.FACET_TIME_LIMIT_MS)
 
     def get_paginator(self, queryset, per_page, **kwargs):
         paginator = super().get_paginator(queryset, per_page, **kwargs)
-        if self.whole_list_facets is not None:
-            # Everyone has one status: the status counts add up to the list.
-            paginator.count = sum(n for _status, n in self.whole_list_facets.get("status", []))
+        if "status" in self.facets:
+            # Everyone has one status: the status counts add up to the list,
+            # and counting it again would cost as much as counting them.
+            paginator.count = sum(n for _status, n in self.facets["status"])
         return paginator
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        if self.invalid:
-            facets, uncounted = {}, {}
-        else:
-            facets = self.whole_list_facets or self.filterset.facets(settings.FACET_TIME_LIMIT_MS)
-            # Facets not counted in time offer the whole list's values.
-            uncounted = (
-                (figures.whole_list_facets(rebuild=False) or {})
-                if len(facets) < len(FACETS)
-                else {}
-            )
+        facets = self.facets
+        # Facets not counted in time offer the whole list's values.
+        uncounted = (
+            (figures.whole_list_facets(rebuild=False) or {})
+            if facets and len(facets) < len(FACETS)
+            else {}
+        )
         context["facets"] = facet_groups(self.filterset, facets, self.invalid, uncounted)
         context["date_fields"] = DATE_FILTERS
         context["gender_choices"] = _options(

@@ -11,11 +11,17 @@ from django.test.utils import CaptureQueriesContext
 
 from prisoners import figures
 from prisoners.filters import PersonFilter
-from prisoners.models import Detention, HeldChange, Person
+from prisoners.models import Detention, HeldChange, Person, ReleaseEvent
 from prisoners.querysets import recognized_held_count
 from prisoners.timeline import releases_per_month
 
-from .factories import ChargeFactory, DetentionFactory, PersonFactory, ReleaseFactory
+from .factories import (
+    ChargeFactory,
+    DetentionFactory,
+    PersonFactory,
+    ReleaseEventFactory,
+    ReleaseFactory,
+)
 from .test_public_pages import build_many
 
 pytestmark = pytest.mark.django_db
@@ -146,3 +152,60 @@ def test_a_filtered_list_counts_from_the_records(client):
         for g in response.context["facets"]
     }
     assert facets["release_type"] == {"pardon": 2, "negotiated": 2}
+
+
+def counts_of(events):
+    return {e.event_id: (e.recorded_count, e.named_count, e.unnamed_count) for e in events}
+
+
+def test_stored_event_counts_are_the_counted_ones_and_follow_a_change(client):
+    event = ReleaseEventFactory(event_id="autumn-release")
+    ReleaseEventFactory(event_id="empty-release")
+    for visibility in ("published", "published", "anonymous", "draft"):
+        person = PersonFactory(visibility=visibility)
+        ReleaseFactory(detention=DetentionFactory(person=person), release_event=event)
+    events = ReleaseEvent.objects.all()
+    expected = {"autumn-release": (3, 2, 1), "empty-release": (0, 0, 0)}
+    assert counts_of(events.with_recorded_count()) == expected
+    assert figures.ready()
+    assert counts_of(figures.with_event_counts(events)) == expected
+
+    anonymous = Person.objects.get(visibility="anonymous")
+    anonymous.visibility = "published"
+    anonymous.save()
+    response = client.get("/releases/autumn-release/")
+    assert (response.context["event"].recorded_count, response.context["event"].named_count) == (
+        3,
+        3,
+    )
+    assert counts_of(figures.with_event_counts(events))["autumn-release"] == (3, 3, 0)
+
+
+def test_a_page_checks_the_stored_figures_once(client, held_person):
+    figures.ready()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/timeline/").status_code == 200
+    checks = [q for q in queries.captured_queries if "records_state" in q["sql"]]
+    assert len(checks) == 1
+
+
+def test_each_checked_once_block_sees_the_records_as_they_are(held_person):
+    with figures.checked_once():
+        assert figures.held_on(D("2026-01-01")) == 1
+    ReleaseFactory(detention=held_person.detentions.get(), released_on="2025-12-13")
+    with figures.checked_once():
+        assert figures.held_on(D("2026-01-01")) == 0
+
+
+def test_a_filtered_list_of_several_pages_is_counted_once_by_its_statuses(client):
+    build_many(90)
+    in_custody = Person.objects.filter(region="Region 0").values_list("pk", flat=True)[:5]
+    Person.objects.filter(pk__in=list(in_custody)).update(status="in_custody")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/prisoners/?region=Region+0&region=Region+1")
+    assert response.context["paginator"].count == 60
+    assert len(response.context["people"]) == 50
+    assert "60 people" in response.content.decode()
+    assert not any(q["sql"].startswith("SELECT COUNT(*)") for q in queries.captured_queries)
+    response = client.get("/prisoners/?region=Region+0&status=in_custody")
+    assert response.context["paginator"].count == 5

@@ -192,7 +192,7 @@ def test_rebuilding_stored_figures_takes_the_same_queries_whatever_the_size(
     name, people, django_assert_max_num_queries
 ):
     build_many(people)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(17):
         assert figures.ready(name)
 
 

@@ -1,6 +1,7 @@
 """Status is derived, never typed; the stored copy always equals the rule."""
 
 import pytest
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -106,3 +107,11 @@ def test_the_stored_status_always_equals_the_derived_one(steps):
             detention.delete()
         person.refresh_from_db()
         assert person.status == derived(person), steps
+
+
+def test_a_status_shows_its_label_and_an_unknown_value_itself():
+    person = Person(status="in_custody")
+    assert person.get_status_display() == "in custody"
+    with translation.override("ru"):
+        assert person.get_status_display() != "in custody"
+    assert Person(status="escaped").get_status_display() == "escaped"

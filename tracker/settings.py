@@ -49,6 +49,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     # After the session middleware: readers with a session (staff) skip it.
     "prisoners.cache.AnonymousPageCacheMiddleware",
+    # A page that reads several stored figures checks them once.
+    "prisoners.figures.CheckedOnceMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
