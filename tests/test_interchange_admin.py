@@ -7,9 +7,11 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import OperationalError
 from django.urls import include, path
 
 from prisoners.admin_import import REQUIRED_PERMISSIONS, import_urls
+from prisoners.interchange.importer import Importer
 from prisoners.models import Person, ReleaseEvent
 
 from .factories import PersonFactory
@@ -158,3 +160,24 @@ def test_anonymous_visitors_are_sent_to_the_login(client):
     response = client.get(URL)
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_a_database_lost_while_importing_is_the_503_page_and_the_upload_waits(
+    editor_client, monkeypatch
+):
+    response = upload(editor_client, ("prisoners.csv", GOOD))
+    token = response.context["token"]
+
+    def lost(self, user, via):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(Importer, "write", lost)
+        response = editor_client.post(URL, {"token": token})
+    assert response.status_code == 503
+    assert b"Temporarily unavailable" in response.content
+    assert not Person.objects.exists()
+
+    response = editor_client.post(URL, {"token": token})
+    assert response.status_code == 302
+    assert Person.objects.count() == 2

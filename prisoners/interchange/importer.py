@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, OperationalError, transaction
 from django.db.models import Prefetch
 
 from ..cache import bump_data_version
@@ -127,6 +127,10 @@ def run_import(
                 importer.write(user, via)
                 if dry_run:
                     transaction.set_rollback(True)
+        except OperationalError:
+            # The database went away (or timed out): not a fault of the
+            # file. The admin answers its 503 page and keeps the upload.
+            raise
         except (DatabaseError, ValidationError) as error:
             # The checks should have caught it; say where it happened.
             path, line, what = importer.writing
