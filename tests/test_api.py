@@ -12,9 +12,11 @@ from drf_spectacular.validation import validate_schema
 from prisoners.querysets import recognized_held_count
 
 from .factories import (
+    DetentionFactory,
     OrganizationFactory,
     PersonFactory,
     ReleaseEventFactory,
+    ReleaseFactory,
     SanctionsEventFactory,
 )
 
@@ -224,3 +226,22 @@ def test_a_range_far_in_the_future_is_refused_not_a_crash(client):
     response = client.get("/api/stats/releases/?to=9999-12-31")
     assert response.status_code == 400
     assert "between 1900-01-01 and 2199-12-31" in response.json()["to"][0]
+
+
+def test_a_release_event_names_its_published_people_by_name(client):
+    event = ReleaseEventFactory(event_id="spring-wave")
+    other = ReleaseEventFactory(event_id="other-wave", date="2025-01-01")
+    for person_id, name, visibility, wave in [
+        ("zoe", "Zoe Zhuk", "published", event),
+        ("ales", "Ales Adamovich", "published", event),
+        ("hidden", "Hidden Person", "draft", event),
+        ("anon", "Anonymous Person", "anonymous", event),
+        ("other", "Other Wave", "published", other),
+    ]:
+        person = PersonFactory(person_id=person_id, name=name, visibility=visibility)
+        ReleaseFactory(detention=DetentionFactory(person=person), release_event=wave)
+    listed = {e["id"]: e for e in client.get("/api/release-events/").json()["results"]}
+    assert listed["spring-wave"]["people"] == ["ales", "zoe"]
+    assert listed["spring-wave"]["recorded_count"] == 3
+    assert listed["other-wave"]["people"] == ["other"]
+    assert client.get("/api/release-events/spring-wave/").json()["people"] == ["ales", "zoe"]

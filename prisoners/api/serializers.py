@@ -157,7 +157,7 @@ class ReleaseEventSerializer(serializers.ModelSerializer):
 
     def get_people(self, event) -> list[str]:
         """person_ids of the published people released in this event."""
-        return [r.detention.person.person_id for r in event.named_releases]
+        return event.named_person_ids
 
     def get_sanctions(self, event) -> list[str]:
         return [s.event_id for s in event.public_sanctions]
