@@ -217,3 +217,24 @@ def test_the_home_page_lists_the_five_latest_events_with_their_counts(client):
     assert [e.event_id for e in listed] == [f"wave-{day:02d}" for day in (7, 6, 5, 4, 3)]
     assert (listed[0].recorded_count, listed[0].named_count) == (3, 3)
     assert listed[1].recorded_count == 0
+
+
+def test_the_archives_name_the_other_releases_up_to_a_limit_then_count_them(client, monkeypatch):
+    monkeypatch.setattr(views, "OTHER_RELEASES_NAMED", 2)
+    unpublished = ReleaseEventFactory(event_id="unpublished-release", published=False)
+    for name in ["Ann Alone", "Bob Alone"]:
+        release(unpublished, name=name)
+    release(unpublished, name=f"Draft {MARKER}", visibility="draft")
+    text = client.get("/releases/2025/").content.decode()
+    assert "Ann Alone" in text and "Bob Alone" in text
+    assert MARKER not in text
+
+    release(unpublished, name="Cy Alone")
+    for url in ("/releases/2025/", "/releases/2025/12/"):
+        text = client.get(url).content.decode()
+        assert "Ann Alone" not in text and "Cy Alone" not in text
+        assert "3 releases outside group releases: too many to name here." in text
+        link = "/prisoners/?released_after=2025-{}&amp;released_before=2025-12-31"
+        assert link.format("01-01" if url.endswith("2025/") else "12-01") in text
+    listed = client.get("/prisoners/?released_after=2025-01-01&released_before=2025-12-31")
+    assert listed.context["paginator"].count == 3
