@@ -30,7 +30,7 @@ from itertools import accumulate
 
 from django.apps import apps
 from django.db import connection, transaction
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, Max, OuterRef, Q, RowRange, Subquery, Sum, Window
 from django.db.models.functions import Coalesce, TruncMonth
 from django.http import QueryDict
 
@@ -222,19 +222,72 @@ def with_event_counts(events):
     ).annotate(unnamed_count=F("recorded_count") - F("named_count"))
 
 
-def _span_days(start: date | None = None, end: date | None = None) -> tuple[Counter, Counter]:
-    """How many held-and-recognized spans start, and end, on each day (after
-    ``start`` and up to ``end`` when given)."""
-    spans = Detention.objects.recognized_held_spans()
-    starts, ends = spans, spans.filter(span_end__lt=FAR_FUTURE)
-    if start:
-        starts, ends = starts.filter(span_start__gt=start), ends.filter(span_end__gt=start)
-    if end:
-        starts, ends = starts.filter(span_start__lte=end), ends.filter(span_end__lte=end)
-    return (
-        Counter(dict(starts.values_list("span_start").annotate(n=Count("pk")).order_by())),
-        Counter(dict(ends.values_list("span_end").annotate(n=Count("pk")).order_by())),
+def _held_spans() -> tuple[str, tuple]:
+    """SQL of the held-and-recognized spans (``span_start``, ``span_end``),
+    each start moved past the end of the same person's earlier spans, and
+    those left empty dropped: disjoint spans whose union is the person's, so
+    that a day counts a person once. Detentions known to the year or month
+    may overlap on their first possible days (an arrest known as "2020"
+    after a release in June 2020)."""
+    spans = Detention.objects.recognized_held_spans().annotate(
+        earlier_end=Window(
+            Max("span_end"),
+            partition_by=[F("person_id")],
+            order_by=[F("span_start").asc(), F("pk").asc()],
+            frame=RowRange(start=None, end=-1),
+        )
     )
+    sql, params = spans.values("span_start", "span_end", "earlier_end").query.sql_with_params()
+    return (
+        "SELECT CASE WHEN earlier_end > span_start THEN earlier_end ELSE span_start END"
+        f" AS span_start, span_end FROM ({sql}) spans"
+        " WHERE earlier_end IS NULL OR earlier_end < span_end",
+        tuple(params),
+    )
+
+
+def _span_days(start: date | None = None, end: date | None = None) -> tuple[Counter, Counter]:
+    """How many held-and-recognized spans (of _held_spans) start, and end,
+    on each day (after ``start`` and up to ``end`` when given)."""
+    spans_sql, params = _held_spans()
+    starts, ends = ["1 = 1"], ["span_end < %s"]
+    end_params: list = [FAR_FUTURE]
+    start_params: list = []
+    if start:
+        starts.append("span_start > %s")
+        ends.append("span_end > %s")
+        start_params.append(start)
+        end_params.append(start)
+    if end:
+        starts.append("span_start <= %s")
+        ends.append("span_end <= %s")
+        start_params.append(end)
+        end_params.append(end)
+    sql = (
+        f"WITH spans AS ({spans_sql})"
+        f" SELECT 1, span_start, COUNT(*) FROM spans WHERE {' AND '.join(starts)}"
+        " GROUP BY span_start"
+        f" UNION ALL SELECT 0, span_end, COUNT(*) FROM spans WHERE {' AND '.join(ends)}"
+        " GROUP BY span_end"
+    )
+    counted: tuple[Counter, Counter] = (Counter(), Counter())
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*params, *start_params, *end_params))
+        for is_start, day, n in cursor.fetchall():
+            counted[0 if is_start else 1][_as_date(day)] = n
+    return counted
+
+
+def _held_at(day: date) -> int:
+    """People held and recognized on ``day``, from the records."""
+    spans_sql, params = _held_spans()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH spans AS ({spans_sql})"
+            " SELECT COUNT(*) FROM spans WHERE span_start <= %s AND span_end > %s",
+            (*params, day, day),
+        )
+        return cursor.fetchone()[0]
 
 
 def _days(start: date, end: date) -> list[date]:
@@ -264,8 +317,7 @@ def held_series(start: date, end: date) -> list[tuple[date, int]]:
 def _held_series_from_records(start: date, end: date) -> list[tuple[date, int]]:
     """The same series counted from the records: who is held on the first
     day, and how many spans start and end on each later day."""
-    spans = Detention.objects.recognized_held_spans()
-    held_at_start = spans.filter(span_start__lte=start, span_end__gt=start).count()
+    held_at_start = _held_at(start)
     starts, ends = _span_days(start, end)
     days = _days(start, end)
     changes = [held_at_start] + [starts[d] - ends[d] for d in days[1:]]
@@ -317,5 +369,8 @@ def releases_between(start: date, end: date) -> int:
 
 
 def _as_date(value) -> date:
-    # TruncMonth gives a date on PostgreSQL, and may give a datetime elsewhere.
+    # TruncMonth gives a date on PostgreSQL, and may give a datetime
+    # elsewhere; raw SQL on SQLite gives the ISO text.
+    if isinstance(value, str):
+        return date.fromisoformat(value)
     return value.date() if hasattr(value, "date") and callable(value.date) else value

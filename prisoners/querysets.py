@@ -175,8 +175,9 @@ class DetentionQuerySet(models.QuerySet):
         of the detention's end and the withdrawal (FAR_FUTURE for neither).
         Detentions with an unknown start, or that ended with an unknown date
         (a non-custodial sentence without a sentencing date), are held on no
-        day and left out. A person's detentions do not overlap (one opens
-        only after the previous one ended), so spans count people."""
+        day and left out. A person's spans may overlap on first possible
+        days (dates known to the month or year): figures._held_spans() makes
+        them disjoint before counting people."""
         from .models import Person
 
         counted = Person.objects.counted().filter(recognized_on_first__isnull=False)

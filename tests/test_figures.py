@@ -209,3 +209,22 @@ def test_a_filtered_list_of_several_pages_is_counted_once_by_its_statuses(client
     assert not any(q["sql"].startswith("SELECT COUNT(*)") for q in queries.captured_queries)
     response = client.get("/prisoners/?region=Region+0&status=in_custody")
     assert response.context["paginator"].count == 5
+
+
+def test_a_person_whose_detentions_overlap_on_first_days_is_held_once():
+    """An arrest known only as "2020" after a release in June 2020: on first
+    possible days the two detentions overlap, and the person is counted
+    once, as recognized_held_count counts them."""
+    person = PersonFactory(recognized_on="2019-01-01")
+    earlier = DetentionFactory(person=person, detained_on="2020-03-01")
+    ReleaseFactory(detention=earlier, released_on="2020-06-15")
+    DetentionFactory(person=person, detained_on="2020")
+    other = PersonFactory(recognized_on="2019-01-01")
+    DetentionFactory(person=other, detained_on="2020-05-01")
+    start, end = D("2019-12-30"), D("2020-07-01")
+    expected = {start + timedelta(days=d): None for d in range((end - start).days + 1)}
+    expected = {day: recognized_held_count(day) for day in expected}
+    assert expected[D("2020-04-01")] == 1 and expected[D("2020-05-02")] == 2
+    assert dict(figures._held_series_from_records(start, end)) == expected
+    assert dict(figures.held_series(start, end)) == expected
+    assert figures.held_on(D("2020-06-20")) == 2
