@@ -202,7 +202,12 @@ def whole_list_facets(rebuild: bool = True) -> dict[str, list[tuple[str, int]]] 
     they are not up to date)."""
     if not (ready(FACETS) if rebuild else _fresh(FACETS)):
         return None
-    facets: dict[str, list[tuple[str, int]]] = {}
+    from .filters import DETENTION_FACETS, PEOPLE_FACETS
+
+    # A facet without values stores no rows, and is counted all the same.
+    facets: dict[str, list[tuple[str, int]]] = {
+        name: [] for name in PEOPLE_FACETS + DETENTION_FACETS
+    }
     rows = FacetCount.objects.order_by("facet", "position").values_list("facet", "value", "n")
     for facet, value, n in rows:
         facets.setdefault(facet, []).append((value, n))
@@ -237,7 +242,9 @@ def _held_spans() -> tuple[str, tuple]:
             frame=RowRange(start=None, end=-1),
         )
     )
-    sql, params = spans.values("span_start", "span_end", "earlier_end").query.sql_with_params()
+    # Unordered: the window sorts what it needs.
+    columns = spans.order_by().values("span_start", "span_end", "earlier_end")
+    sql, params = columns.query.sql_with_params()
     return (
         "SELECT CASE WHEN earlier_end > span_start THEN earlier_end ELSE span_start END"
         f" AS span_start, span_end FROM ({sql}) spans"

@@ -328,10 +328,13 @@ class FacetRows:
     matched), read when iterated."""
 
     def __init__(self, people: QuerySet, sql: str, detentions: QuerySet | None = None):
-        people_sql, params = _compiled(people.values("pk", "status", "region"))
+        # Unordered: the models' default order would sort every row for nothing.
+        people_sql, params = _compiled(people.order_by().values("pk", "status", "region"))
         ctes = [f"matched (id, status, region) AS MATERIALIZED ({people_sql})"]
         if detentions is not None:
-            detentions_sql, detentions_params = _compiled(detentions.values("pk", "person_id"))
+            detentions_sql, detentions_params = _compiled(
+                detentions.order_by().values("pk", "person_id")
+            )
             ctes += [
                 f"matching (id, person_id) AS ({detentions_sql})",
                 "held (id, person_id) AS MATERIALIZED (SELECT id, person_id FROM matching"

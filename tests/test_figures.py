@@ -228,3 +228,11 @@ def test_a_person_whose_detentions_overlap_on_first_days_is_held_once():
     assert dict(figures._held_series_from_records(start, end)) == expected
     assert dict(figures.held_series(start, end)) == expected
     assert figures.held_on(D("2020-06-20")) == 2
+
+
+def test_an_empty_list_counts_its_facets_as_empty(client):
+    figures.ready(figures.FACETS)
+    response = client.get("/prisoners/")
+    assert response.context["paginator"].count == 0
+    assert "Not counted" not in response.content.decode()
+    assert figures.whole_list_facets() == live_facets()

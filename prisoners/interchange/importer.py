@@ -117,7 +117,10 @@ def run_import(
 
     ``can_publish=False`` is a curator's import: new records are unpublished
     and the ``published`` column is ignored (with a notice), never an error,
-    so that a curator can import a file exported with every column."""
+    so that a curator can import a file exported with every column.
+
+    Raises OperationalError when the database goes away (or times out)
+    while writing: nothing is written, and the files can be imported again."""
     importer = Importer(can_publish=can_publish, progress=progress)
     importer.read(files)
     importer.check()
