@@ -18,6 +18,7 @@ import django_filters
 from django import forms
 from django.db import connections
 from django.db.models import Count, F, Q, QuerySet, Value
+from django.db.models.functions import Concat
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -96,6 +97,15 @@ ORDERINGS = {
     "-detained_on": [F("latest_detained_on").desc(nulls_last=True), "person_id"],
     "released_on": [F("latest_released_on").asc(nulls_last=True), "person_id"],
     "-released_on": [F("latest_released_on").desc(nulls_last=True), "person_id"],
+}
+# A name search finds few people among many: sorting them is faster than
+# walking the index person_published_name until a page of them turns up,
+# which PostgreSQL prefers when it expects matches to be spread evenly (a
+# common name at 100,000 people: 56 ms against 7). The concatenation sorts
+# as the name does and cannot be read from the index.
+SEARCH_ORDERINGS = {
+    "name": [Concat("name", Value("")).asc(), "person_id"],
+    "-name": [Concat("name", Value("")).desc(), "person_id"],
 }
 ORDERING_CHOICES = [
     ("name", _("name (A–Z)")),
@@ -238,6 +248,8 @@ class PersonFilter(django_filters.FilterSet):
         ordering = self.form.cleaned_data.get("ordering") or "name"
         if ordering not in ("name", "-name"):
             queryset = queryset.with_latest_dates()
+        if self.form.cleaned_data.get("q") and ordering in SEARCH_ORDERINGS:
+            return queryset.order_by(*SEARCH_ORDERINGS[ordering])
         return queryset.order_by(*ORDERINGS[ordering])
 
     def facets(self, time_limit_ms: float | None = None) -> dict[str, list[tuple[str, int]]]:

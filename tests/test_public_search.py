@@ -81,3 +81,16 @@ def test_on_postgresql_the_trigram_index_exists(on_postgres):
         (definition,) = cursor.fetchone()
     assert "gin" in definition
     assert "gin_trgm_ops" in definition
+
+
+@pytest.mark.parametrize(("ordering", "reverse"), [("", False), ("name", False), ("-name", True)])
+def test_search_results_are_in_name_order_both_ways(client, ordering, reverse):
+    for name, person_id in [("Zina Ales", "z"), ("Ales Bialiatski", "b"), ("Ales Adam", "a2")]:
+        PersonFactory(person_id=person_id, name=name)
+    PersonFactory(person_id="a1", name="Ales Adam")
+    response = client.get("/prisoners/", {"q": "ales", "ordering": ordering})
+    listed = [p.person_id for p in response.context["people"]]
+    by_name = ["a1", "a2", "b", "z"]  # then by person_id
+    if reverse:
+        by_name = ["z", "b", "a1", "a2"]
+    assert listed == by_name
