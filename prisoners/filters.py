@@ -232,14 +232,15 @@ class PersonFilter(django_filters.FilterSet):
             for name in self.DETENTION_FILTERS
         )
 
-    def narrow(self, queryset):
-        """``queryset`` with every filter given, unordered."""
+    def narrow(self, queryset, *, detentions: bool = True):
+        """``queryset`` with every filter given (without ``detentions``, the
+        filters on the person only), unordered."""
         data = self.form.cleaned_data
         for name, value in data.items():
             if name in self.DETENTION_FILTERS or name == "ordering":
                 continue
             queryset = self.filters[name].filter(queryset, value)
-        if self.has_detention_filters():
+        if detentions and self.has_detention_filters():
             queryset = queryset.with_detentions_matching(self.matching_detentions())
         return queryset
 
@@ -267,7 +268,7 @@ class PersonFilter(django_filters.FilterSet):
         # One query for the facets of the people, one (that may run out of
         # time) for those of their detentions, which join every detention.
         for names, rows in (
-            (PEOPLE_FACETS, FacetRows(people, PEOPLE_FACETS_SQL)),
+            (PEOPLE_FACETS, FacetRows(PEOPLE_FACETS_SQL, people=people)),
             (DETENTION_FACETS, self._detention_facet_rows(people)),
         ):
             if time_limit_ms and names is DETENTION_FACETS:
@@ -292,7 +293,11 @@ class PersonFilter(django_filters.FilterSet):
                 .union(_grouped(charges, "charge", "charge__article", people_count), all=True)
                 .values_list("facet", "value", "n")
             )
-        return FacetRows(people, DETENTION_FACETS_SQL, self.matching_detentions())
+        # The matching detentions of people who pass the person filters: those
+        # people have a matching detention, so they are the listed ones.
+        person_ids = self.narrow(self.queryset, detentions=False).values("pk")
+        held = self.matching_detentions().filter(person__in=person_ids)
+        return FacetRows(DETENTION_FACETS_SQL, held=held)
 
 
 def _grouped(rows: QuerySet, facet: str, key: str, n) -> QuerySet:
@@ -335,25 +340,24 @@ SELECT 'charge', c.article, COUNT(DISTINCT held.person_id) FROM held
 
 
 class FacetRows:
-    """``(facet, value, n)`` rows of ``sql`` over ``matched``, the people of
-    ``people`` (and ``held``, those of ``detentions`` whose person is
-    matched), read when iterated."""
+    """``(facet, value, n)`` rows of ``sql`` over ``matched``, the rows of
+    ``people``, or ``held``, those of ``held``, read when iterated."""
 
-    def __init__(self, people: QuerySet, sql: str, detentions: QuerySet | None = None):
-        # Unordered: the models' default order would sort every row for nothing.
-        people_sql, params = _compiled(people.order_by().values("pk", "status", "region"))
-        ctes = [f"matched (id, status, region) AS MATERIALIZED ({people_sql})"]
-        if detentions is not None:
-            detentions_sql, detentions_params = _compiled(
-                detentions.order_by().values("pk", "person_id")
-            )
-            ctes += [
-                f"matching (id, person_id) AS ({detentions_sql})",
-                "held (id, person_id) AS MATERIALIZED (SELECT id, person_id FROM matching"
-                " WHERE person_id IN (SELECT id FROM matched))",
-            ]
-            params += detentions_params
-        self.sql, self.params, self.db = f"WITH {', '.join(ctes)} {sql}", params, people.db
+    def __init__(self, sql: str, *, people: QuerySet | None = None, held: QuerySet | None = None):
+        ctes, params = [], ()
+        for name, columns, queryset in (
+            ("matched", ("pk", "status", "region"), people),
+            ("held", ("pk", "person_id"), held),
+        ):
+            if queryset is None:
+                continue
+            # Unordered: the models' default order would sort every row for nothing.
+            query_sql, query_params = _compiled(queryset.order_by().values(*columns))
+            names = ", ".join("id" if column == "pk" else column for column in columns)
+            ctes.append(f"{name} ({names}) AS MATERIALIZED ({query_sql})")
+            params += query_params
+            self.db = queryset.db
+        self.sql, self.params = f"WITH {', '.join(ctes)} {sql}", params
 
     def __iter__(self):
         with connections[self.db].cursor() as cursor:
