@@ -80,6 +80,18 @@ class MultipleTextFilter(django_filters.Filter):
         return qs.filter(match)
 
 
+class ChoicesField(django_filters.fields.MultipleChoiceField):
+    """Any number of choices; an empty value (``status=``, as a GET form or a
+    hand-made link sends it) chooses nothing, as for the other filters."""
+
+    def to_python(self, value) -> list[str]:
+        return [v for v in super().to_python(value) if v]
+
+
+class ChoicesFilter(django_filters.MultipleChoiceFilter):
+    field_class = ChoicesField
+
+
 class IsoDateFilter(django_filters.DateFilter):
     """An inclusive bound, ``YYYY-MM-DD``, compared with a partial date's
     first day (a date known to the month counts as the 1st)."""
@@ -135,12 +147,8 @@ class PersonFilter(django_filters.FilterSet):
     )
 
     q = django_filters.CharFilter(method="filter_q", label=_("Name"), max_length=200)
-    status = django_filters.MultipleChoiceFilter(
-        choices=Status.choices, label=_("Status"), distinct=False
-    )
-    gender = django_filters.MultipleChoiceFilter(
-        choices=Gender.choices, label=_("Gender"), distinct=False
-    )
+    status = ChoicesFilter(choices=Status.choices, label=_("Status"), distinct=False)
+    gender = ChoicesFilter(choices=Gender.choices, label=_("Gender"), distinct=False)
     region = MultipleTextFilter(field_name="region", label=_("Region"))
     organization = MultipleTextFilter(method="filter_organization", label=_("Organization"))
     recognized = django_filters.ChoiceFilter(
@@ -153,7 +161,7 @@ class PersonFilter(django_filters.FilterSet):
     recognized_before = IsoDateFilter("recognized_on_first", "lte", label=_("Recognized until"))
 
     charge = MultipleTextFilter(field_name="charges__article", label=_("Charge (article)"))
-    release_type = django_filters.MultipleChoiceFilter(
+    release_type = ChoicesFilter(
         field_name="release__release_type",
         choices=ReleaseType.choices,
         label=_("Release type"),
@@ -390,9 +398,7 @@ class SanctionsEventFilter(django_filters.FilterSet):
     authority = MultipleTextFilter(
         field_name="authority", lookup_expr="iexact", label=_("Authority")
     )
-    action = django_filters.MultipleChoiceFilter(
-        choices=SanctionsAction.choices, label=_("Action"), distinct=False
-    )
+    action = ChoicesFilter(choices=SanctionsAction.choices, label=_("Action"), distinct=False)
     target = django_filters.CharFilter(
         field_name="target", lookup_expr="icontains", label=_("Target contains"), max_length=200
     )

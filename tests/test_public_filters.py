@@ -381,3 +381,22 @@ def test_empty_fields_of_the_form_are_ignored(client, people):
     """A GET form sends its empty fields too."""
     query = "q=&region=Minsk&held_on=&recognized=&ordering=name"
     assert listed(client, query) == ["ales", "maria", "wiktor"]
+
+
+@pytest.mark.parametrize(
+    "url", ["/prisoners/", "/prisoners/export.csv", "/prisoners/feed.atom", "/api/prisoners/"]
+)
+def test_an_empty_choice_chooses_nothing_in_every_output(client, people, url):
+    response = client.get(url, {"status": "", "gender": "", "release_type": "", "region": "Minsk"})
+    assert response.status_code == 200
+    if getattr(response, "streaming", False):
+        body = b"".join(response.streaming_content).decode()
+    else:
+        body = response.content.decode()
+    named = {
+        p
+        for p in ("ales", "maria", "wiktor", "pavel", "yana", "nina")
+        if f"{p}," in body or f"/{p}/" in body or f'"{p}"' in body
+    }
+    assert named == {"ales", "maria", "wiktor"}
+    assert client.get(url, {"status": ["", "free"]}).status_code == 400
