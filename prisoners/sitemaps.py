@@ -1,4 +1,6 @@
-"""/sitemap.xml: every published page."""
+"""/sitemap.xml: an index of sections listing every published page, in
+English; each page names its Belarusian and Russian versions itself
+(hreflang links in its head)."""
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse

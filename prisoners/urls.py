@@ -1,4 +1,4 @@
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemaps
 from django.urls import path, register_converter
 
 from . import exports, feeds, views
@@ -47,5 +47,18 @@ urlpatterns = [
     path("sanctions/export.csv", exports.sanctions_events_csv, name="sanctions-export"),
     path("sanctions/<slug:event_id>/", views.sanctions_event_detail, name="sanctions-event-detail"),
     path("timeline/", views.timeline_view, name="timeline"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # An index of sections, each paged at 50,000 addresses: one file would
+    # stop at the first 50,000 people.
+    path(
+        "sitemap.xml",
+        sitemaps.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemaps.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
 ]

@@ -184,6 +184,10 @@ def public_urls(world: World) -> list[str]:
         "/prisoners/feed.atom?released_after=2025-12-01",
         "/releases/feed.atom",
         "/sitemap.xml",
+        "/sitemap-pages.xml",
+        "/sitemap-people.xml",
+        "/sitemap-releases.xml",
+        "/sitemap-sanctions.xml",
         # Open data: exports and the API.
         "/prisoners/export.csv",
         "/prisoners/export.csv?released_after=2025-12-01&region=Minsk",

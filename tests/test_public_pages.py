@@ -327,10 +327,21 @@ def test_the_release_feed_lists_published_events(client, world):
     assert links == ["http://testserver/releases/2025-12-13-release/"]
 
 
-def test_the_sitemap_lists_every_published_page(client, world):
-    sitemap = ElementTree.fromstring(client.get("/sitemap.xml").content)
-    ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
-    locations = {loc.text.removeprefix("http://testserver") for loc in sitemap.iter(f"{ns}loc")}
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def sitemap_locations(client, url: str) -> list[str]:
+    tree = ElementTree.fromstring(client.get(url).content)
+    return [loc.text.removeprefix("http://testserver") for loc in tree.iter(f"{SITEMAP}loc")]
+
+
+def test_the_sitemap_indexes_sections_that_list_every_published_page(client, world):
+    sections = sitemap_locations(client, "/sitemap.xml")
+    assert sorted(sections) == [
+        f"/sitemap-{name}.xml" for name in ("pages", "people", "releases", "sanctions")
+    ]
+    locations = [loc for section in sections for loc in sitemap_locations(client, section)]
+    assert len(locations) == len(set(locations))
     assert {
         "/",
         "/prisoners/",
@@ -342,7 +353,7 @@ def test_the_sitemap_lists_every_published_page(client, world):
         "/releases/2025-12-13-release/",
         "/sanctions/2025-12-13-us-potash/",
         "/sanctions/2025-12-21-eu-eased/",
-    } == locations
+    } == set(locations)
 
 
 def test_the_held_series_agrees_with_the_headline_figure_on_every_day():
@@ -453,3 +464,15 @@ def test_the_timeline_table_gives_each_months_last_day(client):
         (date(2025, 2, 1), 1),
     ]
     assert Person.objects.count() == 1
+
+
+def test_a_sitemap_section_longer_than_a_file_is_indexed_page_by_page(client, monkeypatch):
+    from prisoners.sitemaps import PersonSitemap
+
+    monkeypatch.setattr(PersonSitemap, "limit", 2)
+    for n in range(5):
+        PersonFactory(person_id=f"p-{n}")
+    pages = [s for s in sitemap_locations(client, "/sitemap.xml") if "people" in s]
+    assert pages == ["/sitemap-people.xml", *(f"/sitemap-people.xml?p={p}" for p in (2, 3))]
+    listed = [loc for page in pages for loc in sitemap_locations(client, page)]
+    assert listed == [f"/prisoners/p-{n}/" for n in range(5)]
