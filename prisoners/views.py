@@ -7,7 +7,9 @@ from datetime import date
 
 from django.conf import settings
 from django.db.models import Prefetch
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.generic import ListView, MonthArchiveView, YearArchiveView
@@ -408,3 +410,10 @@ def timeline_view(request):
             "table": timeline.monthly_table(held, releases, end),
         },
     )
+
+
+def robots_txt(request):
+    """Crawlers may read every public page; the sitemap lists them."""
+    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {sitemap}"]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -476,3 +476,13 @@ def test_a_sitemap_section_longer_than_a_file_is_indexed_page_by_page(client, mo
     assert pages == ["/sitemap-people.xml", *(f"/sitemap-people.xml?p={p}" for p in (2, 3))]
     listed = [loc for page in pages for loc in sitemap_locations(client, page)]
     assert listed == [f"/prisoners/p-{n}/" for n in range(5)]
+
+
+def test_robots_txt_keeps_crawlers_out_of_the_admin_and_points_to_the_sitemap(client):
+    response = client.get("/robots.txt")
+    assert response["Content-Type"].startswith("text/plain")
+    lines = response.content.decode().splitlines()
+    assert "Disallow: /admin/" in lines
+    assert "Sitemap: http://testserver/sitemap.xml" in lines
+    sitemap = lines[-1].removeprefix("Sitemap: http://testserver")
+    assert client.get(sitemap).status_code == 200

@@ -2,6 +2,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from prisoners import views
 from prisoners.admin_import import import_urls
 
 urlpatterns = [
@@ -9,6 +10,7 @@ urlpatterns = [
     path("admin/", include(import_urls(admin.site))),
     path("admin/", admin.site.urls),
     path("api/", include("prisoners.api.urls")),
+    path("robots.txt", views.robots_txt, name="robots"),
 ]
 # English at the contract URLs; Belarusian and Russian under /be/ and /ru/.
 urlpatterns += i18n_patterns(path("", include("prisoners.urls")), prefix_default_language=False)
