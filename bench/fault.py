@@ -363,6 +363,7 @@ def main() -> None:
         cluster.stop()
         stopped_at = time.monotonic()
         time.sleep(args.down)
+        starting_at = time.monotonic()
         cluster.start()
         up_at = time.monotonic()
         time.sleep(args.after)
@@ -383,7 +384,7 @@ def main() -> None:
         imported = query(
             "select person_id from prisoners_person where person_id like 'fault-import-%'"
         )
-        report(timeline, down_at, stopped_at, up_at, stored, imported, args)
+        report(timeline, down_at, stopped_at, starting_at, up_at, stored, imported, args)
         tracebacks = (cluster.directory / "gunicorn.log").read_text().count("Traceback")
         print(f"\nServer log: {tracebacks} tracebacks (the 503s are logged as warnings)")
     finally:
@@ -408,15 +409,18 @@ def phases(records, down_at: float, up_at: float, acknowledged) -> str:
     )  # fmt: skip
 
 
-def report(timeline, down_at, stopped_at, up_at, stored, imported, args) -> None:
+def report(timeline, down_at, stopped_at, starting_at, up_at, stored, imported, args) -> None:
     before = [r for r in timeline.reads if r[1] < down_at]
-    during = [r for r in timeline.reads if r[0] >= stopped_at and r[1] <= up_at]
+    # Down: from the stop's end to the start's beginning (pg_ctl start returns
+    # a moment after the database accepts connections again).
+    during = [r for r in timeline.reads if r[0] >= stopped_at and r[1] <= starting_at]
     after = [r for r in timeline.reads if r[0] >= up_at]
     first_ok = min((r[1] for r in after if r[2] == 200), default=None)
     last_bad = max((r[1] for r in after if r[2] != 200), default=None)
     print(f"\nReaders: {len(timeline.reads)} requests, {args.clients} clients, gunicorn "
           f"{args.workers} workers, database stopped {stopped_at - down_at:.1f} s after "
-          f"the stop began and kept down {up_at - stopped_at:.1f} s")  # fmt: skip
+          f"the stop began and kept down {starting_at - stopped_at:.1f} s; starting it took "
+          f"{up_at - starting_at:.1f} s")  # fmt: skip
     print(f"  before the stop: {dict(Counter(r[2] for r in before))}")
     codes = Counter(r[2] for r in during)
     unclear = sum(1 for r in during if not r[3])
