@@ -257,32 +257,28 @@ def _span_days(start: date | None = None, end: date | None = None) -> tuple[Coun
     """How many held-and-recognized spans (of _held_spans) start, and end,
     on each day (after ``start`` and up to ``end`` when given)."""
     spans_sql, params = _held_spans()
-    starts, ends = ["1 = 1"], ["span_end < %s"]
-    end_params: list = [FAR_FUTURE]
-    start_params: list = []
-    if start:
-        starts.append("span_start > %s")
-        ends.append("span_end > %s")
-        start_params.append(start)
-        end_params.append(start)
-    if end:
-        starts.append("span_start <= %s")
-        ends.append("span_end <= %s")
-        start_params.append(end)
-        end_params.append(end)
+    starts, start_params = _within("span_start", start, end)
+    ends, end_params = _within("span_end", start, end)
     sql = (
         f"WITH spans AS ({spans_sql})"
-        f" SELECT 1, span_start, COUNT(*) FROM spans WHERE {' AND '.join(starts)}"
-        " GROUP BY span_start"
-        f" UNION ALL SELECT 0, span_end, COUNT(*) FROM spans WHERE {' AND '.join(ends)}"
+        f" SELECT 1, span_start, COUNT(*) FROM spans WHERE {starts} GROUP BY span_start"
+        f" UNION ALL SELECT 0, span_end, COUNT(*) FROM spans WHERE {ends} AND span_end < %s"
         " GROUP BY span_end"
     )
     counted: tuple[Counter, Counter] = (Counter(), Counter())
     with connection.cursor() as cursor:
-        cursor.execute(sql, (*params, *start_params, *end_params))
+        cursor.execute(sql, (*params, *start_params, *end_params, FAR_FUTURE))
         for is_start, day, n in cursor.fetchall():
             counted[0 if is_start else 1][_as_date(day)] = n
     return counted
+
+
+def _within(column: str, start: date | None, end: date | None) -> tuple[str, list]:
+    """SQL for ``start < column <= end`` (either bound optional), and its
+    parameters."""
+    bounds = [(f"{column} > %s", start), (f"{column} <= %s", end)]
+    given = [(condition, day) for condition, day in bounds if day]
+    return " AND ".join(c for c, _day in given) or "1 = 1", [day for _c, day in given]
 
 
 def _held_at(day: date) -> int:

@@ -511,7 +511,7 @@ class Detention(ChoiceLabels):
         return result
 
 
-class ReleaseEvent(ChoiceLabels):
+class ReleaseEvent(models.Model):
     """A group release on one day."""
 
     event_id = models.CharField(
