@@ -31,6 +31,8 @@ def _choose(page, select_id, term, text):
     page.click(f"#{select_id} + .select2 .select2-selection")
     page.locator(".select2-container--open .select2-search__field").fill(term)
     page.locator(".select2-results__option", has_text=text).click()
+    # The choice is in the form only once select2 has written it back.
+    page.locator(f"#{select_id} option:checked", has_text=text).wait_for(state="attached")
 
 
 def test_a_curator_adds_and_an_editor_publishes(roles, curator, editor, live_server, page):
@@ -47,7 +49,8 @@ def test_a_curator_adds_and_an_editor_publishes(roles, curator, editor, live_ser
     page.fill("#id_detentions-0-detained_on", "2020-06-25")
     page.fill("#id_detentions-0-sentence_months", "180")
     page.click("input[name=_save]")
-    page.wait_for_selector(".messagelist .success")
+    page.wait_for_selector(".messagelist .success, .errornote")
+    assert page.locator(".errornote").count() == 0, page.inner_text("#content")
     assert "Ihar Losik" in page.inner_text("#result_list")
     assert "draft" in page.inner_text("#result_list")
     actions = page.locator("select[name=action] option").all_inner_texts()
