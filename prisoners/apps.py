@@ -8,6 +8,6 @@ class PrisonersConfig(AppConfig):
 
     def ready(self) -> None:
         from . import history  # noqa: F401  (connects the history signal)
-        from .cache import connect_signals
+        from .data_version import connect_signals
 
         connect_signals()

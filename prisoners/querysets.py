@@ -20,18 +20,14 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Greatest, Least
 
+from .choices import EndReason, Status, Visibility
+
 # Stands for "no end yet" where an end date must be compared.
 FAR_FUTURE = date(9999, 12, 31)
 
 
 def _far_future() -> Value:
     return Value(FAR_FUTURE, output_field=DateField())
-
-
-class Visibility(models.TextChoices):
-    PUBLISHED = "published", "published"
-    DRAFT = "draft", "draft"
-    ANONYMOUS = "anonymous", "anonymous"
 
 
 class PersonQuerySet(models.QuerySet):
@@ -114,10 +110,13 @@ class PersonQuerySet(models.QuerySet):
         detentions = Detention.objects.filter(person=OuterRef("pk"))
         return self.update(
             status=Case(
-                When(died_on_first__isnull=False, then=Value("deceased")),
-                When(Exists(detentions.filter(end_reason="")), then=Value("in_custody")),
-                When(Exists(detentions.filter(end_reason="release")), then=Value("released")),
-                default=Value("unknown"),
+                When(died_on_first__isnull=False, then=Value(Status.DECEASED)),
+                When(Exists(detentions.ongoing()), then=Value(Status.IN_CUSTODY)),
+                When(
+                    Exists(detentions.filter(end_reason=EndReason.RELEASE)),
+                    then=Value(Status.RELEASED),
+                ),
+                default=Value(Status.UNKNOWN),
             )
         )
 
@@ -153,7 +152,7 @@ class DetentionQuerySet(models.QuerySet):
     def ongoing(self) -> DetentionQuerySet:
         """Detentions with no end: the person is still held (or, for an unknown
         start, was held when last heard of)."""
-        return self.filter(end_reason="")
+        return self.filter(end_reason=EndReason.OPEN)
 
     def held_on(self, day: date) -> DetentionQuerySet:
         """Detentions with start <= day < end, on first possible days.
@@ -163,7 +162,7 @@ class DetentionQuerySet(models.QuerySet):
         sentencing; without a sentencing date its end is unknown (NULL), so the
         comparison fails and it is held on no day."""
         return self.filter(detained_on_first__lte=day).filter(
-            Q(end_reason="") | Q(ended_on_first__gt=day)
+            Q(end_reason=EndReason.OPEN) | Q(ended_on_first__gt=day)
         )
 
     def recognized_held_spans(self) -> DetentionQuerySet:
@@ -183,7 +182,7 @@ class DetentionQuerySet(models.QuerySet):
         counted = Person.objects.counted().filter(recognized_on_first__isnull=False)
         return (
             self.filter(person__in=counted, detained_on_first__isnull=False)
-            .filter(Q(end_reason="") | Q(ended_on_first__isnull=False))
+            .filter(Q(end_reason=EndReason.OPEN) | Q(ended_on_first__isnull=False))
             .annotate(
                 span_start=Greatest("detained_on_first", "person__recognized_on_first"),
                 span_end=Least(
@@ -224,35 +223,3 @@ class EventQuerySet(models.QuerySet):
                 filter=Q(releases__detention__person__visibility=Visibility.PUBLISHED),
             ),
         ).annotate(unnamed_count=F("recorded_count") - F("named_count"))
-
-
-def data_last_changed():
-    """When any record last changed: the latest history date over every
-    historical table of the app, in one query (None before any change)."""
-    from django.apps import apps
-    from django.db import connection
-
-    tables = [
-        model._meta.db_table
-        for model in apps.get_app_config("prisoners").get_models()
-        if model.__name__.startswith("Historical")
-        and any(f.name == "history_date" for f in model._meta.concrete_fields)
-    ]
-    if not tables:
-        return None
-    quote = connection.ops.quote_name
-    union = " UNION ALL ".join(
-        f"SELECT MAX(history_date) AS changed FROM {quote(t)}" for t in tables
-    )
-    history_date = apps.get_model("prisoners", "HistoricalPerson")._meta.get_field("history_date")
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT MAX(changed) FROM ({union}) AS latest")
-        value = cursor.fetchone()[0]
-    if value is None:
-        return None
-    # SQLite gives text; let the field's converters make it a datetime.
-    for converter in connection.ops.get_db_converters(
-        history_date.get_col(history_date.model._meta.db_table)
-    ):
-        value = converter(value, history_date, connection)
-    return value

@@ -5,9 +5,9 @@ import pytest
 from django.db import connection
 from django.db.models.expressions import RawSQL
 
-from prisoners import figures
 from prisoners.models import Person
-from prisoners.time_limit import rows_within
+from prisoners.stats import figures
+from prisoners.stats.time_limit import rows_within
 
 from .test_public_pages import build_many
 

@@ -9,11 +9,11 @@ from django.db import connection, connections
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
-from prisoners import figures
-from prisoners.filters import PersonFilter
 from prisoners.models import Detention, HeldChange, Person, ReleaseEvent
+from prisoners.public.filters import PersonFilter
 from prisoners.querysets import recognized_held_count
-from prisoners.timeline import releases_per_month
+from prisoners.stats import figures
+from prisoners.stats.series import releases_per_month
 
 from .factories import (
     ChargeFactory,

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from prisoners.filters import PersonFilter, ReleaseEventFilter, SanctionsEventFilter
+from prisoners.public.filters import PersonFilter, ReleaseEventFilter, SanctionsEventFilter
 
 PERSON_PARAMS = [*PersonFilter.base_filters, "page", "page_size"]
 EVENT_PARAMS = [*ReleaseEventFilter.base_filters, *SanctionsEventFilter.base_filters, "page"]

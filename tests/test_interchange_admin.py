@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import OperationalError
 from django.urls import include, path
 
-from prisoners.admin_import import REQUIRED_PERMISSIONS, import_urls
+from prisoners.admin.imports import REQUIRED_PERMISSIONS, import_urls
 from prisoners.interchange.importer import Importer
 from prisoners.models import Person, ReleaseEvent
 
@@ -19,7 +19,7 @@ from .factories import PersonFactory
 urlpatterns = [
     path("admin/", include(import_urls(admin.site))),
     path("admin/", admin.site.urls),
-    path("", include("prisoners.urls")),
+    path("", include("prisoners.public.urls")),
 ]
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from prisoners.cache import bump_data_version, data_version
+from prisoners.data_version import bump_data_version, data_version
 
 from .factories import DetentionFactory, PersonFactory
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from prisoners.filters import PersonFilter
 from prisoners.models import Person
+from prisoners.public.filters import PersonFilter
 from tests.factories import (
     ChargeFactory,
     DetentionFactory,
@@ -356,7 +356,7 @@ def test_a_page_past_the_end_is_404(client):
 
 
 def test_pages_keep_the_filters(client, settings):
-    from prisoners import views
+    from prisoners.public import views
 
     for _i in range(views.PEOPLE_PER_PAGE + 1):
         PersonFactory(region="Minsk")

@@ -11,11 +11,12 @@ from xml.etree import ElementTree
 import pytest
 from django.utils import timezone
 
-from prisoners import figures
-from prisoners.figures import held_series
 from prisoners.models import Person
+from prisoners.public.timeline import merge_events
 from prisoners.querysets import recognized_held_count
-from prisoners.timeline import merge_events, releases_per_month
+from prisoners.stats import figures
+from prisoners.stats.figures import held_series
+from prisoners.stats.series import releases_per_month
 from tests.factories import (
     ChargeFactory,
     DetentionFactory,
@@ -467,7 +468,7 @@ def test_the_timeline_table_gives_each_months_last_day(client):
 
 
 def test_a_sitemap_section_longer_than_a_file_is_indexed_page_by_page(client, monkeypatch):
-    from prisoners.sitemaps import PersonSitemap
+    from prisoners.public.sitemaps import PersonSitemap
 
     monkeypatch.setattr(PersonSitemap, "limit", 2)
     for n in range(5):

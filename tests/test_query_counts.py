@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from prisoners import figures
+from prisoners.stats import figures
 from tests import factories
 from tests.test_public_pages import build_many
 

@@ -6,8 +6,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from prisoners import figures, views
 from prisoners.models import ReleaseEvent
+from prisoners.public import views
+from prisoners.stats import figures
 from tests.factories import (
     DetentionFactory,
     PersonFactory,

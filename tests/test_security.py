@@ -250,7 +250,9 @@ def test_behind_the_proxy_the_client_address_is_the_last_forwarded_one(settings)
 
 @pytest.mark.parametrize("error", [OperationalError, InterfaceError])
 def test_a_lost_database_answers_a_clear_503(client, error):
-    with mock.patch("prisoners.views.PersonListView.get", side_effect=error("connection refused")):
+    with mock.patch(
+        "prisoners.public.views.PersonListView.get", side_effect=error("connection refused")
+    ):
         response = client.get("/prisoners/")
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "5"

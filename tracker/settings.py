@@ -48,9 +48,9 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # After the session middleware: readers with a session (staff) skip it.
-    "prisoners.cache.AnonymousPageCacheMiddleware",
+    "prisoners.public.cache.AnonymousPageCacheMiddleware",
     # A page that reads several stored figures checks them once.
-    "prisoners.figures.CheckedOnceMiddleware",
+    "prisoners.public.cache.CheckedOnceMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",

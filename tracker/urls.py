@@ -2,8 +2,8 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from prisoners import views
-from prisoners.admin_import import import_urls
+from prisoners.admin.imports import import_urls
+from prisoners.public import views
 
 urlpatterns = [
     # The CSV import lives under the admin's prefix, before the admin's own URLs.
@@ -13,7 +13,9 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
 ]
 # English at the contract URLs; Belarusian and Russian under /be/ and /ru/.
-urlpatterns += i18n_patterns(path("", include("prisoners.urls")), prefix_default_language=False)
+urlpatterns += i18n_patterns(
+    path("", include("prisoners.public.urls")), prefix_default_language=False
+)
 
 # A database error outside a view also answers the 503 page.
 handler500 = "tracker.middleware.server_error"

@@ -21,13 +21,13 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from .. import figures
-from ..citation import add_citation_headers, citation
-from ..filters import PersonFilter, ReleaseEventFilter, SanctionsEventFilter
+from ..choices import Visibility
 from ..models import Detention, Organization, Person, Release, ReleaseEvent, SanctionsEvent
-from ..querysets import Visibility
+from ..public.citation import add_citation_headers, citation
+from ..public.filters import PersonFilter, ReleaseEventFilter, SanctionsEventFilter
+from ..stats import figures
+from ..stats.series import held_points, release_points
 from . import serializers as shapes
-from .stats import held_points, release_points
 
 
 class PublicThrottle(AnonRateThrottle):

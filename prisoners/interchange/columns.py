@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
+from ..choices import Visibility
 from ..models import (
     EVENT_ID_LETTER,
     ID_PATTERN,
@@ -29,7 +30,6 @@ from ..models import (
     SentenceType,
 )
 from ..partial_dates import PartialDate
-from ..querysets import Visibility
 
 _ID = re.compile(ID_PATTERN)
 _EVENT_LETTER = re.compile(EVENT_ID_LETTER)

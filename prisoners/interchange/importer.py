@@ -27,7 +27,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, OperationalError, transaction
 from django.db.models import Prefetch
 
-from ..cache import bump_data_version
+from ..data_version import bump_data_version
 from ..history import acting_as
 from ..models import (
     NON_CUSTODIAL,

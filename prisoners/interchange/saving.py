@@ -15,7 +15,7 @@ importer computes them with the models' helpers). What is batched:
   files, the new ones created in bulk with their history.
 
 bulk_create sends no signals: whoever uses these bumps the page cache's data
-version (prisoners.cache) once the writing is done.
+version (prisoners/data_version.py) once the writing is done.
 """
 
 from __future__ import annotations

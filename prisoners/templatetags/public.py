@@ -2,7 +2,7 @@
 
 from django import template
 
-from ..querysets import data_last_changed
+from ..history import data_last_changed
 
 register = template.Library()
 

@@ -3,9 +3,9 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from prisoners.cache import bump_data_version
-from prisoners.figures import mark_stale
+from prisoners.data_version import bump_data_version
 from prisoners.models import Person
+from prisoners.stats.figures import mark_stale
 from prisoners.synthetic import Generator
 
 

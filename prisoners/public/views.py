@@ -15,9 +15,7 @@ from django.utils.functional import cached_property
 from django.views.generic import ListView, MonthArchiveView, YearArchiveView
 from django.views.generic.detail import SingleObjectMixin
 
-from . import figures, timeline
-from .filters import PersonFilter, ReleaseEventFilter, SanctionsEventFilter
-from .models import (
+from ..models import (
     Detention,
     Gender,
     Person,
@@ -27,6 +25,9 @@ from .models import (
     SanctionsEvent,
     Status,
 )
+from ..stats import charts, figures, series
+from . import timeline
+from .filters import PersonFilter, ReleaseEventFilter, SanctionsEventFilter
 
 PEOPLE_PER_PAGE = 50
 EVENTS_PER_PAGE = 20
@@ -338,7 +339,7 @@ class ReleaseMonthView(ReleaseArchiveMixin, MonthArchiveView):
 
     def period(self):
         start = date(int(self.get_year()), int(self.get_month()), 1)
-        return start, timeline.month_end(start)
+        return start, series.month_end(start)
 
 
 class ReleaseEventDetailView(SingleObjectMixin, ListView):
@@ -396,7 +397,7 @@ def timeline_view(request):
         return render(request, "prisoners/timeline.html", {"form": form}, status=400)
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     held = figures.held_series(start, end)
-    releases = timeline.releases_per_month(start, end)
+    releases = series.releases_per_month(start, end)
     return render(
         request,
         "prisoners/timeline.html",
@@ -405,9 +406,9 @@ def timeline_view(request):
             "start": start,
             "end": end,
             "rows": timeline.chronology(start, end),
-            "held_chart": timeline.held_chart(held),
-            "releases_chart": timeline.releases_chart(releases, start, end),
-            "table": timeline.monthly_table(held, releases, end),
+            "held_chart": charts.held_chart(held),
+            "releases_chart": charts.releases_chart(releases, start, end),
+            "table": series.monthly_table(held, releases, end),
         },
     )
 

@@ -17,17 +17,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .admin_actions import (
-    anonymize_people,
-    publish_events,
-    publish_people,
-    record_release,
-    unpublish_events,
-    unpublish_people,
-)
-from .admin_forms import AdminForm, DetentionForm, DetentionInlineFormSet, PersonForm
-from .admin_history import DeletedPeopleMixin, HistoryDiffMixin
-from .models import (
+from ..choices import Visibility
+from ..models import (
     Charge,
     Detention,
     Facility,
@@ -39,8 +30,17 @@ from .models import (
     SanctionsEvent,
     Source,
 )
-from .partial_dates import PartialDate
-from .querysets import Visibility
+from ..partial_dates import PartialDate
+from .actions import (
+    anonymize_people,
+    publish_events,
+    publish_people,
+    record_release,
+    unpublish_events,
+    unpublish_people,
+)
+from .forms import AdminForm, DetentionForm, DetentionInlineFormSet, PersonForm
+from .history import DeletedPeopleMixin, HistoryDiffMixin
 
 
 class RecordAdmin(HistoryDiffMixin, SimpleHistoryAdmin):

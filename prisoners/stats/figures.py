@@ -32,9 +32,9 @@ from django.apps import apps
 from django.db import connection, transaction
 from django.db.models import Count, F, Max, OuterRef, Q, RowRange, Subquery, Sum, Window
 from django.db.models.functions import Coalesce, TruncMonth
-from django.http import QueryDict
 
-from .models import (
+from ..choices import Visibility
+from ..models import (
     Detention,
     EventCount,
     FacetCount,
@@ -45,7 +45,8 @@ from .models import (
     ReleaseDay,
     ReleaseEvent,
 )
-from .querysets import FAR_FUTURE, Visibility, recognized_held_count
+from ..querysets import FAR_FUTURE, recognized_held_count
+from .facets import DETENTION_FACETS, PEOPLE_FACETS, count_facets
 
 SERIES, FACETS = "series", "facets"
 # pg_advisory_xact_lock keys of the rebuilds: constants the app uses nowhere else.
@@ -99,19 +100,6 @@ def checked_once():
         yield
     finally:
         _fresh_here.reset(token)
-
-
-class CheckedOnceMiddleware:
-    """Requests that change nothing (GET, HEAD) check each figure once."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        if request.method not in ("GET", "HEAD"):
-            return self.get_response(request)
-        with checked_once():
-            return self.get_response(request)
 
 
 def ready(name: str = SERIES) -> bool:
@@ -179,9 +167,7 @@ def _build_series() -> None:
 
 
 def _build_facets() -> None:
-    from .filters import PersonFilter
-
-    facets = PersonFilter(QueryDict(), queryset=Person.objects.published()).facets()
+    facets = count_facets(Person.objects.published())
     FacetCount.objects.all().delete()
     FacetCount.objects.bulk_create(
         (
@@ -197,13 +183,11 @@ BUILDERS: dict[str, Callable[[], None]] = {SERIES: _build_series, FACETS: _build
 
 
 def whole_list_facets(rebuild: bool = True) -> dict[str, list[tuple[str, int]]] | None:
-    """PersonFilter.facets() of the unfiltered published list, stored; None
+    """count_facets() of the unfiltered published list, stored; None
     while another process rebuilds them (or, without ``rebuild``, whenever
     they are not up to date)."""
     if not (ready(FACETS) if rebuild else _fresh(FACETS)):
         return None
-    from .filters import DETENTION_FACETS, PEOPLE_FACETS
-
     # A facet without values stores no rows, and is counted all the same.
     facets: dict[str, list[tuple[str, int]]] = {
         name: [] for name in PEOPLE_FACETS + DETENTION_FACETS

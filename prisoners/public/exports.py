@@ -5,10 +5,15 @@ who is in, so the export always matches the page."""
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 
+from ..interchange.exporter import (
+    csv_lines,
+    prisoner_rows,
+    release_event_rows,
+    sanctions_event_rows,
+)
+from ..models import Person, ReleaseEvent, SanctionsEvent
 from .citation import add_citation_headers
 from .filters import PersonFilter, ReleaseEventFilter, SanctionsEventFilter, error_lines
-from .interchange.exporter import csv_lines, prisoner_rows, release_event_rows, sanctions_event_rows
-from .models import Person, ReleaseEvent, SanctionsEvent
 
 
 def _export(request, filterset_class, queryset, rows, name):

@@ -1,187 +1,37 @@
-"""The records: people, their detentions and releases, group releases,
-sanctions, and the sources behind them."""
+"""A person, their detentions and how each ended in release."""
 
 from __future__ import annotations
 
-import functools
-
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from .history import history_user
-from .partial_dates import PartialDate, PartialDateField, partial_date_constraints
-from .querysets import DetentionQuerySet, EventQuerySet, PersonQuerySet, Visibility
-from .search import search_text
-
-ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
-# An event id also needs a letter, so that it never looks like a year in
-# /releases/<yyyy>/.
-EVENT_ID_LETTER = r"[a-z]"
-
-id_validator = RegexValidator(
-    ID_PATTERN,
-    _("Use lower-case letters, digits and '-', starting with a letter or digit."),
+from ..choices import (
+    NON_CUSTODIAL,
+    EndReason,
+    Gender,
+    ReleaseType,
+    SentenceType,
+    Status,
+    Visibility,
 )
-event_id_validator = RegexValidator(EVENT_ID_LETTER, _("An event id contains at least one letter."))
-
-PUBLIC = _("Shown publicly once published.")
-PRIVATE = _("Private: never shown publicly or exported publicly.")
-
-
-def _history(**kwargs) -> HistoricalRecords:
-    return HistoricalRecords(get_user=history_user, **kwargs)
-
-
-def _order(later: str, earlier: str) -> Q:
-    """``later`` may fall on or after ``earlier`` (either unknown passes)."""
-    return (
-        Q(**{f"{later}_last__gte": F(f"{earlier}_first")})
-        | Q(**{f"{later}_first__isnull": True})
-        | Q(**{f"{earlier}_first__isnull": True})
-    )
-
-
-def _check_order(errors: dict, later_name: str, later, earlier, message) -> None:
-    if later and earlier and not later.not_before(earlier):
-        errors.setdefault(later_name, []).append(message)
-
-
-class ChoiceLabels(models.Model):
-    """get_FOO_display() by one dict lookup. Django's own hashes every label
-    of the field's choices on each call, which translates each lazy label:
-    on a list of 50 people, about a third of the page's rendering time."""
-
-    class Meta:
-        abstract = True
-
-    def _get_FIELD_display(self, field):
-        value = getattr(self, field.attname)
-        return force_str(_choice_labels(field).get(value, value), strings_only=True)
-
-
-@functools.cache
-def _choice_labels(field) -> dict:
-    return dict(field.flatchoices)
-
-
-class Gender(models.TextChoices):
-    FEMALE = "female", _("female")
-    MALE = "male", _("male")
-    OTHER = "other", _("other")
-
-
-class Status(models.TextChoices):
-    IN_CUSTODY = "in_custody", _("in custody")
-    RELEASED = "released", _("released")
-    DECEASED = "deceased", _("deceased")
-    UNKNOWN = "unknown", _("unknown")
-
-
-class SentenceType(models.TextChoices):
-    PRISON = "prison", _("prison")
-    COLONY = "colony", _("penal colony")
-    RESTRICTED_FREEDOM = "restricted_freedom", _("restricted freedom")
-    HOME_CONFINEMENT = "home_confinement", _("home confinement")
-    FINE = "fine", _("fine")
-    LIFE = "life", _("life imprisonment")
-    DEATH = "death", _("death penalty")
-    ADMINISTRATIVE_ARREST = "administrative_arrest", _("administrative arrest")
-    IN_ABSENTIA = "in_absentia", _("sentenced in absentia")
-    NONE = "none", _("no sentence")
-    OTHER = "other", _("other")
-
-
-# Sentences that do not keep the person in custody: the detention ends at
-# sentencing, and without a sentencing date it is held on no day.
-NON_CUSTODIAL = [SentenceType.FINE, SentenceType.NONE, SentenceType.IN_ABSENTIA]
-
-
-class ReleaseType(models.TextChoices):
-    PARDON = "pardon", _("pardon")
-    SENTENCE_SERVED = "sentence_served", _("sentence served")
-    NEGOTIATED = "negotiated", _("negotiated release")
-    EXCHANGE = "exchange", _("prisoner exchange")
-    # Often forced exile: the person is driven across the border on release.
-    DEPORTED = "deported", _("deported")
-    ACQUITTED = "acquitted", _("acquitted")
-    EARLY_RELEASE = "early_release", _("early release")
-    OTHER = "other", _("other")
-
-
-class EndReason(models.TextChoices):
-    OPEN = "", _("still held")
-    RELEASE = "release", _("release")
-    DEATH = "death", _("death")
-    SENTENCE = "sentence", _("non-custodial sentence")
-
-
-class SanctionsAction(models.TextChoices):
-    IMPOSED = "imposed", _("imposed")
-    EXTENDED = "extended", _("extended")
-    EASED = "eased", _("eased")
-    LIFTED = "lifted", _("lifted")
-    SUSPENDED = "suspended", _("suspended")
-    REIMPOSED = "reimposed", _("reimposed")
-
-
-class Source(models.Model):
-    url = models.URLField(_("URL"), max_length=2000, unique=True, help_text=PUBLIC)
-    title = models.CharField(_("title"), max_length=300, blank=True, help_text=PUBLIC)
-
-    history = _history()
-
-    class Meta:
-        ordering = ["url"]
-
-    def __str__(self) -> str:
-        return self.title or self.url
-
-
-class Organization(models.Model):
-    name = models.CharField(_("name"), max_length=200, unique=True, help_text=PUBLIC)
-    description = models.TextField(_("description"), blank=True, help_text=PUBLIC)
-
-    history = _history()
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Charge(models.Model):
-    """A criminal-code article, such as 342 or 361-1."""
-
-    article = models.CharField(_("article"), max_length=50, unique=True, help_text=PUBLIC)
-    title = models.CharField(_("title"), max_length=300, blank=True, help_text=PUBLIC)
-
-    history = _history()
-
-    class Meta:
-        ordering = ["article"]
-
-    def __str__(self) -> str:
-        return f"{self.article} {self.title}".strip()
-
-
-class Facility(models.Model):
-    name = models.CharField(_("name"), max_length=300, unique=True, help_text=PUBLIC)
-
-    history = _history()
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name_plural = _("facilities")
-
-    def __str__(self) -> str:
-        return self.name
+from ..partial_dates import PartialDate, PartialDateField, partial_date_constraints
+from ..querysets import DetentionQuerySet, PersonQuerySet
+from ..search import search_text
+from .base import (
+    ID_PATTERN,
+    PRIVATE,
+    PUBLIC,
+    ChoiceLabels,
+    _check_order,
+    _history,
+    _order,
+    id_validator,
+)
+from .events import ReleaseEvent
+from .references import Charge, Facility, Organization, Source
 
 
 class Person(ChoiceLabels):
@@ -511,115 +361,6 @@ class Detention(ChoiceLabels):
         return result
 
 
-class ReleaseEvent(models.Model):
-    """A group release on one day."""
-
-    event_id = models.CharField(
-        _("event id"),
-        max_length=100,
-        unique=True,
-        validators=[id_validator, event_id_validator],
-        help_text=_("Stable id, part of the public URL, e.g. 2025-12-13-release."),
-    )
-    date = PartialDateField(_("date"), help_text=PUBLIC, db_index=True)
-    title = models.CharField(_("title"), max_length=300, help_text=PUBLIC)
-    announced_count = models.IntegerField(
-        _("announced count"),
-        null=True,
-        blank=True,
-        help_text=_("How many people the announcement said were freed. ") + PUBLIC,
-    )
-    negotiator = models.CharField(_("negotiator"), max_length=300, blank=True, help_text=PUBLIC)
-    sanctions = models.ManyToManyField(
-        "SanctionsEvent",
-        blank=True,
-        related_name="release_events",
-        verbose_name=_("linked sanctions events"),
-    )
-    description = models.TextField(_("description"), blank=True, help_text=PUBLIC)
-    sources = models.ManyToManyField(
-        Source, blank=True, related_name="release_events", verbose_name=_("sources")
-    )
-    published = models.BooleanField(_("published"), default=False)
-
-    objects = EventQuerySet.as_manager()
-    history = _history(m2m_fields=[sanctions, sources])
-
-    class Meta:
-        ordering = ["-date_first", "event_id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(event_id__regex=ID_PATTERN) & Q(event_id__regex=EVENT_ID_LETTER),
-                name="releaseevent_id_format",
-            ),
-            models.CheckConstraint(
-                condition=Q(date_first__isnull=False), name="releaseevent_date_required"
-            ),
-            models.CheckConstraint(
-                condition=Q(announced_count__isnull=True) | Q(announced_count__gte=0),
-                name="releaseevent_announced_count_not_negative",
-            ),
-            *partial_date_constraints("releaseevent", "date"),
-        ]
-        permissions = [("publish_releaseevent", "Can publish and unpublish release events")]
-
-    def __str__(self) -> str:
-        return self.title
-
-    def get_absolute_url(self) -> str:
-        return reverse("release-event-detail", args=[self.event_id])
-
-
-class SanctionsEvent(ChoiceLabels):
-    """An authority imposes, eases or lifts sanctions on a target."""
-
-    event_id = models.CharField(
-        _("event id"),
-        max_length=100,
-        unique=True,
-        validators=[id_validator, event_id_validator],
-        help_text=_("Stable id, part of the public URL."),
-    )
-    date = PartialDateField(_("date"), help_text=PUBLIC, db_index=True)
-    authority = models.CharField(
-        _("authority"), max_length=100, help_text=_("Who acts: US, EU, UK… ") + PUBLIC
-    )
-    action = models.CharField(_("action"), max_length=10, choices=SanctionsAction.choices)
-    target = models.CharField(_("target"), max_length=500, help_text=PUBLIC)
-    sector = models.CharField(_("sector"), max_length=100, blank=True, help_text=PUBLIC)
-    legal_reference = models.CharField(
-        _("legal reference"), max_length=300, blank=True, help_text=PUBLIC
-    )
-    description = models.TextField(_("description"), blank=True, help_text=PUBLIC)
-    sources = models.ManyToManyField(
-        Source, blank=True, related_name="sanctions_events", verbose_name=_("sources")
-    )
-    published = models.BooleanField(_("published"), default=False)
-
-    objects = EventQuerySet.as_manager()
-    history = _history(m2m_fields=[sources])
-
-    class Meta:
-        ordering = ["-date_first", "event_id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(event_id__regex=ID_PATTERN) & Q(event_id__regex=EVENT_ID_LETTER),
-                name="sanctionsevent_id_format",
-            ),
-            models.CheckConstraint(
-                condition=Q(date_first__isnull=False), name="sanctionsevent_date_required"
-            ),
-            *partial_date_constraints("sanctionsevent", "date"),
-        ]
-        permissions = [("publish_sanctionsevent", "Can publish and unpublish sanctions events")]
-
-    def __str__(self) -> str:
-        return f"{self.authority} {self.get_action_display()}: {self.target}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("sanctions-event-detail", args=[self.event_id])
-
-
 class Release(ChoiceLabels):
     """How a detention ended in release. Saving it writes the detention's end."""
 
@@ -676,92 +417,3 @@ class Release(ChoiceLabels):
             result = super().delete(*args, **kwargs)
             detention.sync_end()
         return result
-
-
-# Derived figures, stored so that a chart over 100,000 people is a read of a
-# few thousand rows (prisoners/figures.py). Never edited, never exported:
-# figures.py rebuilds them from the records whenever the records changed.
-
-
-class HeldChange(models.Model):
-    """From ``day`` on, until the next change, ``held`` recognized political
-    prisoners were held: recognized_held_count(day) stored at the days it
-    changes."""
-
-    derived = True
-
-    day = models.DateField(primary_key=True)
-    held = models.PositiveIntegerField()
-
-    def __str__(self) -> str:
-        return f"{self.day}: {self.held} held"
-
-
-class ReleaseDay(models.Model):
-    """Releases on ``day`` (first possible day) of people counted in totals."""
-
-    derived = True
-
-    day = models.DateField(primary_key=True)
-    released = models.PositiveIntegerField()
-
-    def __str__(self) -> str:
-        return f"{self.day}: {self.released} released"
-
-
-class FacetCount(models.Model):
-    """The counts beside the whole published list (PersonFilter.facets()
-    with no filter): ``n`` people have ``value`` of ``facet``; ``position``
-    keeps the order facets() gave, largest first."""
-
-    derived = True
-
-    facet = models.CharField(max_length=20)
-    position = models.PositiveIntegerField()
-    value = models.TextField()
-    n = models.PositiveIntegerField()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["facet", "position"], name="facet_count_position")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.facet} {self.value}: {self.n}"
-
-
-class EventCount(models.Model):
-    """The releases recorded for a release event, stored: those of people
-    counted in totals (``recorded``) and of published people (``named``),
-    as ReleaseEvent.objects.with_recorded_count() counts them. An event
-    without releases has no row."""
-
-    derived = True
-
-    # No foreign key constraint: the rows are rebuilt, never cascaded, and
-    # deleting an event must not list them among what it deletes.
-    release_event = models.OneToOneField(
-        ReleaseEvent,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        primary_key=True,
-        related_name="+",
-    )
-    recorded = models.PositiveIntegerField()
-    named = models.PositiveIntegerField()
-
-    def __str__(self) -> str:
-        return f"{self.release_event_id}: {self.recorded} recorded, {self.named} named"
-
-
-class FigureBuild(models.Model):
-    """Which state of the records the stored figures of ``name`` were built
-    from: the newest history id of each table (figures._states())."""
-
-    derived = True
-
-    name = models.CharField(max_length=20, unique=True)
-    records_state = models.TextField()
-
-    def __str__(self) -> str:
-        return f"{self.name}: {self.records_state}"

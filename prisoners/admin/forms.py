@@ -15,7 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from .models import (
+from ..models import (
     NON_CUSTODIAL,
     PUBLIC,
     Detention,
@@ -24,8 +24,8 @@ from .models import (
     ReleaseType,
     Visibility,
 )
-from .partial_dates import PartialDateFormField, PartialDateModelForm
-from .search import normalize
+from ..partial_dates import PartialDateFormField, PartialDateModelForm
+from ..search import normalize
 
 OPEN_DETENTION_ERROR = str(
     _("This person already has an open detention: record its release first.")

@@ -5,7 +5,7 @@ English; each page names its Belarusian and Russian versions itself
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from .models import Person, ReleaseEvent, SanctionsEvent
+from ..models import Person, ReleaseEvent, SanctionsEvent
 
 
 class StaticSitemap(Sitemap):

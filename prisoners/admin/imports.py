@@ -22,8 +22,8 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 
-from .interchange.importer import SUMMARY_KINDS, ImportResult, run_import
-from .models import Person
+from ..interchange.importer import SUMMARY_KINDS, ImportResult, run_import
+from ..models import Person
 
 VIA = "admin import"
 # Uploads wait here between preview and confirm, one directory per token.

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django.utils.http import http_date
 
-from .querysets import data_last_changed
+from ..history import data_last_changed
 
 SITE = "Political Prisoner Tracker"
 

@@ -15,9 +15,9 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .history import acting_as
-from .models import Charge, Detention, Organization, Person, Release, Source
-from .partial_dates import PartialDate
+from ..history import acting_as
+from ..models import Charge, Detention, Organization, Person, Release, Source
+from ..partial_dates import PartialDate
 
 # Detentions removed this long before their person count as deleted with
 # them (the cascade deletes them a moment before the person).

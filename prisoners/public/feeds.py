@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
+from ..history import data_last_changed
+from ..models import Detention, Person
 from .filters import PersonFilter, error_lines
-from .models import Detention, Person
-from .querysets import data_last_changed
 from .timeline import public_release_events
 
 ITEMS = 50

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
-from .models import Detention, Person, Release, ReleaseEvent, ReleaseType, Source, Visibility
+from ..models import Detention, Person, Release, ReleaseEvent, ReleaseType, Source, Visibility
 
 
 def people_without_source(people) -> list[Person]:

@@ -1,0 +1,4 @@
+"""The curators' admin: model admins, forms, actions, history and the
+import screens. Django's autodiscovery imports this package."""
+
+from . import model_admins  # noqa: F401  (registers the model admins)

@@ -1,0 +1,71 @@
+"""The closed vocabularies of the records: one TextChoices each, so that
+code names a value (Status.IN_CUSTODY) instead of writing its literal."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Visibility(models.TextChoices):
+    PUBLISHED = "published", "published"
+    DRAFT = "draft", "draft"
+    ANONYMOUS = "anonymous", "anonymous"
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", _("female")
+    MALE = "male", _("male")
+    OTHER = "other", _("other")
+
+
+class Status(models.TextChoices):
+    IN_CUSTODY = "in_custody", _("in custody")
+    RELEASED = "released", _("released")
+    DECEASED = "deceased", _("deceased")
+    UNKNOWN = "unknown", _("unknown")
+
+
+class SentenceType(models.TextChoices):
+    PRISON = "prison", _("prison")
+    COLONY = "colony", _("penal colony")
+    RESTRICTED_FREEDOM = "restricted_freedom", _("restricted freedom")
+    HOME_CONFINEMENT = "home_confinement", _("home confinement")
+    FINE = "fine", _("fine")
+    LIFE = "life", _("life imprisonment")
+    DEATH = "death", _("death penalty")
+    ADMINISTRATIVE_ARREST = "administrative_arrest", _("administrative arrest")
+    IN_ABSENTIA = "in_absentia", _("sentenced in absentia")
+    NONE = "none", _("no sentence")
+    OTHER = "other", _("other")
+
+
+# Sentences that do not keep the person in custody: the detention ends at
+# sentencing, and without a sentencing date it is held on no day.
+NON_CUSTODIAL = [SentenceType.FINE, SentenceType.NONE, SentenceType.IN_ABSENTIA]
+
+
+class ReleaseType(models.TextChoices):
+    PARDON = "pardon", _("pardon")
+    SENTENCE_SERVED = "sentence_served", _("sentence served")
+    NEGOTIATED = "negotiated", _("negotiated release")
+    EXCHANGE = "exchange", _("prisoner exchange")
+    # Often forced exile: the person is driven across the border on release.
+    DEPORTED = "deported", _("deported")
+    ACQUITTED = "acquitted", _("acquitted")
+    EARLY_RELEASE = "early_release", _("early release")
+    OTHER = "other", _("other")
+
+
+class EndReason(models.TextChoices):
+    OPEN = "", _("still held")
+    RELEASE = "release", _("release")
+    DEATH = "death", _("death")
+    SENTENCE = "sentence", _("non-custodial sentence")
+
+
+class SanctionsAction(models.TextChoices):
+    IMPOSED = "imposed", _("imposed")
+    EXTENDED = "extended", _("extended")
+    EASED = "eased", _("eased")
+    LIFTED = "lifted", _("lifted")
+    SUSPENDED = "suspended", _("suspended")
+    REIMPOSED = "reimposed", _("reimposed")

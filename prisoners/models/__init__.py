@@ -1,0 +1,47 @@
+"""The records: people, their detentions and releases, group releases,
+sanctions, the sources behind them, and the figures derived from them."""
+
+from ..choices import (
+    NON_CUSTODIAL,
+    EndReason,
+    Gender,
+    ReleaseType,
+    SanctionsAction,
+    SentenceType,
+    Status,
+    Visibility,
+)
+from .base import EVENT_ID_LETTER, ID_PATTERN, PRIVATE, PUBLIC
+from .derived import EventCount, FacetCount, FigureBuild, HeldChange, ReleaseDay
+from .events import ReleaseEvent, SanctionsEvent
+from .people import Detention, Person, Release
+from .references import Charge, Facility, Organization, Source
+
+__all__ = [
+    "EVENT_ID_LETTER",
+    "ID_PATTERN",
+    "NON_CUSTODIAL",
+    "PRIVATE",
+    "PUBLIC",
+    "Charge",
+    "Detention",
+    "EndReason",
+    "EventCount",
+    "FacetCount",
+    "Facility",
+    "FigureBuild",
+    "Gender",
+    "HeldChange",
+    "Organization",
+    "Person",
+    "Release",
+    "ReleaseDay",
+    "ReleaseEvent",
+    "ReleaseType",
+    "SanctionsAction",
+    "SanctionsEvent",
+    "SentenceType",
+    "Source",
+    "Status",
+    "Visibility",
+]

@@ -1,0 +1,131 @@
+"""Group releases and sanctions events."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from ..choices import SanctionsAction
+from ..partial_dates import PartialDateField, partial_date_constraints
+from ..querysets import EventQuerySet
+from .base import (
+    EVENT_ID_LETTER,
+    ID_PATTERN,
+    PUBLIC,
+    ChoiceLabels,
+    _history,
+    event_id_validator,
+    id_validator,
+)
+from .references import Source
+
+
+class ReleaseEvent(models.Model):
+    """A group release on one day."""
+
+    event_id = models.CharField(
+        _("event id"),
+        max_length=100,
+        unique=True,
+        validators=[id_validator, event_id_validator],
+        help_text=_("Stable id, part of the public URL, e.g. 2025-12-13-release."),
+    )
+    date = PartialDateField(_("date"), help_text=PUBLIC, db_index=True)
+    title = models.CharField(_("title"), max_length=300, help_text=PUBLIC)
+    announced_count = models.IntegerField(
+        _("announced count"),
+        null=True,
+        blank=True,
+        help_text=_("How many people the announcement said were freed. ") + PUBLIC,
+    )
+    negotiator = models.CharField(_("negotiator"), max_length=300, blank=True, help_text=PUBLIC)
+    sanctions = models.ManyToManyField(
+        "SanctionsEvent",
+        blank=True,
+        related_name="release_events",
+        verbose_name=_("linked sanctions events"),
+    )
+    description = models.TextField(_("description"), blank=True, help_text=PUBLIC)
+    sources = models.ManyToManyField(
+        Source, blank=True, related_name="release_events", verbose_name=_("sources")
+    )
+    published = models.BooleanField(_("published"), default=False)
+
+    objects = EventQuerySet.as_manager()
+    history = _history(m2m_fields=[sanctions, sources])
+
+    class Meta:
+        ordering = ["-date_first", "event_id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(event_id__regex=ID_PATTERN) & Q(event_id__regex=EVENT_ID_LETTER),
+                name="releaseevent_id_format",
+            ),
+            models.CheckConstraint(
+                condition=Q(date_first__isnull=False), name="releaseevent_date_required"
+            ),
+            models.CheckConstraint(
+                condition=Q(announced_count__isnull=True) | Q(announced_count__gte=0),
+                name="releaseevent_announced_count_not_negative",
+            ),
+            *partial_date_constraints("releaseevent", "date"),
+        ]
+        permissions = [("publish_releaseevent", "Can publish and unpublish release events")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("release-event-detail", args=[self.event_id])
+
+
+class SanctionsEvent(ChoiceLabels):
+    """An authority imposes, eases or lifts sanctions on a target."""
+
+    event_id = models.CharField(
+        _("event id"),
+        max_length=100,
+        unique=True,
+        validators=[id_validator, event_id_validator],
+        help_text=_("Stable id, part of the public URL."),
+    )
+    date = PartialDateField(_("date"), help_text=PUBLIC, db_index=True)
+    authority = models.CharField(
+        _("authority"), max_length=100, help_text=_("Who acts: US, EU, UK… ") + PUBLIC
+    )
+    action = models.CharField(_("action"), max_length=10, choices=SanctionsAction.choices)
+    target = models.CharField(_("target"), max_length=500, help_text=PUBLIC)
+    sector = models.CharField(_("sector"), max_length=100, blank=True, help_text=PUBLIC)
+    legal_reference = models.CharField(
+        _("legal reference"), max_length=300, blank=True, help_text=PUBLIC
+    )
+    description = models.TextField(_("description"), blank=True, help_text=PUBLIC)
+    sources = models.ManyToManyField(
+        Source, blank=True, related_name="sanctions_events", verbose_name=_("sources")
+    )
+    published = models.BooleanField(_("published"), default=False)
+
+    objects = EventQuerySet.as_manager()
+    history = _history(m2m_fields=[sources])
+
+    class Meta:
+        ordering = ["-date_first", "event_id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(event_id__regex=ID_PATTERN) & Q(event_id__regex=EVENT_ID_LETTER),
+                name="sanctionsevent_id_format",
+            ),
+            models.CheckConstraint(
+                condition=Q(date_first__isnull=False), name="sanctionsevent_date_required"
+            ),
+            *partial_date_constraints("sanctionsevent", "date"),
+        ]
+        permissions = [("publish_sanctionsevent", "Can publish and unpublish sanctions events")]
+
+    def __str__(self) -> str:
+        return f"{self.authority} {self.get_action_display()}: {self.target}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("sanctions-event-detail", args=[self.event_id])

@@ -1,0 +1,2 @@
+"""What the public sees: pages, feeds, CSV exports, sitemaps, citation and
+the page cache."""
