@@ -68,9 +68,8 @@ PEOPLE_FACETS = ("status", "region", "organization")
 DETENTION_FACETS = ("release_type", "charge")
 
 # The filtered people are found once (a materialized CTE, "matched") and each
-# facet groups them: as a UNION of querysets, each part ran the filters again
-# (at 100,000 people a list's facets took two to four times as long). A
-# person belongs to an organization once (a unique pair).
+# facet groups them: as a UNION of querysets, each part ran the filters
+# again. A person belongs to an organization once (a unique pair).
 PEOPLE_FACETS_SQL = """
 SELECT 'status', status, COUNT(*) FROM matched GROUP BY status
 UNION ALL

@@ -2,12 +2,12 @@
 releases per day, and the facet counts of the whole published list.
 
 Counting who was held on each day of ten years asks every detention of every
-counted person: at 100,000 people, three aggregates over the whole table for
-each chart and for the home page's headline. The figures change only on the
+counted person: three aggregates over the whole table for each chart and
+for the home page's headline. The figures change only on the
 days a span starts or ends, so they are stored at those days (HeldChange,
 and ReleaseDay for releases) and a chart reads a few thousand rows. The
-counts beside the unfiltered list join every detention, charge and release
-(over a second at 100,000 people); they are stored as FacetCount rows, and
+counts beside the unfiltered list join every detention, charge and release;
+they are stored as FacetCount rows, and
 the releases recorded for each release event as EventCount rows.
 
 They are never stale: every change to the records writes a history row in
@@ -200,8 +200,7 @@ def whole_list_facets(rebuild: bool = True) -> dict[str, list[tuple[str, int]]] 
 
 def with_event_counts(events):
     """Release ``events`` annotated as by with_recorded_count(), from the
-    stored counts: at 100,000 people, counting the releases of ten years'
-    events took 100 to 150 ms."""
+    stored counts rather than counting every release of every event."""
     if not ready():
         return events.with_recorded_count()
     stored = EventCount.objects.filter(release_event=OuterRef("pk"))
