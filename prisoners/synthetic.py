@@ -17,8 +17,15 @@ from datetime import date, timedelta
 
 from django.db import transaction
 
-from .models import (
+from .choices import (
     NON_CUSTODIAL,
+    Gender,
+    ReleaseType,
+    SanctionsAction,
+    SentenceType,
+    Visibility,
+)
+from .models import (
     Charge,
     Detention,
     Facility,
@@ -148,23 +155,31 @@ SECTORS = {
     "MAZ": "machinery",
     "BelAZ": "machinery",
 }
-ACTIONS = ["imposed", "imposed", "extended", "eased", "lifted", "suspended", "reimposed"]
+ACTIONS = [
+    SanctionsAction.IMPOSED,
+    SanctionsAction.IMPOSED,
+    SanctionsAction.EXTENDED,
+    SanctionsAction.EASED,
+    SanctionsAction.LIFTED,
+    SanctionsAction.SUSPENDED,
+    SanctionsAction.REIMPOSED,
+]
 RELEASE_TYPES = [
-    "pardon",
-    "sentence_served",
-    "sentence_served",
-    "early_release",
-    "acquitted",
-    "other",
+    ReleaseType.PARDON,
+    ReleaseType.SENTENCE_SERVED,
+    ReleaseType.SENTENCE_SERVED,
+    ReleaseType.EARLY_RELEASE,
+    ReleaseType.ACQUITTED,
+    ReleaseType.OTHER,
 ]
 CUSTODIAL = [
-    "prison",
-    "colony",
-    "colony",
-    "colony",
-    "restricted_freedom",
-    "home_confinement",
-    "administrative_arrest",
+    SentenceType.PRISON,
+    SentenceType.COLONY,
+    SentenceType.COLONY,
+    SentenceType.COLONY,
+    SentenceType.RESTRICTED_FREEDOM,
+    SentenceType.HOME_CONFINEMENT,
+    SentenceType.ADMINISTRATIVE_ARREST,
 ]
 
 # Russian spellings differ from Belarusian in a few regular ways.
@@ -272,14 +287,16 @@ class Generator:
         if rnd.random() < 0.2:
             aliases.append(" ".join(reversed(name.split())))
         born = self.partial(self.day(date(1940, 1, 1), date(2005, 12, 31)), exact=0.6, month=0.2)
-        visibility = rnd.choices(["published", "draft", "anonymous"], [90, 5, 5])[0]
+        visibility = rnd.choices(
+            [Visibility.PUBLISHED, Visibility.DRAFT, Visibility.ANONYMOUS], [90, 5, 5]
+        )[0]
         person = Person(
             person_id=f"{self.prefix}-{n}",
             name=name,
             name_be=name_be,
             name_ru=name_ru,
             aliases="; ".join(aliases),
-            gender="female" if female else "male",
+            gender=Gender.FEMALE if female else Gender.MALE,
             born=born,
             region=rnd.choice(REGIONS),
             occupation=rnd.choice(OCCUPATIONS),
@@ -330,7 +347,7 @@ class Generator:
                 else:
                     detention["release"] = {
                         "released_on": released,
-                        "release_type": "negotiated"
+                        "release_type": ReleaseType.NEGOTIATED
                         if wave and rnd.random() < 0.5
                         else rnd.choice(RELEASE_TYPES),
                         "release_event": wave,
