@@ -30,7 +30,21 @@ $(VENV)/.installed: $(BIN)/python requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	@touch $@
 
-run: $(VENV)/.installed ## Migrate, load the demo, create a local admin, serve on http://127.0.0.1:8000 (SQLite)
+# The local, git-ignored settings for development, read by tracker/settings.py:
+# written once if missing, never overwritten (order-only: a newer Python does
+# not rebuild it). Production sets real environment variables and has no .env;
+# check-deploy and collectstatic neither write nor read it.
+.env: | $(BIN)/python
+	@if [ ! -e $@ ]; then \
+		umask 077; \
+		{ echo "# Development settings written by make (see .env.example). Real environment"; \
+		  echo "# variables win over these; with DEBUG=0 in the environment this file is not read."; \
+		  echo "DEBUG=1"; \
+		  echo "SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')"; \
+		} > $@.tmp && mv $@.tmp $@ && echo "Wrote $@ (DEBUG=1, a new SECRET_KEY)"; \
+	fi
+
+run: $(VENV)/.installed .env ## Migrate, load the demo, create a local admin, serve on http://127.0.0.1:8000 (SQLite)
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
 	$(DEV_ENV) $(BIN)/python manage.py load_demo
 	$(DEV_ENV) PORT=$(PORT) $(BIN)/python manage.py local_admin
@@ -43,10 +57,10 @@ $(AXE_STAMP): tests/browser/package.json tests/browser/package-lock.json
 		npm ci --prefix tests/browser --no-audit --no-fund && touch $@; \
 	else echo "npm not found: the axe-core accessibility tests will be skipped" >&2; fi
 
-test: $(VENV)/.installed $(AXE_STAMP) ## Run the whole suite (SQLite, or PostgreSQL with DATABASE_URL)
+test: $(VENV)/.installed .env $(AXE_STAMP) ## Run the whole suite (SQLite, or PostgreSQL with DATABASE_URL)
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 
-lint: $(VENV)/.installed ## ruff check and format check, missing migrations
+lint: $(VENV)/.installed .env ## ruff check and format check, missing migrations
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
@@ -55,23 +69,23 @@ format: $(VENV)/.installed ## Format the code with ruff
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-migrate: $(VENV)/.installed ## Apply migrations
+migrate: $(VENV)/.installed .env ## Apply migrations
 	$(DEV_ENV) $(BIN)/python manage.py migrate
 
-demo: $(VENV)/.installed ## Load the demo records (again)
+demo: $(VENV)/.installed .env ## Load the demo records (again)
 	$(DEV_ENV) $(BIN)/python manage.py load_demo
 
-admin-account: $(VENV)/.installed ## Create or reset the local admin login (DEBUG only)
+admin-account: $(VENV)/.installed .env ## Create or reset the local admin login (DEBUG only)
 	$(DEV_ENV) $(BIN)/python manage.py local_admin
 
-synthetic: $(VENV)/.installed ## Generate synthetic people: make synthetic N=100000
+synthetic: $(VENV)/.installed .env ## Generate synthetic people: make synthetic N=100000
 	$(DEV_ENV) $(BIN)/python manage.py generate_synthetic --persons $(or $(N),1000) --seed $(or $(SEED),1)
 
 $(VENV)/.bench-installed: $(VENV)/.installed requirements-bench.txt
 	$(BIN)/python -m pip install --quiet -r requirements-bench.txt
 	@touch $@
 
-bench: $(VENV)/.bench-installed ## Ours vs Datasette vs raw SQL at 100,000 persons on PostgreSQL (BENCH_ARGS=--reuse)
+bench: $(VENV)/.bench-installed .env ## Ours vs Datasette vs raw SQL at 100,000 persons on PostgreSQL (BENCH_ARGS=--reuse)
 	$(BIN)/python bench/compare.py $(BENCH_ARGS)
 
 check-deploy: $(VENV)/.installed ## Production settings pass Django's deployment checks
@@ -80,7 +94,7 @@ check-deploy: $(VENV)/.installed ## Production settings pass Django's deployment
 
 # makemessages must not read these (tests/test_i18n.py ignores the same).
 MESSAGES_IGNORE := --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=bench --ignore=.git
-messages: $(VENV)/.installed ## After changing text: update the be and ru catalogs (needs gettext), then compile them
+messages: $(VENV)/.installed .env ## After changing text: update the be and ru catalogs (needs gettext), then compile them
 	$(DEV_ENV) $(BIN)/python manage.py makemessages -l be -l ru $(MESSAGES_IGNORE)
 	$(DEV_ENV) $(BIN)/python manage.py compilemessages $(MESSAGES_IGNORE)
 

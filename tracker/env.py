@@ -1,11 +1,27 @@
 """Read settings from the environment, failing loudly on a bad value."""
 
 import os
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
+from dotenv import load_dotenv
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
+
+
+def read_dotenv(path: Path) -> bool:
+    """Development: add the variables of ``path`` (the ``.env`` that ``make``
+    writes, DEBUG=1 and a generated SECRET_KEY) to the environment.
+
+    Real environment variables win over the file. When the real environment
+    turns DEBUG off (production, ``make check-deploy``) the file is not read
+    at all, so that a development file can never loosen production settings.
+    """
+    debug = os.environ.get("DEBUG")
+    if debug is not None and debug.strip().lower() in _FALSE:
+        return False
+    return load_dotenv(path, override=False, interpolate=False)
 
 
 def env_str(name: str, default: str = "") -> str:

@@ -1,4 +1,5 @@
-"""Settings, all from the environment (see .env.example)."""
+"""Settings, all from the environment (see .env.example), and in development
+from the git-ignored .env that `make` writes: real variables win."""
 
 from datetime import timedelta
 from pathlib import Path
@@ -6,9 +7,10 @@ from pathlib import Path
 import dj_database_url
 from django.utils.csp import CSP
 
-from .env import env_bool, env_int, env_list, env_rate, env_secret, env_str
+from .env import env_bool, env_int, env_list, env_rate, env_secret, env_str, read_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+read_dotenv(BASE_DIR / ".env")
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_secret("SECRET_KEY", DEBUG)
