@@ -21,6 +21,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest, Least
 
 from .choices import EndReason, Status, Visibility
+from .rules import COUNTED
 
 # Stands for "no end yet" where an end date must be compared.
 FAR_FUTURE = date(9999, 12, 31)
@@ -36,11 +37,15 @@ class PersonQuerySet(models.QuerySet):
         return self.filter(visibility=Visibility.PUBLISHED)
 
     def counted(self) -> PersonQuerySet:
-        """People who count in totals and charts: published or anonymous.
+        """People who count in totals and charts (rules.COUNTED)."""
+        return self.filter(visibility__in=COUNTED)
 
-        Anonymous people are never named, but NGO totals include them; drafts
-        are not yet checked and count nowhere."""
-        return self.filter(visibility__in=[Visibility.PUBLISHED, Visibility.ANONYMOUS])
+    def with_source(self) -> PersonQuerySet:
+        """People with a source of their own or on one of their detentions."""
+        detention = self.model.detentions.rel.related_model
+        own = self.model.sources.through.objects.filter(person=OuterRef("pk"))
+        on_detention = detention.sources.through.objects.filter(detention__person=OuterRef("pk"))
+        return self.filter(Exists(own) | Exists(on_detention))
 
     def recognized_on(self, day: date) -> PersonQuerySet:
         """Recognized as political prisoners on or before ``day`` and not
@@ -208,15 +213,14 @@ class EventQuerySet(models.QuerySet):
         once for the three counts, and only for the events the query keeps
         (by index for a few, in one hash join for many). Subqueries read it
         once a count, twice more for unnamed_count (Django writes them out
-        again), and PostgreSQL may hash every detention once an event: at
-        100,000 people they were slower on every page but for the home page's
-        five latest events, up to 30 times (README, Performance). A LIMIT
-        applies after the aggregate: to count only the few events a page
-        shows, narrow the events to pk__in their ids first."""
-        counted = [Visibility.PUBLISHED, Visibility.ANONYMOUS]
+        again), and PostgreSQL may hash every detention once an event: they
+        were slower on every page but for the home page's five latest events
+        (docs/performance.md). A LIMIT applies after the aggregate: to count
+        only the few events a page shows, narrow the events to pk__in their
+        ids first."""
         return self.annotate(
             recorded_count=Count(
-                "releases", filter=Q(releases__detention__person__visibility__in=counted)
+                "releases", filter=Q(releases__detention__person__visibility__in=COUNTED)
             ),
             named_count=Count(
                 "releases",

@@ -5,9 +5,17 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from prisoners import rules
 from prisoners.models import Detention, Person, Release, ReleaseEvent
+from prisoners.partial_dates import PartialDate
 
-from .factories import DetentionFactory, PersonFactory, ReleaseEventFactory, ReleaseFactory
+from .factories import (
+    DetentionFactory,
+    PersonFactory,
+    ReleaseEventFactory,
+    ReleaseFactory,
+    SourceFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -195,3 +203,102 @@ def test_deleting_a_release_reopens_the_detention():
     release.delete()
     detention.refresh_from_db()
     assert detention.is_open
+
+
+# The rules over values (prisoners/rules.py), as the importer calls them on
+# parsed rows: each refused beside the valid case, with its code.
+
+
+def day(text):
+    return PartialDate.parse(text)
+
+
+def test_a_release_on_the_day_of_the_arrest_passes_and_one_before_is_refused():
+    assert rules.release_not_before_arrest(day("2021-07-14"), day("2021-07-14")) is None
+    violation = rules.release_not_before_arrest(day("2021-06"), day("2021-07-14"))
+    assert (violation.field, violation.code) == ("released_on", "release_before_arrest")
+    assert violation.in_english() == "the release (2021-06) is before the arrest (2021-07-14)"
+
+
+def test_unknown_dates_pass_the_order_rules():
+    assert rules.release_not_before_arrest(day("2021"), None) is None
+    assert rules.sentence_not_before_arrest(None, day("2021")) is None
+    assert rules.death_not_before_birth(day("2021"), None) is None
+
+
+def test_a_death_after_the_arrest_passes_and_one_before_is_refused_naming_the_detention():
+    assert rules.death_not_before_arrest(day("2022"), day("2021"), "d-1") is None
+    violation = rules.death_not_before_arrest(day("2020"), day("2021-07"), "d-1")
+    assert violation.code == "death_before_arrest"
+    assert violation.error().messages == ["Death is before the arrest of detention d-1."]
+    assert violation.in_english() == "death (2020) is before the arrest (2021-07) of detention d-1"
+
+
+def test_a_withdrawal_needs_a_recognition_given_before_it():
+    assert rules.withdrawal_not_before_recognition(day("2022"), day("2021")) is None
+    assert rules.withdrawal_not_before_recognition(None, None) is None
+    assert rules.withdrawal_not_before_recognition(day("2022"), None).code == (
+        "withdrawn_never_given"
+    )
+    assert rules.withdrawal_not_before_recognition(day("2020"), day("2021")).code == (
+        "withdrawn_before_recognized"
+    )
+
+
+def test_a_detention_ends_by_release_then_a_non_custodial_sentence_then_death():
+    released, sentenced, died = day("2023"), day("2022"), day("2024")
+    assert rules.detention_end(released, "fine", sentenced, died) == ("release", released)
+    assert rules.detention_end(None, "fine", sentenced, died) == ("sentence", sentenced)
+    assert rules.detention_end(None, "colony", sentenced, died) == ("death", died)
+    assert rules.detention_end(None, "colony", sentenced, None) == ("", None)
+
+
+def test_only_a_detention_without_an_end_is_open():
+    assert rules.is_open(released=False, sentence_type="colony", died=False)
+    assert not rules.is_open(released=True, sentence_type="colony", died=False)
+    assert not rules.is_open(released=False, sentence_type="in_absentia", died=False)
+    assert not rules.is_open(released=False, sentence_type="", died=True)
+
+
+def test_one_open_detention_passes_and_a_second_is_refused():
+    assert rules.one_open_detention(opens=True, another_open=False) is None
+    assert rules.one_open_detention(opens=False, another_open=True) is None
+    violation = rules.one_open_detention(opens=True, another_open=True)
+    assert (violation.field, violation.code) == ("detained_on", "second_open_detention")
+
+
+def test_a_published_person_needs_a_source_and_a_draft_does_not():
+    assert rules.source_to_publish("published", has_source=True) is None
+    assert rules.source_to_publish("draft", has_source=False) is None
+    violation = rules.source_to_publish("published", has_source=False)
+    assert (violation.field, violation.code) == ("visibility", "published_without_source")
+
+
+def test_published_and_anonymous_people_are_counted_and_drafts_are_not():
+    assert set(rules.COUNTED) == {"published", "anonymous"}
+    counted = PersonFactory(visibility="anonymous")
+    PersonFactory(visibility="draft")
+    assert list(Person.objects.counted()) == [counted]
+
+
+def test_clean_gives_each_refusal_its_code():
+    """Beside the database's own refusals (under __all__), each field's."""
+    person = Person(
+        person_id="x", name="X", born="1980", died_on="1979", recognition_withdrawn_on="2020"
+    )
+    with pytest.raises(ValidationError) as error:
+        person.full_clean()
+    errors = error.value.error_dict
+    fields = ["died_on", "recognition_withdrawn_on"]
+    codes = {field: [e.code for e in errors[field]] for field in fields}
+    assert codes == {
+        "died_on": ["death_before_birth"],
+        "recognition_withdrawn_on": ["withdrawn_never_given"],
+    }
+
+
+def test_a_person_with_a_source_on_a_detention_has_a_source_and_one_without_has_none():
+    with_one = DetentionFactory(person__sources=[]).person
+    with_one.detentions.get().sources.set([SourceFactory()])
+    PersonFactory(sources=[])
+    assert list(Person.objects.with_source()) == [with_one]

@@ -10,38 +10,36 @@ from django.db import transaction
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Detention, Person, Release, ReleaseEvent, ReleaseType, Source, Visibility
+from .. import rules
+from ..models import Detention, Person, Release, ReleaseEvent, ReleaseType, Visibility
 
 
-def people_without_source(people) -> list[Person]:
-    """Those of ``people`` with no source of their own or on a detention."""
+def refused_by_source_rule(people: list[Person], visibility: Visibility) -> list[Person]:
+    """Those of ``people`` the source rule refuses ``visibility`` to."""
+    if rules.source_to_publish(visibility, has_source=False) is None:
+        return []
     with_source = set(
-        Person.objects.filter(pk__in=[p.pk for p in people], sources__isnull=False).values_list(
-            "pk", flat=True
-        )
-    ) | set(
-        Source.objects.filter(detentions__person__in=[p.pk for p in people]).values_list(
-            "detentions__person", flat=True
-        )
+        Person.objects.filter(pk__in=[p.pk for p in people])
+        .with_source()
+        .values_list("pk", flat=True)
     )
-    return [p for p in people if p.pk not in with_source]
+    return [p for p in people if rules.source_to_publish(visibility, p.pk in with_source)]
 
 
-def _set_visibility(modeladmin, request, queryset, visibility: str, done: str) -> None:
+def _set_visibility(modeladmin, request, queryset, visibility: Visibility, done: str) -> None:
     people = list(queryset)
-    if visibility == Visibility.PUBLISHED:
-        missing = people_without_source(people)
-        if missing:
-            modeladmin.message_user(
-                request,
-                _(
-                    "Nobody was published: %(people)s have no source (their own or a "
-                    "detention's). Add one first."
-                )
-                % {"people": ", ".join(f"{p.name} ({p.person_id})" for p in missing)},
-                messages.ERROR,
+    missing = refused_by_source_rule(people, visibility)
+    if missing:
+        modeladmin.message_user(
+            request,
+            _(
+                "Nobody was published: %(people)s have no source (their own or a "
+                "detention's). Add one first."
             )
-            return
+            % {"people": ", ".join(f"{p.name} ({p.person_id})" for p in missing)},
+            messages.ERROR,
+        )
+        return
     changed = 0
     with transaction.atomic():
         for person in people:
@@ -136,8 +134,7 @@ def record_release(modeladmin, request, queryset):
             p
             for p in people
             if p.pk in open_detentions
-            and open_detentions[p.pk].detained_on
-            and not event.date.not_before(open_detentions[p.pk].detained_on)
+            and rules.release_not_before_arrest(event.date, open_detentions[p.pk].detained_on)
         ]
         if without or too_early:
             problems = []

@@ -15,21 +15,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from ..models import (
-    NON_CUSTODIAL,
-    PUBLIC,
-    Detention,
-    Person,
-    Release,
-    ReleaseType,
-    Visibility,
-)
+from .. import rules
+from ..models import PUBLIC, Detention, Person, Release, ReleaseType
 from ..partial_dates import PartialDateFormField, PartialDateModelForm
 from ..search import normalize
-
-OPEN_DETENTION_ERROR = str(
-    _("This person already has an open detention: record its release first.")
-)
 
 
 def latest_version(instance):
@@ -268,12 +257,11 @@ class DetentionForm(AdminForm):
                 self.add_error("released_on", _("A release needs a date or a release event."))
             if not cleaned_data.get("release_type"):
                 self.add_error("release_type", _("A release needs a type."))
-            released_on, detained_on = (
-                cleaned_data.get("released_on"),
-                cleaned_data.get("detained_on"),
+            violation = rules.release_not_before_arrest(
+                cleaned_data.get("released_on"), cleaned_data.get("detained_on")
             )
-            if released_on and detained_on and not released_on.not_before(detained_on):
-                self.add_error("released_on", _("The release is before the arrest."))
+            if violation:
+                self.add_error(violation.field, violation.error())
         if not cleaned_data.get("detention_id"):
             person_id = getattr(self.parent_person, "person_id", "")
             detained_on = cleaned_data.get("detained_on")
@@ -298,21 +286,25 @@ class DetentionForm(AdminForm):
         # row may be about to write: the formset checks open detentions
         # across the whole submission instead.
         errors = self._errors.get("detained_on") if self._errors else None
-        if errors and OPEN_DETENTION_ERROR in errors:
-            remaining = [e for e in errors if e != OPEN_DETENTION_ERROR]
-            if remaining:
-                self._errors["detained_on"] = self.error_class(remaining)
-            else:
-                del self._errors["detained_on"]
-                if "detained_on" not in self.cleaned_data:
-                    self.cleaned_data["detained_on"] = self.instance.detained_on
+        if not errors:
+            return
+        remaining = [e for e in errors.as_data() if e.code != rules.Code.SECOND_OPEN_DETENTION]
+        if len(remaining) == len(errors):
+            return
+        if remaining:
+            self._errors["detained_on"] = self.error_class(remaining)
+        else:
+            del self._errors["detained_on"]
+            if "detained_on" not in self.cleaned_data:
+                self.cleaned_data["detained_on"] = self.instance.detained_on
 
     @property
     def will_be_open(self) -> bool:
-        data = self.cleaned_data
-        if self.has_release or data.get("sentence_type") in NON_CUSTODIAL:
-            return False
-        return not (self.parent_person and self.parent_person.died_on)
+        return rules.is_open(
+            released=self.has_release,
+            sentence_type=self.cleaned_data.get("sentence_type"),
+            died=bool(self.parent_person and self.parent_person.died_on),
+        )
 
     def save(self, commit=True):
         detention = super().save(commit=commit)
@@ -370,34 +362,23 @@ class DetentionInlineFormSet(BaseInlineFormSet):
             and not self._should_delete_form(form)
         ]
         open_rows = [form for form in rows if form.will_be_open]
-        if len(open_rows) > 1:
-            open_rows[-1].add_error(
-                "detained_on",
-                _("This person already has an open detention: record its release first."),
-            )
-            raise ValidationError(_("A person can have only one open detention."))
+        violation = rules.one_open_detention(bool(open_rows), another_open=len(open_rows) > 1)
+        if violation:
+            open_rows[-1].add_error(violation.field, violation.error())
+            raise violation.error()
         self._check_sources(rows)
 
     def _check_sources(self, rows) -> None:
         person = self.instance
-        if person.visibility != Visibility.PUBLISHED:
-            return
         submitted = getattr(person, "_submitted_sources", None)
         if submitted is None:
             # The person's form did not validate: it shows its own errors.
             return
-        if submitted or any(form.cleaned_data.get("sources") for form in rows):
+        has_source = bool(submitted) or any(form.cleaned_data.get("sources") for form in rows)
+        violation = rules.source_to_publish(person.visibility, has_source)
+        if violation is None:
             return
-        message = _(
-            "A person is published only with at least one source: add one here or on a detention."
-        )
         form = getattr(person, "_person_form", None)
-        if form is not None and "visibility" in form.fields:
-            form.add_error("visibility", message)
-        raise ValidationError(message)
-
-
-def source_rule_message(people) -> str:
-    return _("Not published: %(people)s have no source. Add one first.") % {
-        "people": ", ".join(str(p) for p in people)
-    }
+        if form is not None and violation.field in form.fields:
+            form.add_error(violation.field, violation.error())
+        raise violation.error()

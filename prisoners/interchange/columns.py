@@ -236,7 +236,6 @@ SANCTIONS_EVENT_COLUMNS = [
 ]
 
 PERSON_COLUMN_NAMES = [c.name for c in PRISONER_COLUMNS if c.of_person]
-DETENTION_COLUMN_NAMES = [c.name for c in PRISONER_COLUMNS if not c.of_person]
 RELEASE_COLUMN_NAMES = ["released_on", "release_type", "release_event", "released_to"]
 
 

@@ -42,11 +42,6 @@ def _order(later: str, earlier: str) -> Q:
     )
 
 
-def _check_order(errors: dict, later_name: str, later, earlier, message) -> None:
-    if later and earlier and not later.not_before(earlier):
-        errors.setdefault(later_name, []).append(message)
-
-
 class ChoiceLabels(models.Model):
     """get_FOO_display() by one dict lookup. Django's own hashes every label
     of the field's choices on each call, which translates each lazy label:

@@ -8,8 +8,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .. import rules
 from ..choices import (
-    NON_CUSTODIAL,
     EndReason,
     Gender,
     ReleaseType,
@@ -25,13 +25,22 @@ from .base import (
     PRIVATE,
     PUBLIC,
     ChoiceLabels,
-    _check_order,
     _history,
     _order,
     id_validator,
 )
 from .events import ReleaseEvent
 from .references import Charge, Facility, Organization, Source
+
+
+def _raise_violations(*violations: rules.Violation | None, errors: dict | None = None) -> None:
+    """Raise the rules refused (and ``errors``), each on its field with its code."""
+    errors = errors or {}
+    for violation in violations:
+        if violation is not None:
+            errors.setdefault(violation.field, []).append(violation.error())
+    if errors:
+        raise ValidationError(errors)
 
 
 class Person(ChoiceLabels):
@@ -149,28 +158,17 @@ class Person(ChoiceLabels):
         return [a.strip() for a in self.aliases.split(";") if a.strip()]
 
     def clean(self) -> None:
-        errors: dict[str, list] = {}
-        _check_order(errors, "died_on", self.died_on, self.born, _("Death is before birth."))
-        if self.recognition_withdrawn_on and not self.recognized_on:
-            errors.setdefault("recognition_withdrawn_on", []).append(
-                _("Recognition cannot be withdrawn when it was never given.")
-            )
-        _check_order(
-            errors,
-            "recognition_withdrawn_on",
-            self.recognition_withdrawn_on,
-            self.recognized_on,
-            _("Recognition is withdrawn before it was given."),
+        detentions = self.detentions.all() if self.died_on and self.pk else []
+        _raise_violations(
+            rules.death_not_before_birth(self.died_on, self.born),
+            rules.withdrawal_not_before_recognition(
+                self.recognition_withdrawn_on, self.recognized_on
+            ),
+            *(
+                rules.death_not_before_arrest(self.died_on, d.detained_on, d.detention_id)
+                for d in detentions
+            ),
         )
-        if self.died_on and self.pk:
-            for detention in self.detentions.all():
-                if detention.detained_on and not self.died_on.not_before(detention.detained_on):
-                    errors.setdefault("died_on", []).append(
-                        _("Death is before the arrest of detention %(id)s.")
-                        % {"id": detention.detention_id}
-                    )
-        if errors:
-            raise ValidationError(errors)
 
     def derive_from_names(self) -> None:
         """Write the aliases in their stored form and the search text: what
@@ -196,10 +194,6 @@ class Person(ChoiceLabels):
         people = Person.objects.filter(pk=self.pk)
         people.refresh_status()
         self.status = people.values_list("status", flat=True).get()
-
-    @property
-    def has_source(self) -> bool:
-        return self.sources.exists() or Source.objects.filter(detentions__person=self).exists()
 
 
 class Detention(ChoiceLabels):
@@ -279,12 +273,13 @@ class Detention(ChoiceLabels):
                 name="detention_sentence_not_negative",
             ),
             models.CheckConstraint(
-                condition=Q(end_reason__in=["", "sentence"]) | Q(ended_on_first__isnull=False),
+                condition=Q(end_reason__in=[EndReason.OPEN, EndReason.SENTENCE])
+                | Q(ended_on_first__isnull=False),
                 name="detention_end_has_date",
             ),
             models.UniqueConstraint(
                 fields=["person"],
-                condition=Q(end_reason=""),
+                condition=Q(end_reason=EndReason.OPEN),
                 name="detention_one_open_per_person",
             ),
             *partial_date_constraints("detention", "detained_on", "sentenced_on", "ended_on"),
@@ -297,20 +292,16 @@ class Detention(ChoiceLabels):
     def is_open(self) -> bool:
         return self.end_reason == EndReason.OPEN
 
-    def compute_end(self) -> tuple[str, PartialDate | None]:
+    def compute_end(self) -> tuple[EndReason, PartialDate | None]:
         release = Release.objects.filter(detention=self).first() if self.pk else None
         return self.end_with(release.released_on if release else None)
 
-    def end_with(self, released_on: PartialDate | None) -> tuple[str, PartialDate | None]:
+    def end_with(self, released_on: PartialDate | None) -> tuple[EndReason, PartialDate | None]:
         """The end (reason, date) with a release on ``released_on``, or none:
         compute_end() without reading the release, for writers that know it."""
-        if released_on:
-            return EndReason.RELEASE, released_on
-        if self.sentence_type in NON_CUSTODIAL:
-            return EndReason.SENTENCE, self.sentenced_on
-        if self.person.died_on:
-            return EndReason.DEATH, self.person.died_on
-        return EndReason.OPEN, None
+        return rules.detention_end(
+            released_on, self.sentence_type, self.sentenced_on, self.person.died_on
+        )
 
     def sync_end(self) -> None:
         """Save the end if it changed."""
@@ -319,33 +310,28 @@ class Detention(ChoiceLabels):
             self.save()
 
     def clean(self) -> None:
-        errors: dict[str, list] = {}
-        _check_order(
-            errors,
-            "sentenced_on",
-            self.sentenced_on,
-            self.detained_on,
-            _("The sentence is before the arrest."),
-        )
+        errors = {}
         if self.sentence_months is not None and self.sentence_months < 0:
             errors["sentence_months"] = [_("A sentence cannot be negative.")]
+        violations = [rules.sentence_not_before_arrest(self.sentenced_on, self.detained_on)]
         if self.person_id is not None:
             reason, _ended = self.compute_end()
             others = Detention.objects.filter(person_id=self.person_id).ongoing()
-            if reason == EndReason.OPEN and others.exclude(pk=self.pk).exists():
-                errors.setdefault("detained_on", []).append(
-                    _("This person already has an open detention: record its release first.")
+            violations.append(
+                rules.one_open_detention(
+                    reason == EndReason.OPEN, others.exclude(pk=self.pk).exists()
                 )
-            if (
-                reason == EndReason.DEATH
-                and self.detained_on
-                and not self.person.died_on.not_before(self.detained_on)
-            ):
-                errors.setdefault("detained_on", []).append(
-                    _("The arrest is after the person's death.")
+            )
+            if reason == EndReason.DEATH:
+                violations.append(
+                    rules.death_not_before_arrest(
+                        self.person.died_on,
+                        self.detained_on,
+                        self.detention_id,
+                        field="detained_on",
+                    )
                 )
-        if errors:
-            raise ValidationError(errors)
+        _raise_violations(*violations, errors=errors)
 
     def save(self, *args, **kwargs) -> None:
         self.end_reason, self.ended_on = self.compute_end()
@@ -403,8 +389,7 @@ class Release(ChoiceLabels):
         if not self.released_on:
             raise ValidationError({"released_on": _("A release needs a date.")})
         detained_on = self.detention.detained_on if self.detention_id else None
-        if detained_on and not self.released_on.not_before(detained_on):
-            raise ValidationError({"released_on": _("The release is before the arrest.")})
+        _raise_violations(rules.release_not_before_arrest(self.released_on, detained_on))
 
     def save(self, *args, **kwargs) -> None:
         with transaction.atomic(savepoint=False):

@@ -33,7 +33,6 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Max, OuterRef, Q, RowRange, Subquery, Sum, Window
 from django.db.models.functions import Coalesce, TruncMonth
 
-from ..choices import Visibility
 from ..models import (
     Detention,
     EventCount,
@@ -46,12 +45,12 @@ from ..models import (
     ReleaseEvent,
 )
 from ..querysets import FAR_FUTURE, recognized_held_count
+from ..rules import COUNTED
 from .facets import DETENTION_FACETS, PEOPLE_FACETS, count_facets
 
 SERIES, FACETS = "series", "facets"
 # pg_advisory_xact_lock keys of the rebuilds: constants the app uses nowhere else.
 REBUILD_LOCKS = {SERIES: 0x5E12E5, FACETS: 0x5E12E6}
-COUNTED = [Visibility.PUBLISHED, Visibility.ANONYMOUS]
 
 
 def _history_ids() -> list[tuple[str, str]]:

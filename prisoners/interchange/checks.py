@@ -1,0 +1,199 @@
+"""The checks of an import that span rows, files and the database:
+references, the order of dates, one open detention, a source for a
+published person. The rules themselves are prisoners.rules: these checks
+call them on the final values of each person and report each refusal as a
+line naming the file, the row and the column.
+"""
+
+from __future__ import annotations
+
+from .. import rules
+from ..models import Detention, Person, ReleaseEvent, SanctionsEvent
+from .columns import RELEASE_EVENTS, SANCTIONS_EVENTS, VISIBILITY_OF
+from .plans import PersonPlan, date_of, release_given, stays_open
+from .saving import chunks
+
+# The file's column for a field a rule names, where they differ.
+COLUMN_OF = {"visibility": "published"}
+
+# What the importer writes for the rules whose wording (translated in the
+# catalogs) differs from the line the importer has always written (which
+# tests pin, naming the file's columns); every other rule's line is its
+# wording in English with the dates compared (rules.Violation.in_english).
+IN_FILES = {
+    rules.Code.WITHDRAWN_NEVER_GIVEN: (
+        "recognition is withdrawn but was never given: recognized_on is empty"
+    ),
+    rules.Code.WITHDRAWN_BEFORE_RECOGNIZED: (
+        "the withdrawal ({withdrawn}) is before the recognition ({recognized})"
+    ),
+    rules.Code.SECOND_OPEN_DETENTION: (
+        "a second open detention: detention {open_one} has not ended; "
+        "give its release (released_on, release_type) first"
+    ),
+    rules.Code.PUBLISHED_WITHOUT_SOURCE: (
+        "a published person needs a source: give person_sources or sources"
+    ),
+}
+
+
+class CheckPass:
+    """Checking what spans rows, files and the database (the Importer's
+    second step)."""
+
+    def check(self) -> None:
+        self._check_new_events()
+        self._check_release_event_references()
+        self._check_sanctions_references()
+        self._check_detention_owners()
+        for chunk in chunks(self.people.values()):
+            stored = self._stored_people(chunk)
+            for plan in chunk:
+                self._check_person(plan, stored.get(plan.person_id))
+
+    def _check_new_events(self) -> None:
+        """A new event needs its required columns (a stored one keeps the
+        values of absent columns)."""
+        for kind, model in ((RELEASE_EVENTS, ReleaseEvent), (SANCTIONS_EVENTS, SanctionsEvent)):
+            plans = self.events[kind]
+            stored = set()
+            for chunk in chunks(plans):
+                stored.update(
+                    model.objects.filter(event_id__in=chunk).values_list("event_id", flat=True)
+                )
+            for plan in plans.values():
+                if plan.key in stored:
+                    continue
+                for column in kind.columns:
+                    if column.required and column.name not in plan.present:
+                        self.problems.add(plan.path, plan.line, column.name, "a value is required")
+
+    def _check_release_event_references(self) -> None:
+        in_files = self.events[RELEASE_EVENTS]
+        for event_id, plan in in_files.items():
+            if "date" in plan.values:
+                self.release_event_dates[event_id] = plan.values["date"]
+        wanted = {
+            d.values["release_event"]
+            for d in self.detentions.values()
+            if d.values.get("release_event") and d.values["release_event"] not in in_files
+        }
+        for chunk in chunks(wanted):
+            for event in ReleaseEvent.objects.filter(event_id__in=chunk):
+                self.release_event_dates[event.event_id] = str(event.date)
+        for plan in self.detentions.values():
+            event_id = plan.values.get("release_event")
+            if event_id and event_id not in in_files and event_id not in self.release_event_dates:
+                self.problems.add(
+                    plan.path,
+                    plan.line,
+                    "release_event",
+                    f"unknown release event {event_id!r}: not in the database "
+                    "nor in a release events file of this import",
+                )
+
+    def _check_sanctions_references(self) -> None:
+        in_files = self.events[SANCTIONS_EVENTS]
+        wanted = {
+            event_id
+            for plan in self.events[RELEASE_EVENTS].values()
+            for event_id in plan.values.get("sanctions", ())
+            if event_id not in in_files
+        }
+        stored = set()
+        for chunk in chunks(wanted):
+            stored.update(
+                SanctionsEvent.objects.filter(event_id__in=chunk).values_list("event_id", flat=True)
+            )
+        for plan in self.events[RELEASE_EVENTS].values():
+            for event_id in plan.values.get("sanctions", ()):
+                if event_id not in in_files and event_id not in stored:
+                    self.problems.add(
+                        plan.path,
+                        plan.line,
+                        "sanctions",
+                        f"unknown sanctions event {event_id!r}: not in the database "
+                        "nor in a sanctions events file of this import",
+                    )
+
+    def _check_detention_owners(self) -> None:
+        owner_of_row = {
+            detention.key: person.person_id
+            for person in self.people.values()
+            for detention in person.detentions
+        }
+        for chunk in chunks(self.detentions):
+            stored = Detention.objects.filter(detention_id__in=chunk).values_list(
+                "detention_id", "person__person_id"
+            )
+            for detention_id, owner in stored:
+                if owner != owner_of_row[detention_id]:
+                    plan = self.detentions[detention_id]
+                    self.problems.add(
+                        plan.path,
+                        plan.line,
+                        "detention_id",
+                        f"detention {detention_id} belongs to person {owner}",
+                    )
+
+    def _check_person(self, plan: PersonPlan, stored: Person | None) -> None:
+        person = self._final_person(plan, stored)
+        detentions = self._final_detentions(plan, stored)
+        if not person["name"] and "name" not in plan.broken:
+            self.problems.add(plan.path, plan.line, "name", "a value is required")
+        born, died = date_of(person["born"]), date_of(person["died_on"])
+        recognized = date_of(person["recognized_on"])
+        withdrawn = date_of(person["recognition_withdrawn_on"])
+        for violation in (
+            rules.death_not_before_birth(died, born),
+            rules.withdrawal_not_before_recognition(withdrawn, recognized),
+        ):
+            if violation:
+                at = plan.at(violation.field)
+                self._refuse(at, violation, withdrawn=withdrawn, recognized=recognized)
+        open_one = None
+        for row, stored_detention, values in detentions:
+            at = (row.path, row.line) if row else plan.at("died_on")
+            detention_id = row.key if row else stored_detention.detention_id
+            detained = date_of(values["detained_on"])
+            released = date_of(values["released_on"])
+            self._refuse(
+                at, rules.sentence_not_before_arrest(date_of(values["sentenced_on"]), detained)
+            )
+            if release_given(values):
+                if not released and not values["release_event"]:
+                    self.problems.add(
+                        *at,
+                        "released_on",
+                        "a release needs a date: give released_on or a release_event",
+                    )
+                if not values["release_type"] and not (row and "release_type" in row.broken):
+                    self.problems.add(
+                        *at, "release_type", "release_type is required with a release"
+                    )
+                self._refuse(at, rules.release_not_before_arrest(released, detained))
+            self._refuse(at, rules.death_not_before_arrest(died, detained, detention_id))
+            if row and row.broken:
+                continue
+            opens = stays_open(values, person["died_on"])
+            self._refuse(
+                at, rules.one_open_detention(opens, open_one is not None), open_one=open_one
+            )
+            if opens and open_one is None:
+                open_one = detention_id
+        has_source = bool(person["person_sources"]) or any(
+            values["sources"] for _row, _stored, values in detentions
+        )
+        self._refuse(
+            plan.at("published"),
+            rules.source_to_publish(VISIBILITY_OF[person["published"]], has_source),
+        )
+
+    def _refuse(self, at: tuple[str, int], violation: rules.Violation | None, **values) -> None:
+        """Report ``violation`` (if any) at ``at``, (path, line), on its column."""
+        if violation is None:
+            return
+        column = COLUMN_OF.get(violation.field, violation.field)
+        template = IN_FILES.get(violation.code)
+        text = template.format(**values) if template else violation.in_english()
+        self.problems.add(*at, column, text)

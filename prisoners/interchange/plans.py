@@ -1,0 +1,278 @@
+"""The read pass of an import: one pass over every record of every file,
+checking each cell, into a compact plan per person and per event (parsed
+values only), and the final values of a person that the checks and the
+write pass both read: what is stored, with what the files change.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import BinaryIO
+
+from django.db.models import Prefetch
+
+from .. import rules
+from ..models import Charge, Detention, Facility, Organization, Person, Source
+from ..partial_dates import PartialDate
+from .columns import (
+    EMPTY_DETENTION,
+    PERSON_COLUMN_NAMES,
+    PRISONERS,
+    RELEASE_COLUMN_NAMES,
+    detention_values,
+    person_values,
+)
+from .reading import Table
+
+FileArg = str | os.PathLike | tuple[str, BinaryIO | bytes | str | os.PathLike]
+PUBLISHED_IGNORED = (
+    "The published column is ignored: only an editor may publish. New records are "
+    "created unpublished and existing ones keep their state."
+)
+NOTHING: frozenset[str] = frozenset()
+
+
+class PersonPlan:
+    """What the files say about one person: the person columns (first value
+    given for each), where each was given, and their detentions."""
+
+    __slots__ = ("broken", "detentions", "line", "lines", "path", "person_id", "present", "values")
+
+    def __init__(self, person_id: str, path: str, line: int, present: frozenset):
+        self.person_id, self.path, self.line, self.present = person_id, path, line, present
+        self.values: dict = {}
+        # Where a value was given, when not on the person's first row.
+        self.lines: dict[str, tuple[str, int]] = {}
+        self.detentions: list[RowPlan] = []
+        self.broken: frozenset[str] = NOTHING
+
+    def at(self, column: str) -> tuple[str, int]:
+        """Where to report a problem with a person column."""
+        return self.lines.get(column, (self.path, self.line))
+
+
+class RowPlan:
+    """One detention row, or one event row: its non-empty values."""
+
+    __slots__ = ("broken", "key", "line", "path", "present", "values")
+
+    def __init__(self, key: str, path: str, line: int, present: frozenset, values, broken):
+        self.key, self.path, self.line, self.present = key, path, line, present
+        self.values, self.broken = values, broken
+
+
+def _empty(value) -> bool:
+    return value is None or value == "" or value == ()
+
+
+def date_of(text: str) -> PartialDate | None:
+    return PartialDate.parse(text) if text else None
+
+
+@contextmanager
+def _opened(item: FileArg) -> Iterator[tuple[str, BinaryIO]]:
+    if isinstance(item, str | os.PathLike):
+        name, source = str(item), item
+    else:
+        name, source = item
+    if isinstance(source, bytes | bytearray):
+        yield name, io.BytesIO(source)
+    elif isinstance(source, str | os.PathLike):
+        with open(source, "rb") as binary:
+            yield name, binary
+    else:
+        yield name, source
+
+
+def release_given(values: dict) -> bool:
+    """Whether the final values of a detention give a release (a date may
+    still be missing: the checks say so)."""
+    return any(not _empty(values[c]) for c in RELEASE_COLUMN_NAMES)
+
+
+PERSON_SCALARS = [
+    c for c in PERSON_COLUMN_NAMES if c not in ("person_id", "organizations", "person_sources")
+]
+DETENTION_SCALARS = ["detained_on", "sentence_type", "sentence_months", "sentenced_on", "facility"]
+
+
+def stays_open(values: dict, died_on: str) -> bool:
+    """Whether the final values of a detention leave it open."""
+    return rules.is_open(release_given(values), values["sentence_type"], bool(died_on))
+
+
+NEW_PERSON = {c.name: c.empty for c in PRISONERS.columns if c.of_person} | {"published": "no"}
+
+
+class ReadPass:
+    """Reading the files into plans (the Importer's first step)."""
+
+    def read(self, files: Iterable[FileArg]) -> None:
+        for item in files:
+            with _opened(item) as (name, source):
+                table = Table(name, source, self.problems)
+                if table.kind is None:
+                    continue
+                ignored = "published" in table.present and not self.can_publish
+                if ignored and PUBLISHED_IGNORED not in self.notices:
+                    self.notices.append(PUBLISHED_IGNORED)
+                records = self.progress(table.records(), None, name)
+                if table.kind is PRISONERS:
+                    self._read_prisoners(table, records)
+                else:
+                    self._read_events(table, records)
+
+    def _parse(self, table: Table, line: int, cells: dict[str, str]) -> tuple[dict, set]:
+        values, broken = {}, set()
+        for name, cell in cells.items():
+            column = table.kind.by_name[name]
+            try:
+                value = column.parse(cell)
+            except ValueError as error:
+                table.problem(line, name, str(error))
+                broken.add(name)
+                continue
+            if not _empty(value):
+                values[name] = value
+            elif column.required and (table.kind is not PRISONERS or name == "person_id"):
+                # A person's name may be given on one of their rows only.
+                table.problem(line, name, "a value is required")
+                broken.add(name)
+        return values, frozenset(broken) if broken else NOTHING
+
+    def _remember_names(self, values: dict, *pairs: tuple[str, type]) -> None:
+        for column, model in pairs:
+            value = values.get(column)
+            if value:
+                self.names[model].update((value,) if isinstance(value, str) else value)
+
+    def _read_prisoners(self, table: Table, records) -> None:
+        person_columns = frozenset(c for c in table.present if table.kind.by_name[c].of_person)
+        detention_columns = table.present - person_columns
+        for line, cells in records:
+            values, broken = self._parse(table, line, cells)
+            person_id = values.get("person_id")
+            if not person_id:
+                continue
+            person = self.people.get(person_id)
+            if person is None:
+                person = PersonPlan(person_id, table.path, line, person_columns)
+                self.people[person_id] = person
+            elif not person_columns <= person.present:
+                person.present = person.present | person_columns
+            self._agree(table, line, person, values, broken & person_columns)
+            self._remember_names(
+                values, ("organizations", Organization), ("person_sources", Source)
+            )
+            detention = {c: v for c, v in values.items() if c in detention_columns}
+            detention_broken = broken & detention_columns
+            if detention or detention_broken:
+                self._read_detention(table, line, person, detention, detention_broken)
+
+    def _agree(self, table: Table, line: int, person: PersonPlan, values: dict, broken) -> None:
+        """Person columns agree across a person's rows; an empty cell agrees."""
+        if broken:
+            person.broken = person.broken | broken
+        first_row = line == person.line and table.path == person.path
+        for column in person.present:
+            value = values.get(column)
+            if value is None or column == "person_id":
+                continue
+            earlier = person.values.get(column)
+            if earlier is None:
+                person.values[column] = value
+                if not first_row:
+                    person.lines[column] = (table.path, line)
+            elif earlier != value:
+                path, earlier_line = person.at(column)
+                where = f"line {earlier_line}" if path == table.path else f"{path}:{earlier_line}"
+                written = table.kind.by_name[column].write(earlier)
+                table.problem(
+                    line,
+                    column,
+                    f"disagrees with {where} for person {person.person_id}, "
+                    f"which gives {written!r}",
+                )
+
+    def _read_detention(self, table, line, person: PersonPlan, values, broken) -> None:
+        detention_id = values.get("detention_id")
+        if not detention_id:
+            if "detention_id" in broken or "detained_on" in broken:
+                return
+            if "detained_on" not in values:
+                table.problem(
+                    line, "detention_id", "a detention_id is required when detained_on is empty"
+                )
+                return
+            detention_id = f"{person.person_id}-{values['detained_on']}"
+            if len(detention_id) > 150:
+                table.problem(
+                    line, "detention_id", "the default id is longer than 150 characters: give one"
+                )
+                return
+        earlier = self.detentions.get(detention_id)
+        if earlier is not None:
+            where = f"line {earlier.line}" if earlier.path == table.path else earlier.path
+            table.problem(
+                line, "detention_id", f"detention {detention_id} is already given on {where}"
+            )
+            return
+        plan = RowPlan(detention_id, table.path, line, table.present, values, broken)
+        self.detentions[detention_id] = plan
+        person.detentions.append(plan)
+        self._remember_names(
+            values, ("charges", Charge), ("facility", Facility), ("sources", Source)
+        )
+
+    def _read_events(self, table: Table, records) -> None:
+        events = self.events[table.kind]
+        for line, cells in records:
+            values, broken = self._parse(table, line, cells)
+            event_id = values.get("event_id")
+            if not event_id:
+                continue
+            earlier = events.get(event_id)
+            if earlier is not None:
+                where = f"line {earlier.line}" if earlier.path == table.path else earlier.path
+                table.problem(line, "event_id", f"event {event_id} is already given on {where}")
+                continue
+            events[event_id] = RowPlan(event_id, table.path, line, table.present, values, broken)
+            self._remember_names(values, ("sources", Source))
+
+    def _stored_people(self, plans: list[PersonPlan]) -> dict[str, Person]:
+        detentions = Detention.objects.select_related(
+            "facility", "release__release_event"
+        ).prefetch_related("charges", "sources")
+        people = Person.objects.filter(person_id__in=[p.person_id for p in plans])
+        people = people.prefetch_related(
+            "organizations", "sources", Prefetch("detentions", queryset=detentions)
+        )
+        return {person.person_id: person for person in people}
+
+    def _final_person(self, plan: PersonPlan, stored: Person | None) -> dict:
+        values = person_values(stored) if stored else dict(NEW_PERSON)
+        for column in plan.present - plan.broken - {"person_id"}:
+            if column == "published" and not self.can_publish:
+                continue
+            values[column] = plan.values.get(column, NEW_PERSON[column])
+        values["published"] = values["published"] or "no"
+        return values
+
+    def _final_detentions(self, plan: PersonPlan, stored: Person | None) -> list[tuple]:
+        """``(row plan or None, stored detention or None, final values)`` for
+        each detention of the person: stored ones absent from the files first."""
+        by_id = {d.detention_id: d for d in stored.detentions.all()} if stored else {}
+        in_files = []
+        for row in plan.detentions:
+            detention = by_id.pop(row.key, None)
+            values = detention_values(detention) if detention else dict(EMPTY_DETENTION)
+            for column in row.present - row.broken - {"detention_id"}:
+                if column in EMPTY_DETENTION:
+                    values[column] = row.values.get(column, EMPTY_DETENTION[column])
+            if not values["released_on"] and values["release_event"]:
+                values["released_on"] = self.release_event_dates.get(values["release_event"], "")
+            in_files.append((row, detention, values))
+        return [(None, d, detention_values(d)) for d in by_id.values()] + in_files
