@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from prisoners.interchange.columns import PRISONERS
+from prisoners.interchange.csv_files import csv_lines
 from prisoners.interchange.exporter import (
-    csv_lines,
     export_records,
     prisoner_rows,
     release_event_rows,

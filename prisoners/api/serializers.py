@@ -5,6 +5,7 @@ dates as written in the interchange format (``2021``, ``2021-07``,
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from .. import privacy
 from ..models import Detention, Organization, Person, ReleaseEvent, SanctionsEvent
 
 
@@ -28,7 +29,7 @@ class ReleaseSerializer(serializers.Serializer):
     def get_release_event(self, release) -> str | None:
         event = release.release_event
         # A link to an unpublished event is left empty.
-        return event.event_id if event and event.published else None
+        return event.event_id if privacy.is_public(event) else None
 
 
 class DetentionSerializer(serializers.ModelSerializer):

@@ -3,13 +3,9 @@ records only, and the series behind the timeline chart."""
 
 from __future__ import annotations
 
-import csv
-import io
-from collections import defaultdict
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
@@ -21,12 +17,15 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from ..choices import Visibility
-from ..models import Detention, Organization, Person, Release, ReleaseEvent, SanctionsEvent
+from .. import privacy
+from ..interchange.csv_files import csv_text
+from ..models import ReleaseEvent
+from ..public import errors
 from ..public.citation import add_citation_headers, citation
 from ..public.filters import PersonFilter, ReleaseEventFilter, SanctionsEventFilter
-from ..stats import figures
-from ..stats.series import held_points, release_points
+from ..stats.ranges import RangeError, date_range
+from ..stats.series import Interval, held_points, release_points
+from . import queries
 from . import serializers as shapes
 
 
@@ -49,8 +48,9 @@ class PublicAPIMixin:
     throttle_classes = [PublicThrottle]
 
     def handle_exception(self, exc):
-        if isinstance(exc, CsvError):
-            return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
+        # A CSV answer gives its invalid parameters as text, not JSON.
+        if isinstance(exc, serializers.ValidationError) and self.kwargs.get("as_csv"):
+            return errors.text_400(exc.detail)
         return super().handle_exception(exc)
 
     def finalize_response(self, request, response, *args, **kwargs):
@@ -100,32 +100,7 @@ class PrisonerViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "person_id"
 
     def get_queryset(self):
-        detentions = Detention.objects.select_related(
-            "facility", "release__release_event"
-        ).prefetch_related("charges", "sources")
-        return Person.objects.published().prefetch_related(
-            Prefetch("detentions", queryset=detentions), "organizations", "sources"
-        )
-
-
-def _name_people(events) -> None:
-    """Set ``named_person_ids`` on each of ``events``: the person_ids of its
-    published people, by name. One query of pairs: an event may name
-    thousands, and a Release, Detention and Person for each took a second
-    a page at 100,000 people."""
-    named = defaultdict(list)
-    pairs = (
-        Release.objects.filter(
-            release_event__in=[event.pk for event in events],
-            detention__person__visibility=Visibility.PUBLISHED,
-        )
-        .order_by("detention__person__name", "detention__person__person_id")
-        .values_list("release_event_id", "detention__person__person_id")
-    )
-    for event_pk, person_id in pairs:
-        named[event_pk].append(person_id)
-    for event in events:
-        event.named_person_ids = named[event.pk]
+        return queries.people()
 
 
 @extend_schema(
@@ -145,27 +120,16 @@ class ReleaseEventViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
         if getattr(self, "swagger_fake_view", False):
             # The schema is drawn without a database: no figures to check.
             return ReleaseEvent.objects.none()
-        return (
-            figures.with_event_counts(ReleaseEvent.objects.published())
-            .prefetch_related(
-                "sources",
-                Prefetch(
-                    "sanctions",
-                    queryset=SanctionsEvent.objects.published(),
-                    to_attr="public_sanctions",
-                ),
-            )
-            .order_by("-date_first", "event_id")
-        )
+        return queries.release_events()
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
-        _name_people(page)
+        queries.name_people(page)
         return page
 
     def get_object(self):
         event = super().get_object()
-        _name_people([event])
+        queries.name_people([event])
         return event
 
 
@@ -183,18 +147,7 @@ class SanctionsEventViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "event_id"
 
     def get_queryset(self):
-        return (
-            SanctionsEvent.objects.published()
-            .prefetch_related(
-                "sources",
-                Prefetch(
-                    "release_events",
-                    queryset=ReleaseEvent.objects.published(),
-                    to_attr="public_release_events",
-                ),
-            )
-            .order_by("-date_first", "event_id")
-        )
+        return queries.sanctions_events()
 
 
 @extend_schema(description="Organizations of published people, with how many they are.")
@@ -203,24 +156,18 @@ class OrganizationViewSet(PublicAPIMixin, mixins.ListModelMixin, viewsets.Generi
     pagination_class = Pagination
 
     def get_queryset(self):
-        published = Q(people__visibility=Visibility.PUBLISHED)
-        return (
-            Organization.objects.annotate(people_count=Count("people", filter=published))
-            .filter(people_count__gt=0)
-            .order_by("name")
-        )
+        return privacy.organizations()
 
 
-# Far enough for any record; month arithmetic near date.max would overflow.
-EARLIEST, LATEST = date(1900, 1, 1), date(2199, 12, 31)
+DAY, MONTH, YEAR = Interval.DAY, Interval.MONTH, Interval.YEAR
 
 
 class RangeSerializer(serializers.Serializer):
     """from/to (inclusive, YYYY-MM-DD) and the interval of a series."""
 
-    # "from" is a Python keyword: the field is declared below under its name.
+    # "from" is a Python keyword: the field is declared below under its name,
+    # with the intervals of the series asked for.
     to = serializers.DateField(required=False, input_formats=["%Y-%m-%d"])
-    interval = serializers.ChoiceField(choices=["day", "month"], required=False)
 
     def get_fields(self):
         fields = super().get_fields()
@@ -231,18 +178,17 @@ class RangeSerializer(serializers.Serializer):
         return fields
 
     def validate(self, data):
-        today = timezone.localdate()
-        end = data.get("to") or today
-        start = data.get("from") or date(max(end.year - 1, 1), end.month, 1)
-        for name in ("from", "to"):
-            if data.get(name) and not EARLIEST <= data[name] <= LATEST:
-                raise serializers.ValidationError(
-                    {name: [f"Give a date between {EARLIEST} and {LATEST}."]}
-                )
-        if start > end:
-            raise serializers.ValidationError({"from": ["from must not be after to."]})
-        if (end - start).days > 366 * 30:
-            raise serializers.ValidationError({"from": ["A range is at most 30 years."]})
+        try:
+            start, end = date_range(
+                data.get("from"),
+                data.get("to"),
+                today=timezone.localdate(),
+                default_start=default_start,
+            )
+        except RangeError as error:
+            raise serializers.ValidationError(
+                {error.param: [error.message]}, code=error.code
+            ) from None
         return {
             "from": start,
             "to": end,
@@ -250,11 +196,12 @@ class RangeSerializer(serializers.Serializer):
         }
 
 
-class CsvError(Exception):
-    """An invalid parameter of a CSV answer: ``param: message`` lines."""
+def default_start(end: date) -> date:
+    """The stats API counts from the first of the month a year before ``end``."""
+    return date(max(end.year - 1, 1), end.month, 1)
 
 
-def _range(request, intervals, default, as_csv=False):
+def _range(request, intervals, default) -> dict:
     form = RangeSerializer(
         data={
             k: request.query_params.get(k)
@@ -263,17 +210,8 @@ def _range(request, intervals, default, as_csv=False):
         },
         context={"intervals": intervals, "default": default},
     )
-    if not form.is_valid():
-        if as_csv:
-            raise CsvError(error_text(form.errors))
-        raise serializers.ValidationError(form.errors)
+    form.is_valid(raise_exception=True)
     return form.validated_data
-
-
-def error_text(errors: dict) -> str:
-    return "".join(
-        f"{name}: {message}\n" for name, messages in errors.items() for message in messages
-    )
 
 
 RANGE_PARAMETERS = [
@@ -289,7 +227,9 @@ class HeldStatsView(PublicAPIMixin, APIView):
     @extend_schema(
         parameters=[
             *RANGE_PARAMETERS,
-            OpenApiParameter("interval", str, enum=["day", "month"], description="Default day."),
+            OpenApiParameter(
+                "interval", str, enum=[DAY.value, MONTH.value], description="Default day."
+            ),
         ],
         responses=shapes.HeldPointSerializer(many=True),
         examples=[
@@ -297,7 +237,7 @@ class HeldStatsView(PublicAPIMixin, APIView):
         ],
     )
     def get(self, request, as_csv=False):
-        period = _range(request, ["day", "month"], "day", as_csv)
+        period = _range(request, [DAY, MONTH], DAY)
         points = held_points(period["from"], period["to"], period["interval"])
         if as_csv:
             return csv_response("held.csv", ["date", "held"], points)
@@ -315,12 +255,14 @@ class ReleaseStatsView(PublicAPIMixin, APIView):
     @extend_schema(
         parameters=[
             *RANGE_PARAMETERS,
-            OpenApiParameter("interval", str, enum=["month", "year"], description="Default month."),
+            OpenApiParameter(
+                "interval", str, enum=[MONTH.value, YEAR.value], description="Default month."
+            ),
         ],
         responses=shapes.ReleasesPointSerializer(many=True),
     )
     def get(self, request, as_csv=False):
-        period = _range(request, ["month", "year"], "month", as_csv)
+        period = _range(request, [MONTH, YEAR], MONTH)
         points = release_points(period["from"], period["to"], period["interval"])
         if as_csv:
             return csv_response("releases.csv", ["period", "releases"], points)
@@ -333,10 +275,7 @@ class ReleaseStatsView(PublicAPIMixin, APIView):
 
 
 def csv_response(filename: str, header: list[str], rows) -> HttpResponse:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows([str(cell) for cell in row] for row in rows)
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    text = csv_text([header, *([str(cell) for cell in row] for row in rows)])
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

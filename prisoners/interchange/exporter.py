@@ -3,18 +3,19 @@
 Each ``*_rows`` generator yields the header, then one list of cells per row,
 reading the queryset in chunks with its related rows prefetched per chunk: the
 number of queries grows with the number of chunks, never with the rows, and
-memory stays flat. ``csv_lines`` turns rows into text for a streaming HTTP
-response; ``export_records`` writes the three files to a directory.
+memory stays flat. ``csv_files.csv_lines`` turns rows into text for a
+streaming HTTP response; ``export_records`` writes the three files to a
+directory. The public form asks prisoners.privacy who and what may be shown.
 """
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 from django.db.models import QuerySet
 
+from .. import privacy
 from ..models import Person, ReleaseEvent, SanctionsEvent
 from .bulk_values import people_values
 from .columns import (
@@ -26,12 +27,16 @@ from .columns import (
     release_event_values,
     sanctions_event_values,
 )
+from .csv_files import write_csv
 
 CHUNK = 1000
 
 
 def _header(kind: Kind, public: bool) -> list[str]:
-    return kind.public_names if public else kind.names
+    if not public:
+        return kind.names
+    private = privacy.private_field_names()
+    return [name for name in kind.names if name not in private]
 
 
 def _cells(kind: Kind, header: list[str], values: dict) -> list[str]:
@@ -45,7 +50,7 @@ def prisoner_rows(people: QuerySet, public: bool = False) -> Iterator[list[str]]
     header = _header(PRISONERS, public)
     yield header
     if public:
-        people = people.published()
+        people = privacy.public(people)
     # The order of the queryset (a list's sorting), then chunks read in bulk.
     pks = list(people.values_list("pk", flat=True))
     for start in range(0, len(pks), CHUNK):
@@ -59,7 +64,7 @@ def release_event_rows(events: QuerySet, public: bool = False) -> Iterator[list[
     header = _header(RELEASE_EVENTS, public)
     yield header
     if public:
-        events = events.published()
+        events = privacy.public(events)
     events = events.prefetch_related("sanctions", "sources")
     for event in events.iterator(chunk_size=CHUNK):
         yield _cells(RELEASE_EVENTS, header, release_event_values(event, public))
@@ -70,22 +75,9 @@ def sanctions_event_rows(events: QuerySet, public: bool = False) -> Iterator[lis
     header = _header(SANCTIONS_EVENTS, public)
     yield header
     if public:
-        events = events.published()
+        events = privacy.public(events)
     for event in events.prefetch_related("sources").iterator(chunk_size=CHUNK):
         yield _cells(SANCTIONS_EVENTS, header, sanctions_event_values(event))
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_lines(rows: Iterable[list[str]]) -> Iterator[str]:
-    """Each row as one CSV record (``\\r\\n``-terminated, quoted as needed),
-    for ``StreamingHttpResponse(csv_lines(prisoner_rows(qs, public=True)))``."""
-    writer = csv.writer(_Echo())
-    for row in rows:
-        yield writer.writerow(row)
 
 
 def export_records(directory: str | Path, public: bool = False) -> dict[str, int]:
@@ -102,12 +94,5 @@ def export_records(directory: str | Path, public: bool = False) -> dict[str, int
             SanctionsEvent.objects.order_by("date_first", "event_id"), public
         ),
     }
-    counts = {}
-    for filename, rows in files.items():
-        with open(directory / filename, "w", newline="", encoding="utf-8") as out:
-            writer = csv.writer(out)
-            counts[filename] = -1  # the header
-            for row in rows:
-                writer.writerow(row)
-                counts[filename] += 1
-    return counts
+    # Rows written, less the header.
+    return {filename: write_csv(directory / filename, rows) - 1 for filename, rows in files.items()}

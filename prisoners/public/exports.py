@@ -2,25 +2,21 @@
 streamed: memory stays flat whatever the size. The list's FilterSet decides
 who is in, so the export always matches the page."""
 
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.utils import timezone
 
-from ..interchange.exporter import (
-    csv_lines,
-    prisoner_rows,
-    release_event_rows,
-    sanctions_event_rows,
-)
-from ..models import Person, ReleaseEvent, SanctionsEvent
+from .. import privacy
+from ..interchange.csv_files import csv_lines
+from ..interchange.exporter import prisoner_rows, release_event_rows, sanctions_event_rows
+from . import errors
 from .citation import add_citation_headers
-from .filters import PersonFilter, ReleaseEventFilter, SanctionsEventFilter, error_lines
+from .filters import PersonFilter, ReleaseEventFilter, SanctionsEventFilter
 
 
 def _export(request, filterset_class, queryset, rows, name):
     filterset = filterset_class(request.GET, queryset=queryset)
     if not filterset.is_valid():
-        text = "".join(f"{line}\n" for line in error_lines(filterset.form))
-        return HttpResponse(text, status=400, content_type="text/plain; charset=utf-8")
+        return errors.text_400(filterset.form)
     response = StreamingHttpResponse(
         csv_lines(rows(filterset.qs, public=True)), content_type="text/csv; charset=utf-8"
     )
@@ -31,14 +27,14 @@ def _export(request, filterset_class, queryset, rows, name):
 
 
 def prisoners_csv(request):
-    return _export(request, PersonFilter, Person.objects.published(), prisoner_rows, "prisoners")
+    return _export(request, PersonFilter, privacy.people(), prisoner_rows, "prisoners")
 
 
 def release_events_csv(request):
     return _export(
         request,
         ReleaseEventFilter,
-        ReleaseEvent.objects.published(),
+        privacy.release_events(),
         release_event_rows,
         "release_events",
     )
@@ -48,7 +44,7 @@ def sanctions_events_csv(request):
     return _export(
         request,
         SanctionsEventFilter,
-        SanctionsEvent.objects.published(),
+        privacy.sanctions_events(),
         sanctions_event_rows,
         "sanctions_events",
     )

@@ -5,31 +5,17 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from django.contrib.syndication.views import Feed
-from django.db.models import DateTimeField, Max, OuterRef, Prefetch, Subquery
-from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
+from .. import privacy
 from ..history import data_last_changed
-from ..models import Detention, Person
-from .filters import PersonFilter, error_lines
-from .timeline import public_release_events
+from . import errors, queries
+from .filters import PersonFilter
 
 ITEMS = 50
-
-
-def _changed(model) -> Subquery:
-    """The latest history date of each row of ``model``."""
-    history = model.history.model
-    latest = (
-        history.objects.filter(id=OuterRef("pk"))
-        .values("id")
-        .annotate(changed=Max("history_date"))
-        .values("changed")
-    )
-    return Subquery(latest, output_field=DateTimeField())
 
 
 def _midnight(day) -> datetime:
@@ -45,13 +31,9 @@ class PersonFeed(Feed):
     subtitle = _("People matching the filters, most recently changed first.")
 
     def __call__(self, request, *args, **kwargs):
-        self.filterset = PersonFilter(request.GET, queryset=Person.objects.published())
+        self.filterset = PersonFilter(request.GET, queryset=privacy.people())
         if not self.filterset.is_valid():
-            return HttpResponse(
-                "\n".join(error_lines(self.filterset.form)) + "\n",
-                status=400,
-                content_type="text/plain; charset=utf-8",
-            )
+            return errors.text_400(self.filterset.form)
         self.query = request.GET.urlencode()
         return super().__call__(request, *args, **kwargs)
 
@@ -67,13 +49,10 @@ class PersonFeed(Feed):
         return data_last_changed()
 
     def items(self):
-        people = self.filterset.qs.annotate(changed=_changed(Person))
+        people = queries.with_last_change(self.filterset.qs)
         if not self.filterset.form.cleaned_data.get("ordering"):
             people = people.order_by("-changed", "person_id")
-        detentions = Detention.objects.select_related("release").order_by(
-            "detained_on_first", "detention_id"
-        )
-        return people.prefetch_related(Prefetch("detentions", queryset=detentions))[:ITEMS]
+        return queries.with_detentions(people)[:ITEMS]
 
     def item_title(self, person):
         return person.name
@@ -112,9 +91,7 @@ class ReleaseEventFeed(Feed):
         return data_last_changed()
 
     def items(self):
-        return public_release_events().annotate(changed=_changed(public_release_events().model))[
-            :ITEMS
-        ]
+        return queries.with_last_change(queries.release_events())[:ITEMS]
 
     def item_title(self, event):
         return f"{event.date.display()}: {event.title}"

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from .. import privacy
 from ..models import (
     Detention,
     Gender,
@@ -110,9 +111,8 @@ ORDERINGS = {
 }
 # A name search finds few people among many: sorting them is faster than
 # walking the index person_published_name until a page of them turns up,
-# which PostgreSQL prefers when it expects matches to be spread evenly (a
-# common name at 100,000 people: 56 ms against 7). The concatenation sorts
-# as the name does and cannot be read from the index.
+# which PostgreSQL prefers when it expects matches to be spread evenly. The
+# concatenation sorts as the name does and cannot be read from the index.
 SEARCH_ORDERINGS = {
     "name": [Concat("name", Value("")).asc(), "person_id"],
     "-name": [Concat("name", Value("")).desc(), "person_id"],
@@ -129,7 +129,7 @@ ORDERING_CHOICES = [
 
 class PersonFilter(django_filters.FilterSet):
     """Published people by name, status, region, dates…  Build it on
-    ``Person.objects.published()``."""
+    ``privacy.people()``."""
 
     # Filters whose field_name is a path from Detention: they are applied
     # together to one detention queryset (see filter_queryset).
@@ -220,7 +220,8 @@ class PersonFilter(django_filters.FilterSet):
                 continue
             detentions = self.filters[name].filter(detentions, value)
         if data.get("release_event"):
-            detentions = detentions.filter(release__release_event__published=True)
+            published = privacy.published_release_event("release__release_event")
+            detentions = detentions.filter(published)
         return detentions
 
     def narrows(self) -> bool:
@@ -301,8 +302,3 @@ class SanctionsEventFilter(django_filters.FilterSet):
     class Meta:
         model = SanctionsEvent
         fields: list[str] = []
-
-
-def error_lines(form: forms.Form) -> list[str]:
-    """``param: message`` for every error of a filter form."""
-    return [f"{name}: {message}" for name, messages in form.errors.items() for message in messages]

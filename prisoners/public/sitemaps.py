@@ -5,7 +5,7 @@ English; each page names its Belarusian and Russian versions itself
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from ..models import Person, ReleaseEvent, SanctionsEvent
+from .. import privacy
 
 
 class StaticSitemap(Sitemap):
@@ -22,21 +22,21 @@ class PersonSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return Person.objects.published().only("person_id").order_by("person_id")
+        return privacy.people().only("person_id").order_by("person_id")
 
 
 class ReleaseEventSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return ReleaseEvent.objects.published().only("event_id").order_by("event_id")
+        return privacy.release_events().only("event_id").order_by("event_id")
 
 
 class SanctionsEventSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return SanctionsEvent.objects.published().only("event_id").order_by("event_id")
+        return privacy.sanctions_events().only("event_id").order_by("event_id")
 
 
 SITEMAPS = {

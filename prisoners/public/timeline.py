@@ -7,16 +7,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django import forms
-from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
+from .. import privacy
 from ..models import Detention, Release, ReleaseEvent, SanctionsEvent
 from ..partial_dates import PartialDate
-from ..stats import figures
-
-# A longer range makes a chart too dense to read and a page too slow to draw.
-MAX_YEARS = 30
-EARLIEST, LATEST = date(1900, 1, 1), date(2199, 12, 31)
+from ..stats.ranges import EARLIEST, RangeError, date_range
+from . import queries
 
 
 @dataclass(frozen=True)
@@ -31,53 +28,20 @@ class Row:
 _KIND_ORDER = {"release": 0, "sanctions": 1}
 
 
-def merge_events(
-    release_events=(), sanctions_events=(), *, newest_first: bool = False
-) -> list[Row]:
+def merge_events(release_events=(), sanctions_events=()) -> list[Row]:
     """Release and sanctions events as one chronology, by first possible day
     (a release before the sanctions move of the same day), then id."""
     rows = [Row(e.date, "release", e) for e in release_events]
     rows += [Row(e.date, "sanctions", e) for e in sanctions_events]
     rows.sort(key=lambda r: (r.date.first, _KIND_ORDER[r.kind], r.event.event_id))
-    if newest_first:
-        rows.sort(key=lambda r: r.date.first, reverse=True)
     return rows
-
-
-def public_release_events():
-    """Published release events with their counts and published sanctions."""
-    return (
-        figures.with_event_counts(ReleaseEvent.objects.published())
-        .prefetch_related(
-            Prefetch("sanctions", queryset=SanctionsEvent.objects.published(), to_attr="links")
-        )
-        # Meta.ordering does not apply to a query with aggregates (the
-        # counts from the records, while the stored ones are rebuilt).
-        .order_by("-date_first", "event_id")
-    )
-
-
-def latest_release_events(n: int):
-    """The ``n`` latest published release events, with their counts: when
-    they are counted from the records (while the stored ones are rebuilt),
-    over those events' releases only (at 100,000 people, 250 ms for the
-    whole table against 20 ms)."""
-    latest = ReleaseEvent.objects.published().order_by("-date_first", "event_id")[:n]
-    return public_release_events().filter(pk__in=latest.values("pk"))
-
-
-def public_sanctions_events():
-    """Published sanctions events with their published release events."""
-    return SanctionsEvent.objects.published().prefetch_related(
-        Prefetch("release_events", queryset=ReleaseEvent.objects.published(), to_attr="links")
-    )
 
 
 def chronology(start: date, end: date) -> list[Row]:
     """Published release and sanctions events from ``start`` to ``end``."""
     return merge_events(
-        public_release_events().filter(date_first__range=(start, end)),
-        public_sanctions_events().filter(date_first__range=(start, end)),
+        queries.release_events().filter(date_first__range=(start, end)),
+        queries.sanctions_events().filter(date_first__range=(start, end)),
     )
 
 
@@ -98,21 +62,18 @@ class RangeForm(forms.Form):
         data = super().clean()
         if self.errors:
             return data
-        end = data.get("to") or self.today
-        start = data.get("from") or date(max(end.year - 4, EARLIEST.year), 1, 1)
-        if not (start >= EARLIEST and end <= LATEST):
-            raise forms.ValidationError(
-                _("Choose dates from %(earliest)s to %(latest)s.")
-                % {"earliest": EARLIEST.isoformat(), "latest": LATEST.isoformat()}
+        try:
+            data["start"], data["end"] = date_range(
+                data.get("from"), data.get("to"), today=self.today, default_start=default_start
             )
-        if start > end:
-            raise forms.ValidationError(_("'from' is after 'to'."))
-        if (end - start).days > MAX_YEARS * 366:
-            raise forms.ValidationError(
-                _("Choose a range of at most %(years)s years.") % {"years": MAX_YEARS}
-            )
-        data["start"], data["end"] = start, end
+        except RangeError as error:
+            raise forms.ValidationError(error.message, code=error.code) from None
         return data
+
+
+def default_start(end: date) -> date:
+    """The timeline shows from 1 January four years before ``end``."""
+    return date(max(end.year - 4, EARLIEST.year), 1, 1)
 
 
 @dataclass
@@ -155,7 +116,7 @@ def person_rows(person) -> list[PersonRow]:
         release = getattr(detention, "release", None)
         if release is not None:
             event = release.release_event
-            public = event if event is not None and event.published else None
+            public = event if privacy.is_public(event) else None
             rows.append(
                 (
                     release.released_on.first,

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -15,18 +14,11 @@ from django.utils.functional import cached_property
 from django.views.generic import ListView, MonthArchiveView, YearArchiveView
 from django.views.generic.detail import SingleObjectMixin
 
-from ..models import (
-    Detention,
-    Gender,
-    Person,
-    Release,
-    ReleaseEvent,
-    ReleaseType,
-    SanctionsEvent,
-    Status,
-)
+from .. import privacy
+from ..choices import Gender, ReleaseType, Status
+from ..models import Person
 from ..stats import charts, figures, series
-from . import timeline
+from . import errors, queries, timeline
 from .filters import PersonFilter, ReleaseEventFilter, SanctionsEventFilter
 
 PEOPLE_PER_PAGE = 50
@@ -35,8 +27,8 @@ EVENTS_PER_PAGE = 20
 # many; for a larger one it links to the event's page, which pages them.
 NAMES_IN_LISTS = 10
 # The archive of a year or month names the releases outside group releases
-# up to this many; for more it gives their number (at 100,000 people, a
-# year named 5,569 in a page of 750 KB).
+# up to this many; for more it gives their number (a year of them makes too
+# long a page).
 OTHER_RELEASES_NAMED = 100
 
 
@@ -52,55 +44,10 @@ def home(request):
                 date(today.year, 1, 1), date(today.year, 12, 31)
             ),
             "recognized_total": Person.objects.counted().recognized().count(),
-            "release_events": timeline.latest_release_events(5),
-            "sanctions_events": timeline.public_sanctions_events()[:5],
+            "release_events": queries.latest_release_events(5),
+            "sanctions_events": queries.sanctions_events()[:5],
         },
     )
-
-
-# What a list of the people named in a release shows of each.
-NAMED_RELEASE_FIELDS = [
-    "release_event",
-    "released_on_first",
-    "released_on_last",
-    "released_on_precision",
-    "release_type",
-    "released_to",
-    "detention__person__person_id",
-    "detention__person__name",
-    "detention__person__name_be",
-    "detention__person__name_ru",
-]
-
-
-def _named(releases):
-    """Those of ``releases`` whose person is published, with the person, by
-    name then person_id.
-
-    Select them through the event's row (``release_event__event_id``), not
-    on ``release_event_id``: PostgreSQL then looks each person up by index
-    rather than reading every detention (915 names: 20 ms against 50 ms).
-    And keep published() a subquery: a condition on the joined person lets
-    PostgreSQL walk every published person in name order (person_published_name)
-    to find the first page's 50 (75 ms against 17 ms)."""
-    return (
-        releases.filter(detention__person__in=Person.objects.published())
-        .select_related("detention__person")
-        .only(*NAMED_RELEASE_FIELDS)
-        .order_by("detention__person__name", "detention__person__person_id", "pk")
-    )
-
-
-def _name_the_few(events) -> None:
-    """Give ``named_releases`` to the events that name at most NAMES_IN_LISTS
-    people, in one query: the others are too long to list here."""
-    few = {event.pk: event for event in events if 0 < event.named_count <= NAMES_IN_LISTS}
-    for event in few.values():
-        event.named_releases = []
-    if few:
-        event_ids = [event.event_id for event in few.values()]
-        for release in _named(Release.objects.filter(release_event__event_id__in=event_ids)):
-            few[release.release_event_id].named_releases.append(release)
 
 
 class FilteredListView(ListView):
@@ -108,15 +55,13 @@ class FilteredListView(ListView):
     form and its errors, a page past the end 404."""
 
     filterset_class = None
-    base_queryset = None
 
     def get(self, request, *args, **kwargs):
         self.filterset = self.filterset_class(request.GET, queryset=self.get_base_queryset())
         self.invalid = not self.filterset.is_valid()
         if self.invalid:
             self.object_list = self.filterset.queryset.none()
-            context = self.get_context_data()
-            return self.render_to_response(context, status=400)
+            return errors.page_400(request, self.get_template_names(), self.get_context_data())
         return super().get(request, *args, **kwargs)
 
     def get_base_queryset(self):
@@ -134,11 +79,6 @@ class FilteredListView(ListView):
         # An invalid request shows the form and its errors, whatever the page.
         return None if self.invalid else self.paginate_by
 
-    def render_to_response(self, context, status=200, **kwargs):
-        response = super().render_to_response(context, **kwargs)
-        response.status_code = status
-        return response
-
 
 class PersonListView(FilteredListView):
     filterset_class = PersonFilter
@@ -147,13 +87,10 @@ class PersonListView(FilteredListView):
     context_object_name = "people"
 
     def get_base_queryset(self):
-        return Person.objects.published()
+        return privacy.people()
 
     def get_queryset(self):
-        detentions = Detention.objects.select_related("release").order_by(
-            "detained_on_first", "detention_id"
-        )
-        return self.filterset.qs.prefetch_related(Prefetch("detentions", queryset=detentions))
+        return queries.with_detentions(self.filterset.qs)
 
     @cached_property
     def facets(self) -> dict:
@@ -249,23 +186,7 @@ def facet_groups(
 
 
 def person_detail(request, person_id):
-    detentions = Detention.objects.select_related(
-        "facility", "release", "release__release_event"
-    ).prefetch_related(
-        "charges",
-        "sources",
-        Prefetch(
-            "release__release_event__sanctions",
-            queryset=SanctionsEvent.objects.published(),
-            to_attr="public_sanctions",
-        ),
-    )
-    person = get_object_or_404(
-        Person.objects.published().prefetch_related(
-            "organizations", "sources", Prefetch("detentions", queryset=detentions)
-        ),
-        person_id=person_id,
-    )
+    person = get_object_or_404(queries.person_page(), person_id=person_id)
     return render(
         request,
         "prisoners/person_detail.html",
@@ -280,11 +201,11 @@ class ReleaseEventListView(FilteredListView):
     context_object_name = "events"
 
     def get_base_queryset(self):
-        return timeline.public_release_events()
+        return queries.release_events()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        _name_the_few(context["events"])
+        queries.name_the_few(context["events"], NAMES_IN_LISTS)
         return context
 
 
@@ -296,26 +217,16 @@ class ReleaseArchiveMixin:
     context_object_name = "events"
 
     def get_queryset(self):
-        return timeline.public_release_events()
+        return queries.release_events()
 
     def get_date_list(self, queryset, date_type=None, ordering="ASC"):
-        # The annotated counts do not mix with .dates(): ask the plain table.
-        plain = ReleaseEvent.objects.published().filter(pk__in=queryset.order_by().values("pk"))
-        return super().get_date_list(plain, date_type, ordering)
+        return super().get_date_list(queries.without_counts(queryset), date_type, ordering)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        _name_the_few(context["events"])
+        queries.name_the_few(context["events"], NAMES_IN_LISTS)
         start, end = self.period()
-        others = (
-            Release.objects.filter(
-                detention__person__in=Person.objects.published(),
-                released_on_first__range=(start, end),
-            )
-            .exclude(release_event__published=True)
-            .select_related("detention__person")
-            .order_by("released_on_first", "detention__person__name")
-        )
+        others = queries.releases_outside_events(start, end)
         named = list(others[: OTHER_RELEASES_NAMED + 1])
         if len(named) > OTHER_RELEASES_NAMED:
             # Too many to name on one page: the filterable list pages them.
@@ -351,13 +262,11 @@ class ReleaseEventDetailView(SingleObjectMixin, ListView):
     slug_field = slug_url_kwarg = "event_id"
 
     def get(self, request, *args, **kwargs):
-        self.object = self.get_object(
-            queryset=timeline.public_release_events().prefetch_related("sources")
-        )
+        self.object = self.get_object(queryset=queries.release_events().prefetch_related("sources"))
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return _named(Release.objects.filter(release_event__event_id=self.object.event_id))
+        return queries.named_in(self.object)
 
     def get_paginator(self, *args, **kwargs):
         paginator = super().get_paginator(*args, **kwargs)
@@ -381,12 +290,12 @@ class SanctionsEventListView(FilteredListView):
     context_object_name = "events"
 
     def get_base_queryset(self):
-        return timeline.public_sanctions_events()
+        return queries.sanctions_events()
 
 
 def sanctions_event_detail(request, event_id):
     event = get_object_or_404(
-        timeline.public_sanctions_events().prefetch_related("sources"), event_id=event_id
+        queries.sanctions_events().prefetch_related("sources"), event_id=event_id
     )
     return render(request, "prisoners/sanctions_event_detail.html", {"event": event})
 
@@ -394,7 +303,7 @@ def sanctions_event_detail(request, event_id):
 def timeline_view(request):
     form = timeline.RangeForm(request.GET, today=timezone.localdate())
     if not form.is_valid():
-        return render(request, "prisoners/timeline.html", {"form": form}, status=400)
+        return errors.page_400(request, "prisoners/timeline.html", {"form": form})
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     held = figures.held_series(start, end)
     releases = series.releases_per_month(start, end)

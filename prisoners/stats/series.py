@@ -8,8 +8,18 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.db import models
+
 from . import figures
 from .figures import held_series
+
+
+class Interval(models.TextChoices):
+    """The step of a series."""
+
+    DAY = "day"
+    MONTH = "month"
+    YEAR = "year"
 
 
 def month_starts(start: date, end: date) -> list[date]:
@@ -50,7 +60,7 @@ def held_points(start: date, end: date, interval: str) -> list[tuple[date, int]]
     """Per day, the held figure; per month, the figure of its last day (or of
     ``end`` for the last, unfinished month)."""
     series = held_series(start, end)
-    if interval == "day":
+    if interval == Interval.DAY:
         return series
     by_day = dict(series)
     months = sorted({day.replace(day=1) for day, _ in series})
@@ -59,7 +69,7 @@ def held_points(start: date, end: date, interval: str) -> list[tuple[date, int]]
 
 def release_points(start: date, end: date, interval: str) -> list[tuple[str, int]]:
     monthly = releases_per_month(start, end)
-    if interval == "month":
+    if interval == Interval.MONTH:
         return [(month.strftime("%Y-%m"), n) for month, n in monthly]
     years: dict[str, int] = {}
     for month, n in monthly:

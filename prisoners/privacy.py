@@ -1,0 +1,115 @@
+"""What the public may see, in one place.
+
+Published people and published events, what belongs to them, and the
+organizations of published people; never drafts, never anonymous people by
+name, never a private field, never a link to anything unpublished. Every
+public page, export, feed, sitemap and API answer asks here; counts from
+stats are added by the caller on top of these querysets.
+
+A record's publication state (Person.visibility, an event's ``published``)
+is not private: a public answer holds published records only, so the state
+it could show is always "published" (the public CSV's ``published`` column
+reads ``yes`` on every row, so that the file reads back into the importer).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Model, Prefetch, Q, QuerySet
+
+from .choices import Visibility
+from .models import Organization, Person, Release, ReleaseEvent, SanctionsEvent
+
+# Fields whose values never reach the public, by model. Every other field of
+# these models is public once its record is.
+PRIVATE_FIELDS: dict[type[Model], frozenset[str]] = {
+    # Curators' notes; the normalized search text is an index of the names,
+    # not part of the public contract.
+    Person: frozenset({"internal_notes", "search_text"}),
+}
+
+
+def private_field_names() -> frozenset[str]:
+    """The names of every private field, whatever its model."""
+    return frozenset().union(*PRIVATE_FIELDS.values())
+
+
+def people() -> QuerySet[Person]:
+    """The people the public may see, by name."""
+    return Person.objects.published()
+
+
+def release_events() -> QuerySet[ReleaseEvent]:
+    return ReleaseEvent.objects.published()
+
+
+def sanctions_events() -> QuerySet[SanctionsEvent]:
+    return SanctionsEvent.objects.published()
+
+
+def public(records: QuerySet) -> QuerySet:
+    """Those of ``records`` (people, release or sanctions events) the public
+    may see."""
+    return records.published()
+
+
+def is_public(record: Person | ReleaseEvent | SanctionsEvent | None) -> bool:
+    """Whether the public may see ``record`` (a loaded row; None is not)."""
+    if record is None:
+        return False
+    if isinstance(record, Person):
+        return record.visibility == Visibility.PUBLISHED
+    return record.published
+
+
+def sanctions_of_release_events(to_attr: str) -> Prefetch:
+    """The published sanctions events linked to each release event."""
+    return Prefetch("sanctions", queryset=sanctions_events(), to_attr=to_attr)
+
+
+def release_events_of_sanctions_events(to_attr: str) -> Prefetch:
+    """The published release events linked to each sanctions event."""
+    return Prefetch("release_events", queryset=release_events(), to_attr=to_attr)
+
+
+def sanctions_of_a_release(to_attr: str) -> Prefetch:
+    """From a detention: the published sanctions events of its release's event."""
+    return Prefetch(
+        "release__release_event__sanctions", queryset=sanctions_events(), to_attr=to_attr
+    )
+
+
+def named_releases(releases: QuerySet[Release]) -> QuerySet[Release]:
+    """Those of ``releases`` whose person may be named, by name then
+    person_id.
+
+    published() stays a subquery: a condition on the joined person lets
+    PostgreSQL walk every published person in name order
+    (person_published_name) to find the first page's names."""
+    return releases.filter(detention__person__in=people()).order_by(
+        "detention__person__name", "detention__person__person_id", "pk"
+    )
+
+
+def named_releases_outside_events(releases: QuerySet[Release]) -> QuerySet[Release]:
+    """Those of ``releases`` whose person may be named and that belong to
+    no published release event (none, or one not published), unordered."""
+    return releases.filter(detention__person__in=people()).exclude(
+        published_release_event("release_event")
+    )
+
+
+def organizations() -> QuerySet[Organization]:
+    """Organizations with at least one published person, with
+    ``people_count``, the number of those, by name."""
+    published = Q(people__visibility=Visibility.PUBLISHED)
+    return (
+        Organization.objects.annotate(people_count=Count("people", filter=published))
+        .filter(people_count__gt=0)
+        .order_by("name")
+    )
+
+
+def published_release_event(path: str) -> Q:
+    """The condition that the release event at ``path`` (a lookup such as
+    ``release__release_event``) is published."""
+    return Q(**{f"{path}__published": True})

@@ -1,0 +1,137 @@
+"""The queries of the public pages, named after what a page shows. Who and
+what may be shown comes from prisoners.privacy, counts from stats; each
+query's related rows are chosen for the page that reads them (the query
+counts are guarded by tests/test_query_counts.py)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import DateTimeField, Max, OuterRef, Prefetch, QuerySet, Subquery
+
+from .. import privacy
+from ..models import Detention, Person, Release, ReleaseEvent, SanctionsEvent
+from ..stats import figures
+
+# What a list of the people named in a release shows of each.
+NAMED_RELEASE_FIELDS = [
+    "release_event",
+    "released_on_first",
+    "released_on_last",
+    "released_on_precision",
+    "release_type",
+    "released_to",
+    "detention__person__person_id",
+    "detention__person__name",
+    "detention__person__name_be",
+    "detention__person__name_ru",
+]
+
+
+def release_events() -> QuerySet[ReleaseEvent]:
+    """Published release events with their counts and published sanctions
+    (``links``), newest first."""
+    return (
+        figures.with_event_counts(privacy.release_events())
+        .prefetch_related(privacy.sanctions_of_release_events(to_attr="links"))
+        # Meta.ordering does not apply to a query with aggregates (the
+        # counts from the records, while the stored ones are rebuilt).
+        .order_by("-date_first", "event_id")
+    )
+
+
+def latest_release_events(n: int) -> QuerySet[ReleaseEvent]:
+    """The ``n`` latest published release events, with their counts: when
+    they are counted from the records (while the stored ones are rebuilt),
+    over those events' releases only, not the whole table."""
+    latest = privacy.release_events().order_by("-date_first", "event_id")[:n]
+    return release_events().filter(pk__in=latest.values("pk"))
+
+
+def without_counts(events: QuerySet[ReleaseEvent]) -> QuerySet[ReleaseEvent]:
+    """The published events of ``events`` without their annotated counts,
+    which do not mix with .dates()."""
+    return privacy.release_events().filter(pk__in=events.order_by().values("pk"))
+
+
+def sanctions_events() -> QuerySet[SanctionsEvent]:
+    """Published sanctions events with their published release events (``links``)."""
+    return privacy.sanctions_events().prefetch_related(
+        privacy.release_events_of_sanctions_events(to_attr="links")
+    )
+
+
+def with_detentions(people: QuerySet[Person]) -> QuerySet[Person]:
+    """``people`` with their detentions and releases in date order, as a
+    list or a feed item shows them."""
+    detentions = Detention.objects.select_related("release").order_by(
+        "detained_on_first", "detention_id"
+    )
+    return people.prefetch_related(Prefetch("detentions", queryset=detentions))
+
+
+def person_page() -> QuerySet[Person]:
+    """Published people with all that a person's page shows: organizations,
+    sources, and each detention's facility, charges, sources, release, its
+    event and that event's published sanctions (``public_sanctions``)."""
+    detentions = Detention.objects.select_related(
+        "facility", "release", "release__release_event"
+    ).prefetch_related(
+        "charges", "sources", privacy.sanctions_of_a_release(to_attr="public_sanctions")
+    )
+    return privacy.people().prefetch_related(
+        "organizations", "sources", Prefetch("detentions", queryset=detentions)
+    )
+
+
+def named_people(releases: QuerySet[Release]) -> QuerySet[Release]:
+    """Those of ``releases`` whose person may be named, with the person, by
+    name then person_id. Callers select them through the event's row
+    (``release_event__event_id``), not on ``release_event_id``: PostgreSQL
+    then looks each person up by index rather than reading every detention."""
+    return (
+        privacy.named_releases(releases)
+        .select_related("detention__person")
+        .only(*NAMED_RELEASE_FIELDS)
+    )
+
+
+def named_in(event: ReleaseEvent) -> QuerySet[Release]:
+    """The releases of ``event`` whose person may be named, by name."""
+    return named_people(Release.objects.filter(release_event__event_id=event.event_id))
+
+
+def name_the_few(events, limit: int) -> None:
+    """Give ``named_releases`` to the events that name at most ``limit``
+    people, in one query: the others are too long to list on one page."""
+    few = {event.pk: event for event in events if 0 < event.named_count <= limit}
+    for event in few.values():
+        event.named_releases = []
+    if few:
+        event_ids = [event.event_id for event in few.values()]
+        for release in named_people(Release.objects.filter(release_event__event_id__in=event_ids)):
+            few[release.release_event_id].named_releases.append(release)
+
+
+def releases_outside_events(start: date, end: date) -> QuerySet[Release]:
+    """Releases from ``start`` to ``end`` of people who may be named, outside
+    any published release event, by date then name."""
+    return (
+        privacy.named_releases_outside_events(
+            Release.objects.filter(released_on_first__range=(start, end))
+        )
+        .select_related("detention__person")
+        .order_by("released_on_first", "detention__person__name")
+    )
+
+
+def with_last_change(records: QuerySet) -> QuerySet:
+    """``records`` annotated with ``changed``, the latest date in their history."""
+    history = records.model.history.model
+    latest = (
+        history.objects.filter(id=OuterRef("pk"))
+        .values("id")
+        .annotate(changed=Max("history_date"))
+        .values("changed")
+    )
+    return records.annotate(changed=Subquery(latest, output_field=DateTimeField()))

@@ -1,0 +1,90 @@
+"""No private field in any public shape: the API's serializers and the
+public form of the CSV files are checked against prisoners.privacy."""
+
+import inspect
+
+import pytest
+from rest_framework import serializers
+
+from prisoners import privacy
+from prisoners.api import serializers as shapes
+from prisoners.interchange.exporter import (
+    prisoner_rows,
+    release_event_rows,
+    sanctions_event_rows,
+)
+from prisoners.models import Person, ReleaseEvent, SanctionsEvent
+
+# Serializers that are not ModelSerializers: a release, and figures.
+PLAIN_SERIALIZERS = {"ReleaseSerializer", "HeldPointSerializer", "ReleasesPointSerializer"}
+
+
+def public_serializers() -> list[type[serializers.Serializer]]:
+    return [
+        cls
+        for _name, cls in inspect.getmembers(shapes, inspect.isclass)
+        if issubclass(cls, serializers.BaseSerializer) and cls.__module__ == shapes.__name__
+    ]
+
+
+def exposed(serializer_class) -> set[str]:
+    """The private field names a serializer would show, by field name or source."""
+    private = privacy.private_field_names()
+    found = set()
+    for name, field in serializer_class().get_fields().items():
+        source = field.source or name
+        for part in {name, *source.split(".")}:
+            if part in private:
+                found.add(part)
+    return found
+
+
+def test_every_private_field_names_a_field_of_its_model():
+    for model, names in privacy.PRIVATE_FIELDS.items():
+        model_fields = {f.name for f in model._meta.get_fields()}
+        assert names <= model_fields, model
+
+
+def test_internal_notes_is_private():
+    assert "internal_notes" in privacy.PRIVATE_FIELDS[Person]
+
+
+@pytest.mark.parametrize("serializer_class", public_serializers(), ids=lambda c: c.__name__)
+def test_no_serializer_shows_a_private_field(serializer_class):
+    assert serializer_class.__name__ in PLAIN_SERIALIZERS or hasattr(serializer_class, "Meta"), (
+        "a new serializer: say in PLAIN_SERIALIZERS what it shows"
+    )
+    assert exposed(serializer_class) == set()
+
+
+def test_the_check_catches_a_serializer_that_shows_internal_notes():
+    class Leaky(shapes.PersonSerializer):
+        class Meta(shapes.PersonSerializer.Meta):
+            fields = [*shapes.PersonSerializer.Meta.fields, "internal_notes"]
+
+    class Renamed(shapes.PersonSerializer):
+        notes = serializers.CharField(source="internal_notes")
+
+        class Meta(shapes.PersonSerializer.Meta):
+            fields = [*shapes.PersonSerializer.Meta.fields, "notes"]
+
+    assert exposed(Leaky) == {"internal_notes"}
+    assert exposed(Renamed) == {"internal_notes"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("rows", "model"),
+    [
+        (prisoner_rows, Person),
+        (release_event_rows, ReleaseEvent),
+        (sanctions_event_rows, SanctionsEvent),
+    ],
+    ids=["prisoners", "release_events", "sanctions_events"],
+)
+def test_no_public_csv_column_is_a_private_field(rows, model):
+    header = next(rows(model.objects.none(), public=True))
+    assert set(header) & privacy.private_field_names() == set()
+    # The full form keeps them: the check reads real columns.
+    full = next(rows(model.objects.none(), public=False))
+    assert set(full) - set(header) == (privacy.PRIVATE_FIELDS.get(model, set()) & set(full))
