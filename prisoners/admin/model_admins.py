@@ -152,8 +152,8 @@ def _latest(model, person_path: str, order: str, column: str) -> Subquery:
 
     Ordered by an expression on purpose: ordered by the column itself,
     PostgreSQL walks the whole date index backwards looking for the person's
-    rows (50 rows took 50 s with 100,000 people); this way it reads the
-    person's few rows through the person index and sorts them."""
+    rows; this way it reads the person's few rows through the person index
+    and sorts them."""
     rows = model.objects.filter(**{person_path: OuterRef("pk")}, **{f"{order}__isnull": False})
     latest_first = Coalesce(order, Value(date.min)).desc()
     return Subquery(rows.order_by(latest_first).values(column)[:1])
