@@ -30,6 +30,7 @@ from ..models import (
     SentenceType,
 )
 from ..partial_dates import PartialDate
+from ..privacy import is_public
 
 _ID = re.compile(ID_PATTERN)
 _EVENT_LETTER = re.compile(EVENT_ID_LETTER)
@@ -250,7 +251,6 @@ class Kind:
         self.columns = columns
         self.by_name = {c.name: c for c in columns}
         self.names = [c.name for c in columns]
-        self.public_names = [n for n in self.names if n != "internal_notes"]
 
     def __repr__(self) -> str:
         return f"<Kind {self.filename}>"
@@ -331,7 +331,7 @@ def detention_values(detention: Detention, public: bool = False) -> dict:
         values.update(
             released_on=_date(release.released_on),
             release_type=release.release_type,
-            release_event=event.event_id if event and (event.published or not public) else "",
+            release_event=event.event_id if event and (is_public(event) or not public) else "",
             released_to=_text(release.released_to),
         )
     return values
@@ -348,7 +348,7 @@ def release_event_values(event: ReleaseEvent, public: bool = False) -> dict:
         "announced_count": event.announced_count,
         "negotiator": _text(event.negotiator),
         "sanctions": tuple(
-            sorted(s.event_id for s in event.sanctions.all() if s.published or not public)
+            sorted(s.event_id for s in event.sanctions.all() if is_public(s) or not public)
         ),
         "description": _text(event.description),
         "sources": tuple(sorted(s.url for s in event.sources.all())),

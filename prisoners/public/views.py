@@ -16,7 +16,6 @@ from django.views.generic.detail import SingleObjectMixin
 
 from .. import privacy
 from ..choices import Gender, ReleaseType, Status
-from ..models import Person
 from ..stats import charts, figures, series
 from . import errors, queries, timeline
 from .filters import PersonFilter, ReleaseEventFilter, SanctionsEventFilter
@@ -43,7 +42,7 @@ def home(request):
             "released_this_year": figures.releases_between(
                 date(today.year, 1, 1), date(today.year, 12, 31)
             ),
-            "recognized_total": Person.objects.counted().recognized().count(),
+            "recognized_total": figures.recognized_total(),
             "release_events": queries.latest_release_events(5),
             "sanctions_events": queries.sanctions_events()[:5],
         },

@@ -346,6 +346,12 @@ def releases_per_month(start: date, end: date, months: list[date]) -> list[tuple
     return [(month, counts.get(month, 0)) for month in months]
 
 
+def recognized_total() -> int:
+    """Recognized political prisoners in total, held or not, anonymous people
+    included: the home page's third figure."""
+    return Person.objects.counted().recognized().count()
+
+
 def releases_between(start: date, end: date) -> int:
     """Releases of people counted in totals from ``start`` to ``end``."""
     if not ready():
