@@ -14,6 +14,7 @@ from ..choices import (
 from .base import EVENT_ID_LETTER, ID_PATTERN, PRIVATE, PUBLIC
 from .derived import EventCount, FacetCount, FigureBuild, HeldChange, ReleaseDay
 from .events import ReleaseEvent, SanctionsEvent
+from .identity import NotSameAs, OtherDetentionId, OtherId
 from .people import Detention, Person, Release
 from .references import Charge, Facility, Organization, Source
 
@@ -32,7 +33,10 @@ __all__ = [
     "FigureBuild",
     "Gender",
     "HeldChange",
+    "NotSameAs",
     "Organization",
+    "OtherDetentionId",
+    "OtherId",
     "Person",
     "Release",
     "ReleaseDay",
