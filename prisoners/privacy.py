@@ -38,6 +38,14 @@ def people() -> QuerySet[Person]:
     return Person.objects.published()
 
 
+def person_under_other_id(other_id: str) -> Person | None:
+    """The public person known by ``other_id`` (an id from another list, or
+    that of a person merged into them), whose page that id redirects to; None
+    when there is none or they are not published: an other id never tells
+    that an unpublished record exists."""
+    return people().filter(other_ids__other_id=other_id).first()
+
+
 def release_events() -> QuerySet[ReleaseEvent]:
     return ReleaseEvent.objects.published()
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from prisoners.models import Person, ReleaseEvent, SanctionsEvent
+from prisoners.models import OtherId, Person, ReleaseEvent, SanctionsEvent
 from tests.factories import (
     ChargeFactory,
     DetentionFactory,
@@ -93,6 +93,8 @@ def build_world() -> World:
         bio="Founder of Viasna.",
     )
     person.organizations.set([viasna])
+    # A former id (another list's, or a merged record's): it redirects.
+    OtherId.objects.create(person=person, other_id="viasna-ales")
     detention = DetentionFactory(
         person=person,
         detention_id="ales-bialiatski-2021-07-14",
@@ -135,6 +137,7 @@ def build_world() -> World:
             bio=f"bio {MARKER}",
         )
         someone.organizations.set([secret_org])
+        OtherId.objects.create(person=someone, other_id=f"other-{visibility}-{MARKER}")
         held = DetentionFactory(
             person=someone,
             detention_id=f"{visibility}-{MARKER}-1",
@@ -219,8 +222,22 @@ def private_urls(world: World) -> list[str]:
         f"/sanctions/hidden-sanctions-{MARKER}/",
         f"/api/prisoners/draft-{MARKER}/",
         f"/api/prisoners/anonymous-{MARKER}/",
+        # Other ids of unpublished people never redirect: no sign they exist.
+        f"/prisoners/other-draft-{MARKER}/",
+        f"/ru/prisoners/other-anonymous-{MARKER}/",
+        f"/api/prisoners/other-draft-{MARKER}/",
+        f"/api/prisoners/other-anonymous-{MARKER}/",
         f"/api/release-events/hidden-release-{MARKER}/",
         f"/api/sanctions-events/hidden-sanctions-{MARKER}/",
+    ]
+
+
+def redirect_urls(world: World) -> list[tuple[str, str]]:
+    """Other ids of public people: (URL, where its 301 goes)."""
+    return [
+        ("/prisoners/viasna-ales/", world.person.get_absolute_url()),
+        ("/be/prisoners/viasna-ales/", f"/be{world.person.get_absolute_url()}"),
+        ("/api/prisoners/viasna-ales/", f"/api/prisoners/{world.person.person_id}/"),
     ]
 
 

@@ -90,6 +90,11 @@ def admin_urls(world) -> list[AdminURL]:
     restore = reverse("admin:prisoners_person_restore", args=[world["deleted_history_id"]])
     urls.append(AdminURL(restore, "prisoners.person", "restore"))
     urls.append(AdminURL(reverse("prisoners_import"), "", "import"))
+    # Merging two people (prisoners/admin/merge.py): editors only.
+    urls.append(AdminURL(reverse("admin:prisoners_person_merges"), "prisoners.person", "merge"))
+    pair = sorted(Person.objects.values_list("pk", flat=True)[:2])
+    merge = reverse("admin:prisoners_person_merge", args=pair)
+    urls.append(AdminURL(merge, "prisoners.person", "merge"))
     return urls
 
 
@@ -106,6 +111,8 @@ def expected(persona: str, page: AdminURL) -> int:
         return 302 if persona == "superuser" or "person" in DELETES[persona] else 403
     if page.action == "import":
         return 200
+    if page.action == "merge":
+        return 200 if persona in {"superuser", "editor"} else 403
     if page.action == "app":
         return 200 if persona == "superuser" or page.model == "prisoners" else 404
     if page.action == "add" and page.model in NO_ADD:

@@ -10,6 +10,7 @@ from tests.public_urls import (
     private_urls,
     public_urls,
     public_urls_in_languages,
+    redirect_urls,
 )
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +37,14 @@ def test_it_shows_no_private_record_on_any_public_url(client, world):
 def test_it_answers_404_for_private_records(client, world):
     for url in private_urls(world):
         assert client.get(url).status_code == 404, url
+
+
+def test_it_redirects_other_ids_of_public_people_only(client, world):
+    for url, target in redirect_urls(world):
+        response = client.get(url)
+        assert response.status_code == 301, url
+        assert response["Location"] == target, url
+        assert MARKER not in response.content.decode().lower(), url
 
 
 def test_it_names_the_published_records(client, world):

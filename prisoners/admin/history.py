@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ..history import acting_as
-from ..models import Charge, Detention, Organization, Person, Release, Source
+from ..models import Charge, Detention, Organization, OtherId, Person, Release, Source
 from ..partial_dates import PartialDate
 
 # Detentions removed this long before their person count as deleted with
@@ -109,6 +109,9 @@ def deleted_people():
     return (
         history.objects.filter(history_type="-")
         .exclude(id__in=Person.objects.values("pk"))
+        # Merged into another person, whose other id it is now: undone from
+        # the list of merges, never restored on its own.
+        .exclude(person_id__in=OtherId.objects.values("other_id"))
         .exclude(Exists(later))
         .select_related("history_user")
         .order_by("-history_date")

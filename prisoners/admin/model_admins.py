@@ -41,6 +41,7 @@ from .actions import (
 )
 from .forms import AdminForm, DetentionForm, DetentionInlineFormSet, PersonForm
 from .history import DeletedPeopleMixin, HistoryDiffMixin
+from .merge import MergeMixin, merge_people
 
 
 class RecordAdmin(HistoryDiffMixin, SimpleHistoryAdmin):
@@ -160,7 +161,7 @@ def _latest(model, person_path: str, order: str, column: str) -> Subquery:
 
 
 @admin.register(Person)
-class PersonAdmin(DeletedPeopleMixin, RecordAdmin):
+class PersonAdmin(MergeMixin, DeletedPeopleMixin, RecordAdmin):
     form = PersonForm
     inlines = [DetentionInline]
     list_display = [
@@ -186,7 +187,7 @@ class PersonAdmin(DeletedPeopleMixin, RecordAdmin):
         "Any spelling of the name (Latin, Belarusian, Russian, aliases), or an id."
     )
     autocomplete_fields = ["organizations", "sources"]
-    actions = [record_release, publish_people, unpublish_people, anonymize_people]
+    actions = [record_release, publish_people, unpublish_people, anonymize_people, merge_people]
     # Counting 100,000 rows twice per page is wasted work.
     show_full_result_count = False
     list_per_page = 50

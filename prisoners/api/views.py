@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.urls import reverse
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -101,6 +102,18 @@ class PrisonerViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return queries.people()
+
+    def retrieve(self, request, *args, **kwargs):
+        try:
+            return super().retrieve(request, *args, **kwargs)
+        except Http404:
+            # A former or other id: the kept person's detail.
+            kept = privacy.person_under_other_id(kwargs["person_id"])
+            if kept is None:
+                raise
+        url = reverse("api-prisoner-detail", args=[kept.person_id])
+        query = request.META.get("QUERY_STRING")
+        return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
 
 
 @extend_schema(

@@ -15,6 +15,7 @@ from .base import EVENT_ID_LETTER, ID_PATTERN, PRIVATE, PUBLIC
 from .derived import EventCount, FacetCount, FigureBuild, HeldChange, ReleaseDay
 from .events import ReleaseEvent, SanctionsEvent
 from .identity import NotSameAs, OtherDetentionId, OtherId
+from .merges import MergeRecord
 from .people import Detention, Person, Release
 from .references import Charge, Facility, Organization, Source
 
@@ -33,6 +34,7 @@ __all__ = [
     "FigureBuild",
     "Gender",
     "HeldChange",
+    "MergeRecord",
     "NotSameAs",
     "Organization",
     "OtherDetentionId",

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 from django.conf import settings
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -185,7 +185,15 @@ def facet_groups(
 
 
 def person_detail(request, person_id):
-    person = get_object_or_404(queries.person_page(), person_id=person_id)
+    person = queries.person_page().filter(person_id=person_id).first()
+    if person is None:
+        # A former or other id: the person's page, in the same language.
+        kept = privacy.person_under_other_id(person_id)
+        if kept is None:
+            raise Http404
+        query = request.META.get("QUERY_STRING")
+        url = kept.get_absolute_url()
+        return redirect(f"{url}?{query}" if query else url, permanent=True)
     return render(
         request,
         "prisoners/person_detail.html",
