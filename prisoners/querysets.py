@@ -11,6 +11,7 @@ from django.db.models import (
     DateField,
     Exists,
     F,
+    Func,
     Max,
     OuterRef,
     Q,
@@ -21,7 +22,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest, Least
 
 from .choices import EndReason, Status, Visibility
-from .rules import COUNTED
+from .rules import BY_MONTH, COUNTED
 
 # Stands for "no end yet" where an end date must be compared.
 FAR_FUTURE = date(9999, 12, 31)
@@ -29,6 +30,31 @@ FAR_FUTURE = date(9999, 12, 31)
 
 def _far_future() -> Value:
     return Value(FAR_FUTURE, output_field=DateField())
+
+
+class MonthStart(Func):
+    """The first day of a date's month (NULL stays NULL)."""
+
+    arity = 1
+    output_field = DateField()
+    template = "CAST(DATE_TRUNC('month', %(expressions)s) AS date)"
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler, connection, template="date(%(expressions)s, 'start of month')", **extra
+        )
+
+
+def counting_day(date_field: str, person: str = "") -> Case:
+    """The day from which a counted person's date counts in public figures
+    (rules.BY_MONTH): the first day of its month for anonymous people, the
+    day itself for named ones. ``person`` is the path to the person
+    (``"person__"`` from a detention), empty on a person."""
+    return Case(
+        When(**{f"{person}visibility__in": BY_MONTH}, then=MonthStart(date_field)),
+        default=F(date_field),
+        output_field=DateField(),
+    )
 
 
 class PersonQuerySet(models.QuerySet):
@@ -39,6 +65,10 @@ class PersonQuerySet(models.QuerySet):
     def counted(self) -> PersonQuerySet:
         """People who count in totals and charts (rules.COUNTED)."""
         return self.filter(visibility__in=COUNTED)
+
+    def not_named(self) -> PersonQuerySet:
+        """People counted in totals and charts but never named: anonymous."""
+        return self.counted().exclude(visibility=Visibility.PUBLISHED)
 
     def with_source(self) -> PersonQuerySet:
         """People with a source of their own or on one of their detentions."""
@@ -53,6 +83,26 @@ class PersonQuerySet(models.QuerySet):
         return self.filter(recognized_on_first__lte=day).filter(
             Q(recognition_withdrawn_on_first__isnull=True)
             | Q(recognition_withdrawn_on_first__gt=day)
+        )
+
+    def not_recognized_on(self, day: date) -> PersonQuerySet:
+        """Not recognized on ``day``: not yet, never, or withdrawn by then."""
+        return self.filter(
+            Q(recognized_on_first__isnull=True)
+            | Q(recognized_on_first__gt=day)
+            | Q(recognition_withdrawn_on_first__lte=day)
+        )
+
+    def counted_recognized_on(self, day: date) -> PersonQuerySet:
+        """recognized_on(day) as the figures count it: on counting days
+        (counting_day(): anonymous people's dates from the 1st of their month)."""
+        return (
+            self.annotate(
+                counted_recognized=counting_day("recognized_on_first"),
+                counted_withdrawn=counting_day("recognition_withdrawn_on_first"),
+            )
+            .filter(counted_recognized__lte=day)
+            .filter(Q(counted_withdrawn__isnull=True) | Q(counted_withdrawn__gt=day))
         )
 
     def recognized(self) -> PersonQuerySet:
@@ -104,6 +154,13 @@ class PersonQuerySet(models.QuerySet):
         held = Detention.objects.held_on(day).filter(person=OuterRef("pk"))
         return self.filter(Exists(held))
 
+    def counted_held_on(self, day: date) -> PersonQuerySet:
+        """held_on(day) as the figures count it, on counting days."""
+        from .models import Detention
+
+        held = Detention.objects.counted_held_on(day).filter(person=OuterRef("pk"))
+        return self.filter(Exists(held))
+
     def refresh_status(self) -> int:
         """Write the derived status of these people: the one code path that
         keeps the stored copy in sync (Person.refresh_status() calls it too).
@@ -147,10 +204,12 @@ class PersonQuerySet(models.QuerySet):
 
 def recognized_held_count(day: date) -> int:
     """The headline figure: recognized political prisoners held on ``day``,
-    anonymous people included."""
-    from .models import Person
+    anonymous people included, on counting days (counting_day())."""
+    from .models import Detention
 
-    return Person.objects.counted().recognized_on(day).held_on(day).count()
+    spans = Detention.objects.recognized_held_spans()
+    held = spans.filter(span_start__lte=day, span_end__gt=day)
+    return held.values("person_id").distinct().count()
 
 
 class DetentionQuerySet(models.QuerySet):
@@ -170,13 +229,28 @@ class DetentionQuerySet(models.QuerySet):
             Q(end_reason=EndReason.OPEN) | Q(ended_on_first__gt=day)
         )
 
+    def counted_held_on(self, day: date) -> DetentionQuerySet:
+        """held_on(day) as the figures count it, on counting days
+        (counting_day(): an anonymous person's arrest and end count from the
+        1st of their month)."""
+        return (
+            self.annotate(
+                counted_start=counting_day("detained_on_first", "person__"),
+                counted_end=counting_day("ended_on_first", "person__"),
+            )
+            .filter(counted_start__lte=day)
+            .filter(Q(end_reason=EndReason.OPEN) | Q(counted_end__gt=day))
+        )
+
     def recognized_held_spans(self) -> DetentionQuerySet:
         """Spans of counted people's detentions during which they were held
         *and* recognized: ``span_start`` <= day < ``span_end`` exactly when
         the person counts in recognized_held_count(day) through this detention.
 
         The start is the later of arrest and recognition; the end the earlier
-        of the detention's end and the withdrawal (FAR_FUTURE for neither).
+        of the detention's end and the withdrawal (FAR_FUTURE for neither),
+        each on its counting day (counting_day(): anonymous people's from the
+        1st of the month, so a stay of theirs within one month is no span).
         Detentions with an unknown start, or that ended with an unknown date
         (a non-custodial sentence without a sentencing date), are held on no
         day and left out. A person's spans may overlap on first possible
@@ -189,10 +263,16 @@ class DetentionQuerySet(models.QuerySet):
             self.filter(person__in=counted, detained_on_first__isnull=False)
             .filter(Q(end_reason=EndReason.OPEN) | Q(ended_on_first__isnull=False))
             .annotate(
-                span_start=Greatest("detained_on_first", "person__recognized_on_first"),
+                span_start=Greatest(
+                    counting_day("detained_on_first", "person__"),
+                    counting_day("person__recognized_on_first", "person__"),
+                ),
                 span_end=Least(
-                    Coalesce("ended_on_first", _far_future()),
-                    Coalesce("person__recognition_withdrawn_on_first", _far_future()),
+                    Coalesce(counting_day("ended_on_first", "person__"), _far_future()),
+                    Coalesce(
+                        counting_day("person__recognition_withdrawn_on_first", "person__"),
+                        _far_future(),
+                    ),
                 ),
             )
             .filter(span_start__lt=F("span_end"))

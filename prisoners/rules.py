@@ -23,6 +23,13 @@ from .partial_dates import PartialDate
 # people are never named, but NGO totals include them; drafts are not yet
 # checked and count nowhere.
 COUNTED = (Visibility.PUBLISHED, Visibility.ANONYMOUS)
+# Of those, who enters public figures by month: each date of theirs that
+# decides whether they count on a day (arrest, end of a detention,
+# recognition, its withdrawal, release) counts from the first day of its
+# month, so that subtracting what named people explain from a day series
+# recovers no day of theirs. Named people count from the day itself.
+# querysets.counting_day() is this rule in SQL.
+BY_MONTH = (Visibility.ANONYMOUS,)
 
 
 class Code(StrEnum):

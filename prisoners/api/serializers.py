@@ -8,6 +8,14 @@ from rest_framework import serializers
 from .. import privacy
 from ..models import Detention, Organization, Person, ReleaseEvent, SanctionsEvent
 
+# The list of people's not_named_count, as the schema describes it.
+NOT_NAMED_COUNT_HELP = (
+    "People counted in the figures but never named (at their family's request) who match "
+    "the filters: count + not_named_count with held_on=D&recognized=yes is the held figure "
+    "of D. Only held_on and recognized=yes may be asked of them, on their dates taken as "
+    "the first day of the month; null for any other filter."
+)
+
 
 @extend_schema_field({"type": "string", "example": "2021-07", "nullable": True})
 class PartialDateField(serializers.Field):

@@ -70,6 +70,34 @@ class Pagination(PageNumberPagination):
     max_page_size = 500
 
 
+class PeoplePagination(Pagination):
+    """Pages of people, with ``not_named_count`` beside ``count``: people
+    counted in the figures but never named who match the filters (null
+    when the filters are not ones they may be asked, PersonFilter.not_named_count)."""
+
+    not_named_count: int | None = None
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        count = response.data.pop("count")
+        response.data = {"count": count, "not_named_count": self.not_named_count, **response.data}
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        answer = super().get_paginated_response_schema(schema)
+        answer["properties"] = {
+            "count": answer["properties"].pop("count"),
+            "not_named_count": {
+                "type": "integer",
+                "nullable": True,
+                "example": 1,
+                "description": shapes.NOT_NAMED_COUNT_HELP,
+            },
+            **answer["properties"],
+        }
+        return answer
+
+
 DATE_EXAMPLES = [
     OpenApiExample(
         "Released in December 2025",
@@ -97,7 +125,7 @@ class PrisonerViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = shapes.PersonSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = PersonFilter
-    pagination_class = Pagination
+    pagination_class = PeoplePagination
     lookup_field = "person_id"
 
     def get_queryset(self):
@@ -114,6 +142,12 @@ class PrisonerViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
         url = reverse("api-prisoner-detail", args=[kept.person_id])
         query = request.META.get("QUERY_STRING")
         return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+
+    def paginate_queryset(self, queryset):
+        # The filters were checked by the backend: an invalid one answered 400.
+        filters = PersonFilter(self.request.query_params, queryset=queryset, request=self.request)
+        self.paginator.not_named_count = filters.not_named_count()
+        return super().paginate_queryset(queryset)
 
 
 @extend_schema(

@@ -127,6 +127,11 @@ ORDERING_CHOICES = [
 ]
 
 
+# The filters that may be asked of people counted but not named, at the
+# figures' granularity: those the figures themselves are built on.
+NOT_NAMED_FILTERS = {"held_on", "recognized"}
+
+
 class PersonFilter(django_filters.FilterSet):
     """Published people by name, status, region, dates…  Build it on
     ``privacy.people()``."""
@@ -197,14 +202,42 @@ class PersonFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=members.values("person_id"))
 
     def filter_recognized(self, queryset, name, value):
+        # With held_on, recognized on that day, as the held figure counts:
+        # the list held_on=d&recognized=yes is who that figure names.
+        day = self.form.cleaned_data.get("held_on")
         if value == "yes":
-            return queryset.recognized()
+            return queryset.recognized_on(day) if day else queryset.recognized()
         if value == "no":
-            return queryset.not_recognized()
+            return queryset.not_recognized_on(day) if day else queryset.not_recognized()
         return queryset
 
     def filter_held_on(self, detentions, name, value: date):
         return detentions.held_on(value)
+
+    def not_named_count(self) -> int | None:
+        """How many people counted in the figures but never named (anonymous)
+        match the filters; None when the filters ask what may not be asked of
+        them. Only NOT_NAMED_FILTERS may (held_on, recognized=yes), on
+        counting days as the figures count them: held_on=d&recognized=yes
+        names ``count`` people and ``not_named_count`` more make the held
+        figure of d. Any other filter (a name, region, organization, charge,
+        status, a date range…) would tell what is not public about them."""
+        if not self.is_valid():
+            return None
+        data = self.form.cleaned_data
+        given = {
+            name
+            for name, value in data.items()
+            if value not in django_filters.constants.EMPTY_VALUES and name != "ordering"
+        }
+        if not given or given - NOT_NAMED_FILTERS or data.get("recognized") == "no":
+            return None
+        day, people = data.get("held_on"), Person.objects.not_named()
+        if day:
+            people = people.counted_held_on(day)
+        if data.get("recognized") == "yes":
+            people = people.counted_recognized_on(day) if day else people.recognized()
+        return people.count()
 
     def filter_ordering(self, queryset, name, value):
         return queryset  # applied last, in filter_queryset

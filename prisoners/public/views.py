@@ -43,6 +43,7 @@ def home(request):
                 date(today.year, 1, 1), date(today.year, 12, 31)
             ),
             "recognized_total": figures.recognized_total(),
+            "not_named": figures.not_named_figures(today),
             "release_events": queries.latest_release_events(5),
             "sanctions_events": queries.sanctions_events()[:5],
         },
@@ -119,6 +120,7 @@ class PersonListView(FilteredListView):
             else {}
         )
         context["facets"] = facet_groups(self.filterset, facets, self.invalid, uncounted)
+        context["not_named_count"] = None if self.invalid else self.filterset.not_named_count()
         context["date_fields"] = DATE_FILTERS
         context["gender_choices"] = _options(
             "gender", Gender.choices, self.filterset.form.data.getlist("gender")

@@ -17,6 +17,12 @@ records changed since the last build rebuilds, in the database, before it
 reads; writers that bypass history (generate_synthetic) call mark_stale().
 While another process rebuilds (PostgreSQL advisory lock), a reader counts
 from the records instead of waiting.
+
+Every date counts from its counting day (querysets.counting_day()): the day
+itself for named people, the 1st of its month for anonymous ones, stored
+and counted from the records alike, so that no figure says more than the
+month of an anonymous person's date. Migration 0012 marked the figures
+built before that rule stale.
 """
 
 from __future__ import annotations
@@ -44,7 +50,7 @@ from ..models import (
     ReleaseDay,
     ReleaseEvent,
 )
-from ..querysets import FAR_FUTURE, recognized_held_count
+from ..querysets import FAR_FUTURE, counting_day, recognized_held_count
 from ..rules import COUNTED
 from .facets import DETENTION_FACETS, PEOPLE_FACETS, count_facets
 
@@ -140,17 +146,12 @@ def _build_series() -> None:
         if delta := starts[day] - ends[day]:
             held += delta
             changes.append(HeldChange(day=day, held=held))
-    releases = (
-        Release.objects.filter(detention__person__visibility__in=COUNTED)
-        .values_list("released_on_first")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    releases = _counted_releases().values_list("counted_on").annotate(n=Count("pk")).order_by()
     HeldChange.objects.all().delete()
     HeldChange.objects.bulk_create(changes, batch_size=1000)
     ReleaseDay.objects.all().delete()
     ReleaseDay.objects.bulk_create(
-        (ReleaseDay(day=day, released=n) for day, n in releases), batch_size=1000
+        (ReleaseDay(day=_as_date(day), released=n) for day, n in releases), batch_size=1000
     )
     counts = (
         ReleaseEvent.objects.with_recorded_count()
@@ -317,15 +318,22 @@ def held_on(day: date) -> int:
     return latest.held if latest else 0
 
 
-def _counted_releases(start: date, end: date):
-    return Release.objects.filter(
-        released_on_first__range=(start, end), detention__person__visibility__in=COUNTED
+def _counted_releases(start: date | None = None, end: date | None = None):
+    """Releases of people counted in totals, with ``counted_on``, the day
+    from which each counts (querysets.counting_day()), from ``start`` to
+    ``end`` when given."""
+    releases = Release.objects.filter(detention__person__visibility__in=COUNTED).annotate(
+        counted_on=counting_day("released_on_first", "detention__person__")
     )
+    if start and end:
+        releases = releases.filter(counted_on__range=(start, end))
+    return releases
 
 
 def releases_per_month(start: date, end: date, months: list[date]) -> list[tuple[date, int]]:
     """Releases of people counted in totals (published or anonymous) in each
-    of ``months``, by first possible day within the range."""
+    of ``months``, by counting day (first possible day; for anonymous
+    people the 1st of the month) within the range."""
     if ready():
         rows = (
             ReleaseDay.objects.filter(day__range=(start, end))
@@ -337,7 +345,7 @@ def releases_per_month(start: date, end: date, months: list[date]) -> list[tuple
     else:
         rows = (
             _counted_releases(start, end)
-            .annotate(month=TruncMonth("released_on_first"))
+            .annotate(month=TruncMonth("counted_on"))
             .values_list("month")
             .annotate(n=Count("pk"))
             .order_by()
@@ -350,6 +358,18 @@ def recognized_total() -> int:
     """Recognized political prisoners in total, held or not, anonymous people
     included: the home page's third figure."""
     return Person.objects.counted().recognized().count()
+
+
+def not_named_figures(day: date) -> dict[str, int]:
+    """Of the home page's figures, how many people are counted without being
+    named: ``held`` (of held_on(day), on counting days) and ``recognized``
+    (of recognized_total()), in one query."""
+    anonymous = Person.objects.not_named()
+    held = anonymous.counted_held_on(day).counted_recognized_on(day)
+    return anonymous.aggregate(
+        held=Count("pk", filter=Q(pk__in=held.values("pk"))),
+        recognized=Count("pk", filter=Q(pk__in=anonymous.recognized().values("pk"))),
+    )
 
 
 def releases_between(start: date, end: date) -> int:
