@@ -19,6 +19,7 @@ from ..models import Charge, Detention, Facility, Organization, Person, Source
 from ..partial_dates import PartialDate
 from .columns import (
     EMPTY_DETENTION,
+    IDENTITY_COLUMN_NAMES,
     PERSON_COLUMN_NAMES,
     PRISONERS,
     RELEASE_COLUMN_NAMES,
@@ -39,10 +40,23 @@ class PersonPlan:
     """What the files say about one person: the person columns (first value
     given for each), where each was given, and their detentions."""
 
-    __slots__ = ("broken", "detentions", "line", "lines", "path", "person_id", "present", "values")
+    __slots__ = (
+        "broken",
+        "detentions",
+        "file_id",
+        "line",
+        "lines",
+        "path",
+        "person_id",
+        "present",
+        "values",
+    )
 
     def __init__(self, person_id: str, path: str, line: int, present: frozenset):
         self.person_id, self.path, self.line, self.present = person_id, path, line, present
+        # The id the files give; person_id becomes the recorded person's id
+        # when the row describes someone recorded under another (matching.py).
+        self.file_id = person_id
         self.values: dict = {}
         # Where a value was given, when not on the person's first row.
         self.lines: dict[str, tuple[str, int]] = {}
@@ -57,10 +71,12 @@ class PersonPlan:
 class RowPlan:
     """One detention row, or one event row: its non-empty values."""
 
-    __slots__ = ("broken", "key", "line", "path", "present", "values")
+    __slots__ = ("broken", "file_key", "key", "line", "path", "present", "values")
 
     def __init__(self, key: str, path: str, line: int, present: frozenset, values, broken):
         self.key, self.path, self.line, self.present = key, path, line, present
+        # As for PersonPlan.file_id: key becomes the recorded detention's id.
+        self.file_key = key
         self.values, self.broken = values, broken
 
 
@@ -94,7 +110,9 @@ def release_given(values: dict) -> bool:
 
 
 PERSON_SCALARS = [
-    c for c in PERSON_COLUMN_NAMES if c not in ("person_id", "organizations", "person_sources")
+    c
+    for c in PERSON_COLUMN_NAMES
+    if c not in ("person_id", "organizations", "person_sources", *IDENTITY_COLUMN_NAMES)
 ]
 DETENTION_SCALARS = ["detained_on", "sentence_type", "sentence_months", "sentenced_on", "facility"]
 
