@@ -35,8 +35,9 @@ PRIVATE_COLUMNS = frozenset({"same_as", "not_same_as"})
 
 
 def private_field_names() -> frozenset[str]:
-    """The names of every private field, whatever its model."""
-    return frozenset().union(*PRIVATE_FIELDS.values())
+    """The names of every private field, whatever its model, and of the
+    private columns."""
+    return frozenset().union(*PRIVATE_FIELDS.values(), PRIVATE_COLUMNS)
 
 
 def people() -> QuerySet[Person]:

@@ -35,7 +35,7 @@ CHUNK = 1000
 def _header(kind: Kind, public: bool) -> list[str]:
     if not public:
         return kind.names
-    private = privacy.private_field_names() | privacy.PRIVATE_COLUMNS
+    private = privacy.private_field_names()
     return [name for name in kind.names if name not in private]
 
 

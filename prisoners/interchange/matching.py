@@ -5,11 +5,13 @@ Each person of the files is resolved to the record it describes: the person
 recorded under its person_id, or under it as another id (OtherId), or the
 one its ``same_as`` names. A person none of these names is new, and is
 compared with every recorded person (prisoners.identity.MatchIndex, read
-once): a probable match is an error on the row, unless ``not_same_as`` rules it out. A matched person's
-detentions are matched to the recorded ones by their start. The ids the
-files give that the records do not have are kept as other ids, and the
-pairs said different as NotSameAs, so that the same files import again
-without asking.
+once): a probable match is an error on the row, unless ``not_same_as``
+rules it out. (Two people of the files are not compared with each other: a
+list's own ids tell its people apart.) A matched person's detentions are
+matched to the recorded ones by their start. The ids the files give that
+the records do not have are kept as other ids, and the pairs said
+different as NotSameAs, so that the same files import again without
+asking.
 """
 
 from __future__ import annotations
@@ -17,9 +19,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from ..identity import MatchIndex, Recorded, more_precise, spelling_keys, starts_compatible
+from ..identity import MatchIndex, Recorded, more_precise, starts_compatible
 from ..models import Detention, NotSameAs, OtherDetentionId, OtherId, Person
-from ..partial_dates import PartialDate
 from .plans import PersonPlan, RowPlan, date_of
 from .saving import chunks
 
