@@ -88,4 +88,3 @@ def test_a_demo_person_who_is_someone_recorded_is_skipped_not_duplicated():
     assert not Person.objects.filter(person_id="ales-bialiatski").exists()
     assert Person.objects.filter(search_text__contains="bialiatski").count() == 1
     assert Person.objects.filter(person_id="maria-kalesnikava").exists()
-
