@@ -231,9 +231,10 @@ class MatchPass:
         for plan in plans:
             for row in plan.detentions:
                 if row.key in recorded:
-                    self._rekey(row, recorded[row.key])
+                    row.key = recorded[row.key]
                 elif plan.person_id != plan.file_id:
                     self._match_detention(plan, row, stored[plan.person_id], claimed)
+        self._keep_precise_starts(rows)
         self.detentions = {}
         for row in rows:
             earlier = self.detentions.get(row.key)
@@ -258,9 +259,18 @@ class MatchPass:
                 elif owner is None:
                     self.new_other_detention_ids.append((other, row.key))
 
-    def _rekey(self, row: RowPlan, detention_id: str) -> None:
-        if detention_id != row.key:
-            row.key = detention_id
+    def _keep_precise_starts(self, rows: list[RowPlan]) -> None:
+        """A row given under another id of a detention does not make its
+        start less precise (another list may know only the year)."""
+        rows = [row for row in rows if row.key != row.file_key and row.values.get("detained_on")]
+        starts = {}
+        for chunk in chunks({row.key for row in rows}):
+            for detention in Detention.objects.filter(detention_id__in=chunk):
+                starts[detention.detention_id] = detention.detained_on
+        for row in rows:
+            start = date_of(row.values["detained_on"])
+            if starts.get(row.key) and starts_compatible(start, starts[row.key]):
+                row.values["detained_on"] = str(more_precise(starts[row.key], start))
 
     def _match_detention(self, plan, row: RowPlan, stored: list[Detention], claimed: set) -> None:
         """A matched person's row with an id the records do not have: their
@@ -286,9 +296,6 @@ class MatchPass:
         claimed.add(detention.detention_id)
         self.new_other_detention_ids.append((row.key, detention.detention_id))
         row.key = detention.detention_id
-        precise = more_precise(detention.detained_on, start)
-        if precise is not None and "detained_on" in row.values:
-            row.values["detained_on"] = str(precise)
 
     def write_identities(self, user, via: str) -> None:
         """Keep the other ids and the pairs said different (after every
