@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from prisoners.interchange.exporter import export_records, prisoner_rows
 from prisoners.interchange.importer import run_import
-from prisoners.models import Detention, NotSameAs, OtherDetentionId, OtherId, Person
+from prisoners.models import Detention, NotSameAs, OtherDetentionId, OtherId, Person, Release
 
 from .factories import DetentionFactory, PersonFactory
 
@@ -83,11 +83,8 @@ def test_the_more_precise_start_of_a_matched_detention_wins(ales):
 
 
 def test_a_matched_persons_detention_with_another_start_is_a_new_one(ales):
-    Detention.objects.update(sentence_type="")
     Detention.objects.filter(detention_id="ab-2021").delete()
     DetentionFactory(person=ales, detention_id="ab-2011", detained_on="2011-08-04")
-    from prisoners.models import Release
-
     Release.objects.create(
         detention=Detention.objects.get(), released_on="2014-06-21", release_type="served"
     )

@@ -40,6 +40,18 @@ class Match:
     candidates: list[Recorded] = field(default_factory=list)
 
 
+def recorded_ids(model, id_field: str, other_model, owner: str, ids: set[str]) -> dict[str, str]:
+    """The recorded id of each of ``ids`` that is a record's own id or one of
+    its other ids (``other_model``, whose ``owner`` is the record)."""
+    found = {}
+    for chunk in chunks(ids):
+        own = model.objects.filter(**{f"{id_field}__in": chunk}).values_list(id_field, flat=True)
+        found.update((i, i) for i in own)
+        others = other_model.objects.filter(other_id__in=chunk)
+        found.update(others.values_list("other_id", f"{owner}__{id_field}"))
+    return found
+
+
 def _names(plan: PersonPlan) -> list[str]:
     values = plan.values
     return [values.get(c, "") for c in ("name", "name_be", "name_ru")] + list(
@@ -107,22 +119,7 @@ class MatchPass:
             plan.present = plan.present | {"not_same_as"}
 
     def _recorded(self, ids: set[str]) -> dict[str, str]:
-        """The recorded person_id of each of ``ids`` that is a person's
-        person_id or other id."""
-        found = {}
-        for chunk in chunks(ids):
-            found.update(
-                (i, i)
-                for i in Person.objects.filter(person_id__in=chunk).values_list(
-                    "person_id", flat=True
-                )
-            )
-            found.update(
-                OtherId.objects.filter(other_id__in=chunk).values_list(
-                    "other_id", "person__person_id"
-                )
-            )
-        return found
+        return recorded_ids(Person, "person_id", OtherId, "person", ids)
 
     def _target(self, plan: PersonPlan) -> str | None:
         """The recorded person_id the plan describes, None for a new person,
@@ -207,19 +204,7 @@ class MatchPass:
         rows = [row for plan in plans for row in plan.detentions]
         keys = {row.key for row in rows}
         keys |= {i for row in rows for i in row.values.get("other_detention_ids", ())}
-        recorded: dict[str, str] = {}
-        for chunk in chunks(keys):
-            recorded.update(
-                (i, i)
-                for i in Detention.objects.filter(detention_id__in=chunk).values_list(
-                    "detention_id", flat=True
-                )
-            )
-            recorded.update(
-                OtherDetentionId.objects.filter(other_id__in=chunk).values_list(
-                    "other_id", "detention__detention_id"
-                )
-            )
+        recorded = recorded_ids(Detention, "detention_id", OtherDetentionId, "detention", keys)
         matched = [p for p in plans if p.person_id != p.file_id]
         stored: dict[str, list[Detention]] = defaultdict(list)
         for chunk in chunks(matched):
