@@ -43,7 +43,7 @@ def _pairs(queryset, key: str, value: str) -> dict[int, tuple[str, ...]]:
     return {owner: tuple(sorted(items)) for owner, items in grouped.items()}
 
 
-def _not_same_as(pks: Sequence[int]) -> dict[int, tuple[str, ...]]:
+def not_same_as_of(pks: Sequence[int]) -> dict[int, tuple[str, ...]]:
     """The person_ids each person was said not to be (a pair is stored once)."""
     grouped: dict[int, list[str]] = defaultdict(list)
     for side, other in (("person", "other"), ("other", "person")):
@@ -83,7 +83,7 @@ def people_values(pks: Sequence[int], public: bool = False) -> Iterator[tuple[di
         Person.sources.through.objects.filter(person_id__in=_among(pks)), "person_id", "source__url"
     )
     other_ids = _pairs(OtherId.objects.filter(person_id__in=_among(pks)), "person_id", "other_id")
-    not_same_as = _not_same_as(pks)
+    not_same_as = not_same_as_of(pks)
     detentions: dict[int, list[dict]] = defaultdict(list)
     rows = (
         Detention.objects.filter(person_id__in=_among(pks))

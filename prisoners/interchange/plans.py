@@ -17,6 +17,7 @@ from django.db.models import Prefetch
 from .. import rules
 from ..models import Charge, Detention, Facility, Organization, Person, Source
 from ..partial_dates import PartialDate
+from .bulk_values import not_same_as_of
 from .columns import (
     EMPTY_DETENTION,
     IDENTITY_COLUMN_NAMES,
@@ -263,12 +264,17 @@ class ReadPass:
     def _stored_people(self, plans: list[PersonPlan]) -> dict[str, Person]:
         detentions = Detention.objects.select_related(
             "facility", "release__release_event"
-        ).prefetch_related("charges", "sources")
+        ).prefetch_related("charges", "sources", "other_ids")
         people = Person.objects.filter(person_id__in=[p.person_id for p in plans])
         people = people.prefetch_related(
-            "organizations", "sources", Prefetch("detentions", queryset=detentions)
+            "organizations", "sources", "other_ids", Prefetch("detentions", queryset=detentions)
         )
-        return {person.person_id: person for person in people}
+        found = {person.person_id: person for person in people}
+        # columns.person_values reads them here rather than a query a person.
+        different = not_same_as_of([person.pk for person in found.values()])
+        for person in found.values():
+            person.not_same_as_cache = different.get(person.pk, ())
+        return found
 
     def _final_person(self, plan: PersonPlan, stored: Person | None) -> dict:
         values = person_values(stored) if stored else dict(NEW_PERSON)
