@@ -41,6 +41,25 @@ def births_compatible(a: PartialDate | None, b: PartialDate | None) -> bool:
     return a.first <= b.last and b.first <= a.last
 
 
+def starts_compatible(a: PartialDate | None, b: PartialDate | None) -> bool:
+    """Whether two detentions' starts may be the same day ("2020" and
+    "2020-09-17" are). An unknown start meets only an unknown start: it says
+    too little to join a known arrest."""
+    if not a or not b:
+        return not a and not b
+    return births_compatible(a, b)
+
+
+PRECISE = {"day": 3, "month": 2, "year": 1}
+
+
+def more_precise(a: PartialDate | None, b: PartialDate | None) -> PartialDate | None:
+    """Of two compatible dates, the more precise (``a`` when they tie)."""
+    if not a or not b:
+        return a or b
+    return b if PRECISE[b.precision] > PRECISE[a.precision] else a
+
+
 @dataclass(frozen=True)
 class Recorded:
     """A recorded person as the matching sees them."""

@@ -28,9 +28,16 @@ PRIVATE_FIELDS: dict[type[Model], frozenset[str]] = {
 }
 
 
+# Columns of the interchange format that are no field of a model and never
+# public: which people a curator judged different (not_same_as names drafts'
+# and anonymous people's ids too), and same_as, only ever read.
+PRIVATE_COLUMNS = frozenset({"same_as", "not_same_as"})
+
+
 def private_field_names() -> frozenset[str]:
-    """The names of every private field, whatever its model."""
-    return frozenset().union(*PRIVATE_FIELDS.values())
+    """The names of every private field, whatever its model, and of the
+    private columns."""
+    return frozenset().union(*PRIVATE_FIELDS.values(), PRIVATE_COLUMNS)
 
 
 def people() -> QuerySet[Person]:

@@ -3,7 +3,9 @@
 import pytest
 from django.core.management import call_command
 
-from prisoners.models import Person, ReleaseEvent
+from prisoners.models import Person, ReleaseEvent, SanctionsEvent
+
+from .factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -56,3 +58,33 @@ def test_loading_the_demo_twice_changes_nothing(demo):
     before = Person.history.count(), Person.objects.count()
     call_command("load_demo", verbosity=0)
     assert (Person.history.count(), Person.objects.count()) == before
+
+
+def test_loading_the_demo_again_keeps_a_curators_edit(demo):
+    person = Person.objects.get(person_id="marfa-rabkova")
+    person.bio = "Edited by a curator."
+    person.save()
+    call_command("load_demo", verbosity=0)
+    assert Person.objects.get(person_id="marfa-rabkova").bio == "Edited by a curator."
+
+
+def test_loading_the_demo_again_does_not_bring_back_a_deleted_person(demo):
+    Person.objects.get(person_id="ales-bialiatski").delete()
+    call_command("load_demo", verbosity=0)
+    assert not Person.objects.filter(person_id="ales-bialiatski").exists()
+
+
+def test_a_deleted_sanctions_event_stays_deleted(demo):
+    event = SanctionsEvent.objects.order_by("event_id").first()
+    event_id = event.event_id
+    event.delete()
+    call_command("load_demo", verbosity=0)
+    assert not SanctionsEvent.objects.filter(event_id=event_id).exists()
+
+
+def test_a_demo_person_who_is_someone_recorded_is_skipped_not_duplicated():
+    PersonFactory(person_id="viasna-founder", name="Алесь Бяляцкі", born="1962")
+    call_command("load_demo", verbosity=0)
+    assert not Person.objects.filter(person_id="ales-bialiatski").exists()
+    assert Person.objects.filter(search_text__contains="bialiatski").count() == 1
+    assert Person.objects.filter(person_id="maria-kalesnikava").exists()

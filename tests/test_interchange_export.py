@@ -100,9 +100,10 @@ def test_the_public_export_hides_what_is_not_public():
     assert [e["event_id"] for e in sanctions] == ["s-shown"]
 
 
-def test_the_public_header_has_every_column_but_internal_notes():
+def test_the_public_header_has_every_column_but_internal_notes_and_not_same_as():
     header = next(prisoner_rows(Person.objects.all(), public=True))
-    assert header == [name for name in PRISONERS.names if name != "internal_notes"]
+    private = ("internal_notes", "same_as", "not_same_as")
+    assert header == [name for name in PRISONERS.names if name not in private]
 
 
 def test_the_number_of_queries_does_not_grow_with_the_rows():

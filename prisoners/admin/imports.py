@@ -103,6 +103,7 @@ def _stored(request, token: str) -> list[tuple[str, Path]] | None:
 
 def _discard(request, token: str) -> None:
     request.session.pop(f"import-{token}", None)
+    request.session.pop(f"import-{token}-choices", None)
     shutil.rmtree(STORE / token, ignore_errors=True)
 
 
@@ -139,6 +140,8 @@ def import_view(request, admin_site):
         "opts": Person._meta,
         "can_publish": publisher,
     }
+    if request.method == "POST" and "choose" in request.POST:
+        return _choose(request, context, request.POST.get("token", ""), publisher)
     if request.method == "POST" and "token" in request.POST:
         return _confirm(request, context, request.POST["token"], publisher)
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
@@ -148,7 +151,7 @@ def import_view(request, admin_site):
         result = run_import(
             _stored(request, token), user=request.user, via=VIA, can_publish=publisher, dry_run=True
         )
-        if not result.ok:
+        if not result.ok and not result.matches:
             _discard(request, token)
         return _preview(request, context, result, token, [f.name for f in files])
     return render(request, "admin/prisoners/import.html", {**context, "form": form})
@@ -164,6 +167,7 @@ def _preview(request, context, result: ImportResult, token: str, names: list[str
             "token": token if result.ok else "",
             "names": names,
             "summary": _summary_table(result),
+            **_match_context(request, result, token),
         },
     )
 
@@ -173,7 +177,8 @@ def _confirm(request, context, token: str, publisher: bool):
     if files is None:
         messages.error(request, _("This upload has expired or was already imported: upload again."))
         return redirect("prisoners_import")
-    result = run_import(files, user=request.user, via=VIA, can_publish=publisher)
+    choices = _choices(request, token)
+    result = run_import(files, user=request.user, via=VIA, can_publish=publisher, choices=choices)
     if not result.ok:
         # Something changed since the preview: show what is wrong now.
         _discard(request, token)
@@ -185,6 +190,56 @@ def _confirm(request, context, token: str, publisher: bool):
     for notice in result.notices:
         messages.warning(request, notice)
     return redirect("admin:prisoners_person_changelist")
+
+
+# The duplicate choice: a new person of the files who probably is someone
+# recorded is the same person (same_as) or a different one (not_same_as), as
+# the curator answers in the preview, without editing the file.
+
+
+def _choices(request, token: str) -> dict:
+    return request.session.get(f"import-{token}-choices", {})
+
+
+def _match_context(request, result: ImportResult, token: str) -> dict:
+    """What the choice include (import_matches.html) shows: the matches
+    still open, with the token to answer them, and the answers given."""
+    chosen = _choices(request, token) if token else {}
+    return {
+        "matches": result.matches,
+        "match_token": token if result.matches else "",
+        "chosen": [
+            {"person_id": person_id, "same_as": answer}
+            if isinstance(answer, str)
+            else {"person_id": person_id, "not_same_as": answer}
+            for person_id, answer in sorted(chosen.items())
+        ],
+    }
+
+
+def _choose(request, context, token: str, publisher: bool):
+    """Keep the curator's answers to the matches, then preview again."""
+    files = _stored(request, token)
+    if files is None:
+        messages.error(request, _("This upload has expired or was already imported: upload again."))
+        return redirect("prisoners_import")
+    choices = dict(_choices(request, token))
+    for key, answer in request.POST.items():
+        if not key.startswith("match-"):
+            continue
+        person_id = key.removeprefix("match-")
+        if answer.startswith("same:"):
+            choices[person_id] = answer.removeprefix("same:")
+        elif answer == "different":
+            candidates = request.POST.get(f"candidates-{person_id}", "").split()
+            choices[person_id] = sorted(candidates)
+    request.session[f"import-{token}-choices"] = choices
+    result = run_import(
+        files, user=request.user, via=VIA, can_publish=publisher, dry_run=True, choices=choices
+    )
+    if not result.ok and not result.matches:
+        _discard(request, token)
+    return _preview(request, context, result, token, [name for name, _p in files])
 
 
 def import_urls(admin_site) -> list[URLPattern]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.db.models import Q
 
 from ..choices import Visibility
 from ..models import (
@@ -22,6 +23,7 @@ from ..models import (
     ID_PATTERN,
     Detention,
     Gender,
+    NotSameAs,
     Person,
     ReleaseEvent,
     ReleaseType,
@@ -120,6 +122,15 @@ def read_event_ids(cell: str) -> tuple:
     return tuple(read_id(100, event=True)(i) for i in ids)
 
 
+def read_ids(max_length: int) -> Callable[[str], tuple]:
+    """A ``;``-separated set of record ids (sorted)."""
+
+    def read(cell: str) -> tuple:
+        return tuple(read_id(max_length)(i) for i in read_names()(cell))
+
+    return read
+
+
 def read_urls(cell: str) -> tuple:
     urls = sorted(set(cell.split()))
     for url in urls:
@@ -178,6 +189,7 @@ VISIBILITY_OF = {
 PUBLISHED_OF = {visibility: word for word, visibility in VISIBILITY_OF.items()}
 
 URL_LIST = {"read": read_urls, "write": write_list(" "), "empty": ()}
+ID_LIST = {"read": read_ids(100), "write": write_list(";"), "empty": ()}
 
 PRISONER_COLUMNS = [
     _person("person_id", read_id(100), required=True),
@@ -197,7 +209,13 @@ PRISONER_COLUMNS = [
     _person("internal_notes", read_text()),
     _person("published", read_choice(PUBLISHED_CHOICES)),
     _person("person_sources", **URL_LIST),
+    # One person, one record (docs/interchange.md): which recorded person a
+    # row describes, who it is not, and the ids the person is also known by.
+    _person("same_as", read_id(100)),
+    _person("not_same_as", **ID_LIST),
+    _person("other_ids", **ID_LIST),
     Column("detention_id", read_id(150)),
+    Column("other_detention_ids", read_ids(150), write=write_list(";"), empty=()),
     Column("detained_on", read_date),
     Column("charges", read_names(50), write=write_list(";"), empty=()),
     Column("sentence_type", read_choice(_values(SentenceType))),
@@ -237,6 +255,8 @@ SANCTIONS_EVENT_COLUMNS = [
 ]
 
 PERSON_COLUMN_NAMES = [c.name for c in PRISONER_COLUMNS if c.of_person]
+# Not fields of the person: the importer resolves and records them (identity.py).
+IDENTITY_COLUMN_NAMES = ["same_as", "not_same_as", "other_ids"]
 RELEASE_COLUMN_NAMES = ["released_on", "release_type", "release_event", "released_to"]
 
 
@@ -305,7 +325,23 @@ def person_values(person: Person) -> dict:
         "internal_notes": _text(person.internal_notes),
         "published": PUBLISHED_OF[person.visibility],
         "person_sources": tuple(sorted(s.url for s in person.sources.all())),
+        # A person's own row describes them: same_as is only ever read.
+        "same_as": "",
+        "not_same_as": not_same_as_ids(person),
+        "other_ids": tuple(sorted(o.other_id for o in person.other_ids.all())),
     }
+
+
+def not_same_as_ids(person: Person) -> tuple[str, ...]:
+    """The person_ids of the people said not to be ``person``, sorted. The
+    importer reads them for a whole chunk at once and leaves them on the
+    person as ``not_same_as_cache``."""
+    cached = getattr(person, "not_same_as_cache", None)
+    if cached is not None:
+        return cached
+    pairs = NotSameAs.objects.filter(Q(person=person) | Q(other=person))
+    ids = pairs.values_list("person__person_id", "other__person_id")
+    return tuple(sorted(a if b == person.person_id else b for a, b in ids))
 
 
 def detention_values(detention: Detention, public: bool = False) -> dict:
@@ -313,6 +349,7 @@ def detention_values(detention: Detention, public: bool = False) -> dict:
     a release event that is not published is left out."""
     values = {
         "detention_id": detention.detention_id,
+        "other_detention_ids": tuple(sorted(o.other_id for o in detention.other_ids.all())),
         "detained_on": _date(detention.detained_on),
         "charges": tuple(sorted(c.article for c in detention.charges.all())),
         "sentence_type": detention.sentence_type,

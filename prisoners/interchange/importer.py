@@ -21,6 +21,7 @@ from ..history import acting_as
 from ..models import Charge, Facility, Organization, Source
 from .checks import CheckPass
 from .columns import RELEASE_EVENTS, SANCTIONS_EVENTS, Kind
+from .matching import Choices, Match, MatchPass
 from .plans import FileArg, PersonPlan, ReadPass, RowPlan
 from .reading import Problems
 from .writing import WritePass
@@ -35,6 +36,8 @@ class ImportResult:
     summary: dict[str, Counter] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
     dry_run: bool = False
+    # New people who probably are recorded ones (each also an error line).
+    matches: list[Match] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -68,6 +71,7 @@ def run_import(
     can_publish: bool = True,
     dry_run: bool = False,
     progress: Progress | None = None,
+    choices: Choices | None = None,
 ) -> ImportResult:
     """Check ``files`` together and, if nothing is wrong, write them in one
     transaction (rolled back when ``dry_run``, which still counts what would
@@ -78,10 +82,15 @@ def run_import(
     and the ``published`` column is ignored (with a notice), never an error,
     so that a curator can import a file exported with every column.
 
+    ``choices`` are a curator's answers to the probable matches, by the
+    person_id a file gives: the recorded person_id it is (as ``same_as``), or
+    a list of those it is not (as ``not_same_as``).
+
     Raises OperationalError when the database goes away (or times out)
     while writing: nothing is written, and the files can be imported again."""
     importer = Importer(can_publish=can_publish, progress=progress)
     importer.read(files)
+    importer.resolve(choices)
     importer.check()
     if not importer.problems:
         try:
@@ -102,11 +111,13 @@ def run_import(
         summary=importer.counts if not importer.problems else {},
         notices=importer.notices,
         dry_run=dry_run,
+        matches=importer.matches,
     )
 
 
-class Importer(ReadPass, CheckPass, WritePass):
-    """One import: read(), check(), then, only if nothing is wrong, write().
+class Importer(ReadPass, MatchPass, CheckPass, WritePass):
+    """One import: read(), resolve() (who each person is), check(), then,
+    only if nothing is wrong, write().
     The three passes share the plans and the problems held here."""
 
     def __init__(self, *, can_publish: bool, progress: Progress | None = None):

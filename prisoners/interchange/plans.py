@@ -17,8 +17,10 @@ from django.db.models import Prefetch
 from .. import rules
 from ..models import Charge, Detention, Facility, Organization, Person, Source
 from ..partial_dates import PartialDate
+from .bulk_values import not_same_as_of
 from .columns import (
     EMPTY_DETENTION,
+    IDENTITY_COLUMN_NAMES,
     PERSON_COLUMN_NAMES,
     PRISONERS,
     RELEASE_COLUMN_NAMES,
@@ -39,10 +41,23 @@ class PersonPlan:
     """What the files say about one person: the person columns (first value
     given for each), where each was given, and their detentions."""
 
-    __slots__ = ("broken", "detentions", "line", "lines", "path", "person_id", "present", "values")
+    __slots__ = (
+        "broken",
+        "detentions",
+        "file_id",
+        "line",
+        "lines",
+        "path",
+        "person_id",
+        "present",
+        "values",
+    )
 
     def __init__(self, person_id: str, path: str, line: int, present: frozenset):
         self.person_id, self.path, self.line, self.present = person_id, path, line, present
+        # The id the files give; person_id becomes the recorded person's id
+        # when the row describes someone recorded under another (matching.py).
+        self.file_id = person_id
         self.values: dict = {}
         # Where a value was given, when not on the person's first row.
         self.lines: dict[str, tuple[str, int]] = {}
@@ -57,10 +72,12 @@ class PersonPlan:
 class RowPlan:
     """One detention row, or one event row: its non-empty values."""
 
-    __slots__ = ("broken", "key", "line", "path", "present", "values")
+    __slots__ = ("broken", "file_key", "key", "line", "path", "present", "values")
 
     def __init__(self, key: str, path: str, line: int, present: frozenset, values, broken):
         self.key, self.path, self.line, self.present = key, path, line, present
+        # As for PersonPlan.file_id: key becomes the recorded detention's id.
+        self.file_key = key
         self.values, self.broken = values, broken
 
 
@@ -94,7 +111,9 @@ def release_given(values: dict) -> bool:
 
 
 PERSON_SCALARS = [
-    c for c in PERSON_COLUMN_NAMES if c not in ("person_id", "organizations", "person_sources")
+    c
+    for c in PERSON_COLUMN_NAMES
+    if c not in ("person_id", "organizations", "person_sources", *IDENTITY_COLUMN_NAMES)
 ]
 DETENTION_SCALARS = ["detained_on", "sentence_type", "sentence_months", "sentenced_on", "facility"]
 
@@ -245,12 +264,17 @@ class ReadPass:
     def _stored_people(self, plans: list[PersonPlan]) -> dict[str, Person]:
         detentions = Detention.objects.select_related(
             "facility", "release__release_event"
-        ).prefetch_related("charges", "sources")
+        ).prefetch_related("charges", "sources", "other_ids")
         people = Person.objects.filter(person_id__in=[p.person_id for p in plans])
         people = people.prefetch_related(
-            "organizations", "sources", Prefetch("detentions", queryset=detentions)
+            "organizations", "sources", "other_ids", Prefetch("detentions", queryset=detentions)
         )
-        return {person.person_id: person for person in people}
+        found = {person.person_id: person for person in people}
+        # columns.person_values reads them here rather than a query a person.
+        different = not_same_as_of([person.pk for person in found.values()])
+        for person in found.values():
+            person.not_same_as_cache = different.get(person.pk, ())
+        return found
 
     def _final_person(self, plan: PersonPlan, stored: Person | None) -> dict:
         values = person_values(stored) if stored else dict(NEW_PERSON)

@@ -130,7 +130,10 @@ class WritePass:
                 # Inserted together: the database cannot say which one it refused.
                 self.writing = (new[0].path, new[0].line, "the new records written in bulk")
             self._flush()
-        if any(c["created"] or c["updated"] or c["deleted"] for c in self.counts.values()):
+        self.writing = ("-", 0, "the other ids and the people said different")
+        self.write_identities(user, via)
+        changed = any(c["created"] or c["updated"] or c["deleted"] for c in self.counts.values())
+        if changed or self.identities_written:
             # Bulk inserts send no signals for the page cache to see.
             transaction.on_commit(bump_data_version)
 

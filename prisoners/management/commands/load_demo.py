@@ -1,23 +1,138 @@
+import csv
+import io
+from collections import defaultdict
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from prisoners.identity import MatchIndex
 from prisoners.interchange.importer import run_import
+from prisoners.models import (
+    Detention,
+    OtherDetentionId,
+    OtherId,
+    Person,
+    ReleaseEvent,
+    SanctionsEvent,
+)
+from prisoners.partial_dates import PartialDate
 
 DEMO = Path(__file__).resolve().parents[2] / "demo"
+FILES = ("sanctions_events.csv", "release_events.csv", "prisoners.csv")
+
+
+def ever_recorded(models_and_fields, ids: set[str]) -> set[str]:
+    """The ``ids`` recorded now or ever (a history row remains of a record a
+    curator deleted)."""
+    found = set()
+    for model, field in models_and_fields:
+        for manager in (model.objects, model.history):
+            found.update(manager.filter(**{f"{field}__in": ids}).values_list(field, flat=True))
+    return found
+
+
+def _read(name: str) -> tuple[list[str], list[dict]]:
+    text = (DEMO / name).read_text(encoding="utf-8")
+    reader = csv.DictReader(io.StringIO(text))
+    return list(reader.fieldnames or []), list(reader)
+
+
+def _write(header: list[str], rows: list[dict]) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, header, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def _born(text: str) -> PartialDate | None:
+    return PartialDate.parse(text) if text.strip() else None
+
+
+def missing_demo() -> tuple[dict[str, bytes], list[str]]:
+    """The demo files reduced to what is missing: every demo record whose id
+    is recorded or ever was (a curator may have changed or deleted it) is
+    left alone, and so is a demo person who probably is a recorded person
+    (prisoners.identity) or whose release event is left out. Returns the
+    files' contents and, for each left-out record, why."""
+    left_out: list[str] = []
+    files: dict[str, bytes] = {}
+
+    header, sanctions = _read("sanctions_events.csv")
+    ids = {row["event_id"] for row in sanctions}
+    recorded = ever_recorded([(SanctionsEvent, "event_id")], ids)
+    left_out += [f"sanctions event {i}: recorded, or deleted by a curator" for i in recorded]
+    sanctions = [row for row in sanctions if row["event_id"] not in recorded]
+    files["sanctions_events.csv"] = _write(header, sanctions)
+    available = {row["event_id"] for row in sanctions} | set(
+        SanctionsEvent.objects.filter(event_id__in=ids).values_list("event_id", flat=True)
+    )
+
+    header, releases = _read("release_events.csv")
+    ids = {row["event_id"] for row in releases}
+    recorded = ever_recorded([(ReleaseEvent, "event_id")], ids)
+    kept = []
+    for row in releases:
+        linked = {i.strip() for i in row.get("sanctions", "").split(";") if i.strip()}
+        if row["event_id"] in recorded:
+            left_out.append(f"release event {row['event_id']}: recorded, or deleted by a curator")
+        elif not linked <= available:
+            left_out.append(f"release event {row['event_id']}: its sanctions event is left out")
+        else:
+            kept.append(row)
+    files["release_events.csv"] = _write(header, kept)
+    available = {row["event_id"] for row in kept} | set(
+        ReleaseEvent.objects.filter(event_id__in=ids).values_list("event_id", flat=True)
+    )
+
+    header, prisoners = _read("prisoners.csv")
+    rows_of: dict[str, list[dict]] = defaultdict(list)
+    for row in prisoners:
+        rows_of[row["person_id"]].append(row)
+    recorded = ever_recorded([(Person, "person_id"), (OtherId, "other_id")], set(rows_of))
+    detentions = ever_recorded(
+        [(Detention, "detention_id"), (OtherDetentionId, "other_id")],
+        {row["detention_id"] for row in prisoners if row.get("detention_id")},
+    )
+    index = MatchIndex()
+    kept = []
+    for person_id, rows in rows_of.items():
+        first = rows[0]
+        names = [first.get(c, "") for c in ("name", "name_be", "name_ru")]
+        names += first.get("aliases", "").split(";")
+        matches = index.matches(names, _born(first.get("born", "")))
+        events = {row["release_event"] for row in rows if row.get("release_event")}
+        if person_id in recorded:
+            left_out.append(f"person {person_id}: recorded, or deleted by a curator")
+        elif matches:
+            described = " or ".join(m.describe() for m in matches)
+            left_out.append(f"person {person_id}: looks like {described}")
+        elif any(row.get("detention_id") in detentions for row in rows):
+            left_out.append(f"person {person_id}: a detention is recorded, or was deleted")
+        elif not events <= available:
+            left_out.append(f"person {person_id}: their release event is left out")
+        else:
+            kept.extend(rows)
+    files["prisoners.csv"] = _write(header, kept)
+    return files, left_out
 
 
 class Command(BaseCommand):
     help = (
         "Load the demo records (prisoners/demo/*.csv): the December 2025 release of 123 "
-        "political prisoners and the lifting of US potash sanctions. Safe to run again."
+        "political prisoners and the lifting of US potash sanctions. Loads only what is "
+        "missing: a demo record a curator changed or deleted, or a demo person who is "
+        "probably someone recorded, is left alone."
     )
 
-    def handle(self, *args, **options):
-        files = [
-            DEMO / name for name in ("sanctions_events.csv", "release_events.csv", "prisoners.csv")
-        ]
-        result = run_import(files, via="demo data")
+    def handle(self, *args, verbosity=1, **options):
+        files, left_out = missing_demo()
+        result = run_import([(name, files[name]) for name in FILES], via="demo data")
         if not result.ok:
             raise CommandError("The demo data does not import:\n" + "\n".join(result.errors))
-        self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        if verbosity > 1:
+            for reason in left_out:
+                self.stdout.write(f"Left alone: {reason}")
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data loaded ({'; '.join(result.summary_lines())}).")
+        )
