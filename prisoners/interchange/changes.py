@@ -12,6 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..privacy import private_field_names
+from .columns import EMPTY_DETENTION, detention_values
+
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 ACTIONS = (CREATED, UPDATED, UNCHANGED)
 # The longest before or after kept; a longer text is cut around where the
@@ -88,3 +91,22 @@ def field_changes(columns, names, current: dict, final: dict) -> tuple:
         after = column.write(final[name])
         out.append((name, *excerpt(before, after)))
     return tuple(out)
+
+
+def public_columns_changed(stored_person: dict, final_person: dict, detentions) -> list[str]:
+    """The columns an import changes in what the public sees of a stored
+    person: their columns but the private ones, and any detention (with its
+    release) of the files that is new or differs. ``detentions`` are the
+    ``(row, stored detention, final values)`` of plans.py."""
+    private = private_field_names() | {"person_id", "published"}
+    changed = [
+        name
+        for name, value in final_person.items()
+        if name not in private and stored_person.get(name) != value
+    ]
+    for row, stored, values in detentions:
+        if row is None:
+            continue
+        current = detention_values(stored) if stored else EMPTY_DETENTION
+        changed += [c for c, value in values.items() if c not in changed and current[c] != value]
+    return changed

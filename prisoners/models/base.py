@@ -28,7 +28,7 @@ event_id_validator = RegexValidator(EVENT_ID_LETTER, _("An event id contains at 
 # The longest free text (a bio, notes, a description): one limit, which the
 # admin's forms and the importer's columns both read, so that whatever is
 # saved also imports back from the full export.
-LONG_TEXT = 100_000
+LONG_TEXT = 200_000
 # Lists of names are ';'-separated in the interchange files: a name holding
 # one would come back from the full export as two.
 name_in_list_validator = RegexValidator(
