@@ -19,18 +19,17 @@ from tests.factories import (
     SanctionsEventFactory,
     SourceFactory,
 )
-from tests.test_admin_person import ADD, CHANGELIST, change_url, detention_row, errors_of
-from tests.test_admin_person import person_data as _person_data
+from tests.test_admin_person import (
+    ADD,
+    CHANGELIST,
+    change_url,
+    detention_row,
+    errors_of,
+    person_data,
+)
 from tests.test_interchange_round_trip import FILES, delete_everything, export
 
 pytestmark = pytest.mark.django_db
-
-
-def person_data(person=None, detentions=(), **fields) -> dict:
-    data = _person_data(person, detentions, **fields)
-    for i, row in enumerate(detentions):
-        data[f"detentions-{i}-person"] = str(person.pk) if person else ""
-    return data
 
 
 def assert_backup_restores(directory: Path) -> None:
