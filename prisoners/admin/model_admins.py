@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib import admin, messages
+from django.contrib.admin.options import ActionLocation
 from django.db.models import Exists, F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -58,8 +59,8 @@ class NoBulkDeleteForCuratorsMixin:
     form, a release in its detention's); deleting many records at once
     across people ("delete selected") is an editor's."""
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location)
         if not request.user.has_perm(EDITOR):
             actions.pop("delete_selected", None)
         return actions
