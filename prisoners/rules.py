@@ -41,6 +41,8 @@ class Code(StrEnum):
     DEATH_BEFORE_ARREST = "death_before_arrest"
     SECOND_OPEN_DETENTION = "second_open_detention"
     PUBLISHED_WITHOUT_SOURCE = "published_without_source"
+    LAST_SOURCE = "last_source"
+    PUBLISHED_CHANGE_NEEDS_EDITOR = "published_change_needs_editor"
 
 
 @dataclass(frozen=True)
@@ -192,3 +194,32 @@ def source_to_publish(visibility: str, has_source: bool) -> Violation | None:
         "A person is published only with at least one source: add one here or on a detention."
     )
     return Violation("visibility", Code.PUBLISHED_WITHOUT_SOURCE, message)
+
+
+def last_source_kept(visibility: str, sources_left: bool, people: str) -> Violation | None:
+    """Removing a source (deleting it, a detention holding it, or taking it
+    off a record) never leaves a published person without one: the same
+    rule as source_to_publish, said where a removal is refused. ``people``
+    names them."""
+    if source_to_publish(visibility, sources_left) is None:
+        return None
+    message = _(
+        "%(people)s would be published without a source: add another source to them first, "
+        "or unpublish them."
+    )
+    return Violation("sources", Code.LAST_SOURCE, message, params={"people": people})
+
+
+def published_change_by(
+    may_publish: bool, visibility: str, changed: list[str], person: str
+) -> Violation | None:
+    """What the public sees of a published person changes only by someone
+    who may publish (an editor): a curator's import may not change it.
+    ``changed`` names the public fields the change touches."""
+    if may_publish or visibility != Visibility.PUBLISHED or not changed:
+        return None
+    message = _(
+        "%(person)s is published: only an editor may change what the public sees (%(fields)s)."
+    )
+    params = {"person": person, "fields": ", ".join(changed)}
+    return Violation("visibility", Code.PUBLISHED_CHANGE_NEEDS_EDITOR, message, params=params)

@@ -43,6 +43,10 @@ RECORDS = {
 CURATOR_DELETES = {"detention", "release", "source"}
 EDITOR_DELETES = CURATOR_DELETES | {"person", "releaseevent", "sanctionsevent"}
 DELETES = {"curator": CURATOR_DELETES, "editor": EDITOR_DELETES}
+# Issue 15: a curator keeps the permission to delete a source (taking it off
+# one record) but not the source's own delete page, which removes it from
+# every record across people; deleting one is an editor's.
+DELETE_PAGES = {"curator": CURATOR_DELETES - {"source"}, "editor": EDITOR_DELETES}
 # Log tables that nobody adds to by hand.
 NO_ADD = {"axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"}
 
@@ -123,7 +127,7 @@ def expected(persona: str, page: AdminURL) -> int:
     if app_label != "prisoners" or model_name not in RECORDS:
         return 403
     if page.action == "delete":
-        return 200 if model_name in DELETES[persona] else 403
+        return 200 if model_name in DELETE_PAGES[persona] else 403
     return 200
 
 

@@ -91,13 +91,20 @@ def test_the_preview_counts_and_writes_nothing_until_confirmed(editor_client):
 
 
 def test_a_curator_imports_drafts_and_changes_nothing_published(curator_client):
+    # Issue 15 changed this: a curator's import used to rename the published
+    # p-1; now the row is an error naming the person and the fields.
     PersonFactory(person_id="p-1", name="Old name", visibility="published")
     response = upload(curator_client, ("prisoners.csv", GOOD))
-    assert response.context["result"].ok
+    assert response.context["result"].errors == [
+        "prisoners.csv:2: name: person p-1 is published: only an editor may change what the "
+        "public sees (name, person_sources, detained_on)"
+    ]
+    Person.objects.filter(person_id="p-1").update(visibility="draft")
+    response = upload(curator_client, ("prisoners.csv", GOOD))
     assert b"The published column is ignored" in response.content
     curator_client.post(URL, {"token": response.context["token"]})
     visibility = dict(Person.objects.values_list("person_id", "visibility"))
-    assert visibility == {"p-1": "published", "p-2": "draft"}
+    assert visibility == {"p-1": "draft", "p-2": "draft"}
     assert Person.objects.get(person_id="p-1").name == "Ales Bialiatski"
 
 

@@ -500,19 +500,25 @@ def test_a_write_the_database_refuses_is_an_error_and_writes_nothing(monkeypatch
 def test_a_curators_import_creates_drafts_and_never_changes_published():
     PersonFactory(person_id="p-1", name="Old", visibility="published")
     ReleaseEventFactory(event_id="ev-1", published=True)
-    result = run(
+    files = (
         (
             "p.csv",
             "person_id,name,published,person_sources\np-1,New,no,https://e.org/a\np-2,Other,yes,\n",
         ),
         ("r.csv", RELEASES + "ev-1,2025-12-13,T,,no,\nev-2,2025-12-14,T2,,yes,\n"),
-        can_publish=False,
-        via="admin import",
     )
+    result = run(*files, can_publish=False, via="admin import")
+    # Issue 15: a curator's import no longer renames the published p-1.
+    assert result.errors == [
+        "p.csv:2: name: person p-1 is published: only an editor may change what the public "
+        "sees (name, person_sources)"
+    ]
+    Person.objects.filter(person_id="p-1").update(visibility="anonymous")
+    result = run(*files, can_publish=False, via="admin import")
     assert result.ok, result.errors
     assert result.notices and "published column is ignored" in result.notices[0]
     visibility = dict(Person.objects.values_list("person_id", "visibility"))
-    assert visibility == {"p-1": "published", "p-2": "draft"}
+    assert visibility == {"p-1": "anonymous", "p-2": "draft"}
     published = dict(ReleaseEvent.objects.values_list("event_id", "published"))
     assert published == {"ev-1": True, "ev-2": False}
     assert Person.objects.get(person_id="p-1").name == "New"

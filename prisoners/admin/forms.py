@@ -382,3 +382,61 @@ class DetentionInlineFormSet(BaseInlineFormSet):
         if form is not None and violation.field in form.fields:
             form.add_error(violation.field, violation.error())
         raise violation.error()
+
+
+def published_left_without_source(
+    people, *, without_sources=(), without_detentions=(), kept: dict | None = None
+) -> list[Person]:
+    """Those of the published ``people`` (pks) who would have no source once
+    ``without_sources`` (Source pks) and ``without_detentions`` (Detention
+    pks) are gone; ``kept`` maps a person's pk to sources a form gives them
+    that are not saved yet."""
+    kept = kept or {}
+    published = list(Person.objects.filter(pk__in=set(people)).published())
+    own = Person.sources.through.objects.filter(person__in=published)
+    on_detention = Detention.sources.through.objects.filter(detention__person__in=published)
+    left = set(own.exclude(source__in=without_sources).values_list("person_id", flat=True))
+    left |= set(
+        on_detention.exclude(source__in=without_sources)
+        .exclude(detention__in=without_detentions)
+        .values_list("detention__person_id", flat=True)
+    )
+    return [
+        person
+        for person in published
+        if rules.last_source_kept(
+            person.visibility, person.pk in left or bool(kept.get(person.pk)), ""
+        )
+    ]
+
+
+def last_source_violation(people: list[Person]) -> rules.Violation | None:
+    """The rule's refusal naming ``people``, or None when there are none."""
+    if not people:
+        return None
+    names = ", ".join(f"{p.name} ({p.person_id})" for p in people)
+    return rules.last_source_kept(people[0].visibility, False, names)
+
+
+class DetentionAdminForm(AdminForm):
+    """A detention on its own page: its sources (or moving it to another
+    person) may not take a published person's last source away."""
+
+    class Meta:
+        model = Detention
+        fields = "__all__"
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk is None or self.errors:
+            return cleaned_data
+        person = cleaned_data.get("person")
+        sources = cleaned_data.get("sources") or []
+        kept = {person.pk: sources} if person else {}
+        left_without = published_left_without_source(
+            [self.instance.person_id], without_detentions=[self.instance.pk], kept=kept
+        )
+        violation = last_source_violation(left_without)
+        if violation:
+            raise violation.error()
+        return cleaned_data

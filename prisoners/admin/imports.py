@@ -9,6 +9,7 @@ imports with an editor's rights.
 
 from __future__ import annotations
 
+import json
 import secrets
 import shutil
 import tempfile
@@ -18,10 +19,12 @@ from pathlib import Path
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 
+from ..interchange.changes import ACTIONS, Change
 from ..interchange.importer import SUMMARY_KINDS, ImportResult, run_import
 from ..models import Person
 
@@ -29,6 +32,7 @@ VIA = "admin import"
 # Uploads wait here between preview and confirm, one directory per token.
 STORE = Path(tempfile.gettempdir()) / "tracker-imports"
 KEEP_SECONDS = 24 * 60 * 60
+CHANGES_PER_PAGE = 50
 REQUIRED_PERMISSIONS = [
     f"prisoners.{action}_{model}"
     for model in ("person", "detention", "release", "releaseevent", "sanctionsevent")
@@ -144,6 +148,8 @@ def import_view(request, admin_site):
         return _choose(request, context, request.POST.get("token", ""), publisher)
     if request.method == "POST" and "token" in request.POST:
         return _confirm(request, context, request.POST["token"], publisher)
+    if request.method == "GET" and "token" in request.GET:
+        return _preview_page(request, context, request.GET["token"])
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     if form.is_bound and form.is_valid():
         files = form.cleaned_data["files"]
@@ -151,8 +157,7 @@ def import_view(request, admin_site):
         result = run_import(
             _stored(request, token), user=request.user, via=VIA, can_publish=publisher, dry_run=True
         )
-        if not result.ok and not result.matches:
-            _discard(request, token)
+        _keep_or_discard(request, token, result)
         return _preview(request, context, result, token, [f.name for f in files])
     return render(request, "admin/prisoners/import.html", {**context, "form": form})
 
@@ -168,8 +173,69 @@ def _preview(request, context, result: ImportResult, token: str, names: list[str
             "names": names,
             "summary": _summary_table(result),
             **_match_context(request, result, token),
+            **_change_list(request, result.changes, token),
         },
     )
+
+
+def _keep_or_discard(request, token: str, result: ImportResult) -> None:
+    """After a dry run: keep its changes for the preview's pages, or drop the
+    upload when it cannot be imported (unless a choice about a probable
+    match may still make it importable)."""
+    if result.ok:
+        _keep_changes(token, result)
+    elif not result.matches:
+        _discard(request, token)
+
+
+def _keep_changes(token: str, result: ImportResult) -> None:
+    """Keep the dry run's outcome beside the upload, so that the preview's
+    other pages read it rather than run the import again."""
+    kept = {
+        "summary": {kind: dict(counts) for kind, counts in result.summary.items()},
+        "notices": result.notices,
+        "changes": [change.as_dict() for change in result.changes],
+    }
+    (STORE / token / "changes.json").write_text(json.dumps(kept), encoding="utf-8")
+
+
+def _preview_page(request, context, token: str):
+    """Another page (or filter) of a preview this session made."""
+    files = _stored(request, token)
+    kept = STORE / token / "changes.json"
+    if files is None or not kept.is_file():
+        messages.error(request, _("This upload has expired or was already imported: upload again."))
+        return redirect("prisoners_import")
+    data = json.loads(kept.read_text(encoding="utf-8"))
+    result = ImportResult(
+        summary=data["summary"],
+        notices=data["notices"],
+        dry_run=True,
+        changes=[Change.from_dict(change) for change in data["changes"]],
+    )
+    return _preview(request, context, result, token, [name for name, _path in files])
+
+
+def _change_list(request, changes: list[Change], token: str) -> dict:
+    """One page of the records an import creates, updates or leaves
+    unchanged, filtered by ``?show=`` (an action)."""
+    show = request.GET.get("show", "")
+    if show not in ACTIONS:
+        show = ""
+    shown = [change for change in changes if change.action == show] if show else changes
+    page = Paginator(shown, CHANGES_PER_PAGE).get_page(request.GET.get("page"))
+    return {
+        "changes_page": page,
+        "changes_show": show,
+        "changes_filters": [("", _("all"), len(changes))]
+        + [
+            (action, label, sum(1 for c in changes if c.action == action))
+            for action, label in zip(
+                ACTIONS, (_("created"), _("updated"), _("unchanged")), strict=True
+            )
+        ],
+        "changes_token": token,
+    }
 
 
 def _confirm(request, context, token: str, publisher: bool):
@@ -237,8 +303,7 @@ def _choose(request, context, token: str, publisher: bool):
     result = run_import(
         files, user=request.user, via=VIA, can_publish=publisher, dry_run=True, choices=choices
     )
-    if not result.ok and not result.matches:
-        _discard(request, token)
+    _keep_or_discard(request, token, result)
     return _preview(request, context, result, token, [name for name, _p in files])
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.options import ActionLocation
 from django.db.models import Exists, F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -39,12 +40,52 @@ from .actions import (
     unpublish_events,
     unpublish_people,
 )
-from .forms import AdminForm, DetentionForm, DetentionInlineFormSet, PersonForm
+from .forms import (
+    AdminForm,
+    DetentionAdminForm,
+    DetentionForm,
+    DetentionInlineFormSet,
+    PersonForm,
+    last_source_violation,
+    published_left_without_source,
+)
 from .history import DeletedPeopleMixin, HistoryDiffMixin
 from .merge import MergeMixin, merge_people
 
+EDITOR = "prisoners.publish_person"
 
-class RecordAdmin(HistoryDiffMixin, SimpleHistoryAdmin):
+
+class NoBulkDeleteForCuratorsMixin:
+    """Curators delete within one record (a detention in its person's
+    form, a release in its detention's); deleting many records at once
+    across people ("delete selected") is an editor's."""
+
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location)
+        if not request.user.has_perm(EDITOR):
+            actions.pop("delete_selected", None)
+        return actions
+
+
+class LastSourceDeleteMixin:
+    """No delete (its page or "delete selected") leaves a published person
+    without a source: rules.last_source_kept refuses it, naming them."""
+
+    def people_of(self, objs) -> list[int]:
+        raise NotImplementedError
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        left_without = published_left_without_source(self.people_of(objs), **self.removed(objs))
+        violation = last_source_violation(left_without)
+        if violation:
+            message = violation.message % violation.params
+            protected = [*protected, message]
+            self.message_user(request, message, messages.ERROR)
+        return deleted, counts, perms_needed, protected
+
+
+class RecordAdmin(NoBulkDeleteForCuratorsMixin, HistoryDiffMixin, SimpleHistoryAdmin):
     """History with a readable diff on every record; a text input for each
     partial date; help text saying what is public; optimistic locking."""
 
@@ -284,7 +325,8 @@ def _partial_display(first, precision) -> str:
 
 
 @admin.register(Detention)
-class DetentionAdmin(RecordAdmin):
+class DetentionAdmin(LastSourceDeleteMixin, RecordAdmin):
+    form = DetentionAdminForm
     list_display = ["detention_id", "person", "detained_on_display", "end_reason"]
     list_select_related = ["person"]
     search_fields = ["detention_id", "person__person_id", "person__name"]
@@ -299,6 +341,12 @@ class DetentionAdmin(RecordAdmin):
     @admin.display(description=_("ended on"))
     def ended_on_display(self, detention) -> str:
         return detention.ended_on.display() if detention.ended_on else "—"
+
+    def people_of(self, objs) -> list[int]:
+        return [d.person_id for d in objs]
+
+    def removed(self, objs) -> dict:
+        return {"without_detentions": [d.pk for d in objs]}
 
 
 @admin.register(Release)
@@ -395,7 +443,7 @@ class SanctionsEventAdmin(PublishableEventAdmin):
         )
 
 
-class SimpleRecordAdmin(HistoryDiffMixin, SimpleHistoryAdmin):
+class SimpleRecordAdmin(NoBulkDeleteForCuratorsMixin, HistoryDiffMixin, SimpleHistoryAdmin):
     form = AdminForm
 
 
@@ -410,5 +458,22 @@ class ChargeAdmin(SimpleRecordAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(SimpleRecordAdmin):
+class SourceAdmin(LastSourceDeleteMixin, SimpleRecordAdmin):
     search_fields = ["url", "title"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # A source backs records across people and events: deleting it is an
+        # editor's; a curator takes it off the one record instead.
+        return super().has_delete_permission(request, obj) and request.user.has_perm(EDITOR)
+
+    def people_of(self, objs) -> list[int]:
+        pks = [s.pk for s in objs]
+        own = Person.sources.through.objects.filter(source__in=pks)
+        on_detention = Detention.sources.through.objects.filter(source__in=pks)
+        return [
+            *own.values_list("person_id", flat=True),
+            *on_detention.values_list("detention__person_id", flat=True),
+        ]
+
+    def removed(self, objs) -> dict:
+        return {"without_sources": [s.pk for s in objs]}

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from .. import rules
 from ..models import Detention, Person, ReleaseEvent, SanctionsEvent
-from .columns import RELEASE_EVENTS, SANCTIONS_EVENTS, VISIBILITY_OF
+from .changes import public_columns_changed
+from .columns import RELEASE_EVENTS, SANCTIONS_EVENTS, VISIBILITY_OF, person_values
 from .plans import PersonPlan, date_of, release_given, stays_open
 from .saving import chunks
 
@@ -188,6 +189,12 @@ class CheckPass:
             plan.at("published"),
             rules.source_to_publish(VISIBILITY_OF[person["published"]], has_source),
         )
+        if stored is not None and not self.can_publish:
+            changed = public_columns_changed(person_values(stored), person, detentions)
+            who = f"person {plan.person_id}"
+            violation = rules.published_change_by(False, stored.visibility, changed, who)
+            if violation:
+                self.problems.add(plan.path, plan.line, changed[0], violation.in_english())
 
     def _refuse(self, at: tuple[str, int], violation: rules.Violation | None, **values) -> None:
         """Report ``violation`` (if any) at ``at``, (path, line), on its column."""

@@ -21,15 +21,20 @@ from ..choices import Visibility
 from ..models import (
     EVENT_ID_LETTER,
     ID_PATTERN,
+    Charge,
     Detention,
+    Facility,
     Gender,
     NotSameAs,
+    Organization,
     Person,
+    Release,
     ReleaseEvent,
     ReleaseType,
     SanctionsAction,
     SanctionsEvent,
     SentenceType,
+    Source,
 )
 from ..partial_dates import PartialDate
 from ..privacy import is_public
@@ -38,6 +43,12 @@ _ID = re.compile(ID_PATTERN)
 _EVENT_LETTER = re.compile(EVENT_ID_LETTER)
 _WHOLE_NUMBER = re.compile(r"^\d+$")
 _url_validator = URLValidator()
+
+
+def _max(model, field: str) -> int:
+    """The model's limit, the one the admin's forms hold too: whatever the
+    admin saves, the importer reads back."""
+    return model._meta.get_field(field).max_length
 
 
 def clean_text(value: str) -> str:
@@ -119,7 +130,7 @@ def read_names(max_length: int | None = None, ordered: bool = False) -> Callable
 
 def read_event_ids(cell: str) -> tuple:
     ids = read_names()(cell)
-    return tuple(read_id(100, event=True)(i) for i in ids)
+    return tuple(read_id(_max(SanctionsEvent, "event_id"), event=True)(i) for i in ids)
 
 
 def read_ids(max_length: int) -> Callable[[str], tuple]:
@@ -134,8 +145,8 @@ def read_ids(max_length: int) -> Callable[[str], tuple]:
 def read_urls(cell: str) -> tuple:
     urls = sorted(set(cell.split()))
     for url in urls:
-        if len(url) > 2000:
-            raise ValueError(f"{url[:40]!r}… is longer than 2000 characters")
+        if len(url) > (limit := _max(Source, "url")):
+            raise ValueError(f"{url[:40]!r}… is longer than {limit} characters")
         try:
             _url_validator(url)
         except ValidationError:
@@ -189,67 +200,74 @@ VISIBILITY_OF = {
 PUBLISHED_OF = {visibility: word for word, visibility in VISIBILITY_OF.items()}
 
 URL_LIST = {"read": read_urls, "write": write_list(" "), "empty": ()}
-ID_LIST = {"read": read_ids(100), "write": write_list(";"), "empty": ()}
+ID_LIST = {"read": read_ids(_max(Person, "person_id")), "write": write_list(";"), "empty": ()}
 
 PRISONER_COLUMNS = [
-    _person("person_id", read_id(100), required=True),
-    _person("name", read_text(300), required=True),
-    _person("name_be", read_text(300)),
-    _person("name_ru", read_text(300)),
+    _person("person_id", read_id(_max(Person, "person_id")), required=True),
+    _person("name", read_text(_max(Person, "name")), required=True),
+    _person("name_be", read_text(_max(Person, "name_be"))),
+    _person("name_ru", read_text(_max(Person, "name_ru"))),
     _person("aliases", read_names(ordered=True), write=write_list("; "), empty=()),
     _person("gender", read_choice(_values(Gender))),
     _person("born", read_date),
     _person("died_on", read_date),
-    _person("region", read_text(100)),
-    _person("occupation", read_text(200)),
-    _person("organizations", read_names(200), write=write_list("; "), empty=()),
+    _person("region", read_text(_max(Person, "region"))),
+    _person("occupation", read_text(_max(Person, "occupation"))),
+    _person(
+        "organizations", read_names(_max(Organization, "name")), write=write_list("; "), empty=()
+    ),
     _person("recognized_on", read_date),
     _person("recognition_withdrawn_on", read_date),
-    _person("bio", read_text()),
-    _person("internal_notes", read_text()),
+    _person("bio", read_text(_max(Person, "bio"))),
+    _person("internal_notes", read_text(_max(Person, "internal_notes"))),
     _person("published", read_choice(PUBLISHED_CHOICES)),
     _person("person_sources", **URL_LIST),
     # One person, one record (docs/interchange.md): which recorded person a
     # row describes, who it is not, and the ids the person is also known by.
-    _person("same_as", read_id(100)),
+    _person("same_as", read_id(_max(Person, "person_id"))),
     _person("not_same_as", **ID_LIST),
     _person("other_ids", **ID_LIST),
-    Column("detention_id", read_id(150)),
-    Column("other_detention_ids", read_ids(150), write=write_list(";"), empty=()),
+    Column("detention_id", read_id(_max(Detention, "detention_id"))),
+    Column(
+        "other_detention_ids",
+        read_ids(_max(Detention, "detention_id")),
+        write=write_list(";"),
+        empty=(),
+    ),
     Column("detained_on", read_date),
-    Column("charges", read_names(50), write=write_list(";"), empty=()),
+    Column("charges", read_names(_max(Charge, "article")), write=write_list(";"), empty=()),
     Column("sentence_type", read_choice(_values(SentenceType))),
     Column("sentence_months", read_count("months"), empty=None),
     Column("sentenced_on", read_date),
-    Column("facility", read_text(300)),
+    Column("facility", read_text(_max(Facility, "name"))),
     Column("released_on", read_date),
     Column("release_type", read_choice(_values(ReleaseType))),
-    Column("release_event", read_id(100, event=True)),
-    Column("released_to", read_text(100)),
+    Column("release_event", read_id(_max(ReleaseEvent, "event_id"), event=True)),
+    Column("released_to", read_text(_max(Release, "released_to"))),
     Column("sources", **URL_LIST),
 ]
 
 RELEASE_EVENT_COLUMNS = [
-    Column("event_id", read_id(100, event=True), required=True),
+    Column("event_id", read_id(_max(ReleaseEvent, "event_id"), event=True), required=True),
     Column("date", read_date, required=True),
-    Column("title", read_text(300), required=True),
+    Column("title", read_text(_max(ReleaseEvent, "title")), required=True),
     Column("announced_count", read_count("people"), empty=None),
-    Column("negotiator", read_text(300)),
+    Column("negotiator", read_text(_max(ReleaseEvent, "negotiator"))),
     Column("sanctions", read_event_ids, write=write_list(";"), empty=()),
-    Column("description", read_text()),
+    Column("description", read_text(_max(ReleaseEvent, "description"))),
     Column("sources", **URL_LIST),
     Column("published", read_yes_no, write=write_yes_no, empty=None),
 ]
 
 SANCTIONS_EVENT_COLUMNS = [
-    Column("event_id", read_id(100, event=True), required=True),
+    Column("event_id", read_id(_max(SanctionsEvent, "event_id"), event=True), required=True),
     Column("date", read_date, required=True),
-    Column("authority", read_text(100), required=True),
+    Column("authority", read_text(_max(SanctionsEvent, "authority")), required=True),
     Column("action", read_choice(_values(SanctionsAction)), required=True),
-    Column("target", read_text(500), required=True),
-    Column("sector", read_text(100)),
-    Column("legal_reference", read_text(300)),
-    Column("description", read_text()),
+    Column("target", read_text(_max(SanctionsEvent, "target")), required=True),
+    Column("sector", read_text(_max(SanctionsEvent, "sector"))),
+    Column("legal_reference", read_text(_max(SanctionsEvent, "legal_reference"))),
+    Column("description", read_text(_max(SanctionsEvent, "description"))),
     Column("sources", **URL_LIST),
     Column("published", read_yes_no, write=write_yes_no, empty=None),
 ]

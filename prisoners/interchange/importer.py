@@ -19,6 +19,7 @@ from django.db import DatabaseError, OperationalError, transaction
 
 from ..history import acting_as
 from ..models import Charge, Facility, Organization, Source
+from .changes import UNCHANGED, Change
 from .checks import CheckPass
 from .columns import RELEASE_EVENTS, SANCTIONS_EVENTS, Kind
 from .matching import Choices, Match, MatchPass
@@ -38,6 +39,8 @@ class ImportResult:
     dry_run: bool = False
     # New people who probably are recorded ones (each also an error line).
     matches: list[Match] = field(default_factory=list)
+    # Every record of the files, in the order written: what the preview lists.
+    changes: list[Change] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -55,6 +58,16 @@ class ImportResult:
                 parts.append(f"{counts['deleted']} deleted")
             lines.append(f"{kind}: {', '.join(parts)}")
         return lines or ["nothing to import"]
+
+    def change_lines(self, unchanged: bool = False) -> list[str]:
+        """Each created or updated record (and, if asked, each unchanged
+        one), its changed columns indented below it."""
+        return [
+            line
+            for change in self.changes
+            if unchanged or change.action != UNCHANGED
+            for line in change.lines()
+        ]
 
     def __str__(self) -> str:
         if not self.ok:
@@ -112,6 +125,7 @@ def run_import(
         notices=importer.notices,
         dry_run=dry_run,
         matches=importer.matches,
+        changes=importer.changes if not importer.problems else [],
     )
 
 
@@ -134,5 +148,6 @@ class Importer(ReadPass, MatchPass, CheckPass, WritePass):
         }
         self.release_event_dates: dict[str, str] = {}
         self.counts: dict[str, Counter] = {kind: Counter() for kind in SUMMARY_KINDS}
+        self.changes: list[Change] = []
         # Where the write pass is, to name it if the database refuses a write.
         self.writing: tuple[str, int, str] = ("-", 0, "the record")

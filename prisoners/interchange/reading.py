@@ -10,6 +10,13 @@ from typing import BinaryIO
 
 from .columns import KINDS, Kind, recognize
 
+# The csv module refuses a cell over 131,072 characters by default, which a
+# bio the admin saved, or a person's list of sources, may exceed: a full
+# export must import back. The columns check each value's own limit (the
+# models'); the upload's size bounds the rest. (A process-wide setting: it
+# only ever widens what other readers accept.)
+csv.field_size_limit(2**31 - 1)
+
 
 class Problems:
     """The errors found so far, each ``PATH:LINE: COLUMN: message``."""

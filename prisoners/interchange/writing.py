@@ -28,8 +28,10 @@ from ..models import (
     Source,
 )
 from ..partial_dates import PartialDate
+from .changes import CREATED, UNCHANGED, UPDATED, Change, field_changes
 from .columns import (
     EMPTY_DETENTION,
+    PRISONERS,
     RELEASE_COLUMN_NAMES,
     RELEASE_EVENTS,
     SANCTIONS_EVENTS,
@@ -90,6 +92,7 @@ PERSON_M2M = [
     ("person_sources", "sources", Source),
 ]
 DETENTION_M2M = [("charges", "charges", Charge), ("sources", "sources", Source)]
+COLUMNS_OF = {k.name: k.by_name for k in (RELEASE_EVENTS, SANCTIONS_EVENTS)}
 
 
 class WritePass:
@@ -101,6 +104,7 @@ class WritePass:
         self.links = Links()
         self.status_pending: list[int] = []
         self.new_people: list[Person] = []
+        self.changes: list[Change] = []
         self.references = References(self.names, user, via)
         self._write_events(
             SANCTIONS_EVENTS, SanctionsEvent, sanctions_event_values, "sanctions events"
@@ -185,7 +189,7 @@ class WritePass:
                     setattr(event, column, final[column])
                 if changed:
                     event.save()
-                m2m_changed = False
+                m2m_changed = []
                 for column, target in m2m.items():
                     if final[column] == current.get(column, ()):
                         continue
@@ -194,8 +198,9 @@ class WritePass:
                     else:
                         objects = [sanctions[event_id] for event_id in final[column]]
                     self._set(event, column, objects, created=not current)
-                    m2m_changed = True
-                self._count(label, not current, changed or m2m_changed)
+                    m2m_changed.append(column)
+                public = bool(current.get("published")) or final["published"]
+                self._note(label, plan.key, public, changed + m2m_changed, current, final)
             self._flush()
 
     def _set(self, instance, attribute: str, objects: list, created: bool) -> None:
@@ -208,7 +213,20 @@ class WritePass:
             getattr(instance, attribute).set(objects)
 
     def _count(self, label: str, created: bool, changed) -> None:
-        self.counts[label]["created" if created else "updated" if changed else "unchanged"] += 1
+        self.counts[label][CREATED if created else UPDATED if changed else UNCHANGED] += 1
+
+    def _note(self, label: str, key: str, public: bool, changed: list, current, final) -> None:
+        """Count a record (``current`` empty: created) and note its Change
+        for the preview, with the columns ``changed`` before and after."""
+        self._count(label, not current, changed)
+        self._change(label, key, public, changed, current, final)
+
+    def _change(self, label: str, key: str, public: bool, changed: list, current, final) -> None:
+        created = not current
+        columns = COLUMNS_OF.get(label, PRISONERS.by_name)
+        fields = () if created else field_changes(columns, changed, current, final)
+        action = CREATED if created else UPDATED if changed else UNCHANGED
+        self.changes.append(Change(label, key, action, public, fields))
 
     def _set_person_columns(self, person: Person, current: dict, final: dict) -> list[str]:
         """Set the person columns that differ from ``current``; their names."""
@@ -255,7 +273,8 @@ class WritePass:
         self._insert(person)
         self.new_people.append(person)
         self._set_m2m(person, {}, final, PERSON_M2M)
-        self._count("people", True, True)
+        public = final["published"] == "yes"
+        self._note("people", plan.person_id, public, [], {}, final)
         for row, _stored, values in self._final_detentions(plan, None):
             detention = Detention(detention_id=row.key, person=person)
             self._set_detention_columns(detention, EMPTY_DETENTION, values)
@@ -264,7 +283,7 @@ class WritePass:
             detention.end_reason, detention.ended_on = detention.end_with(released_on)
             self._insert(detention)
             self._set_m2m(detention, {}, values, DETENTION_M2M)
-            self._count("detentions", True, True)
+            self._note("detentions", row.key, public, [], {}, values)
             if given:
                 release = Release(detention=detention)
                 self._set_release_columns(release, values)
@@ -278,6 +297,7 @@ class WritePass:
         detentions = self._final_detentions(plan, stored)
         current = person_values(stored)
         changed = self._set_person_columns(stored, current, final)
+        public = "yes" in (current["published"], final["published"])
         # Closed detentions first: the one left open comes last, so that at no
         # moment does the person have two.
         detentions.sort(key=lambda d: stays_open(d[2], final["died_on"]))
@@ -285,33 +305,37 @@ class WritePass:
             for row, detention, values in detentions:
                 if row is not None:
                     self.writing = (row.path, row.line, "the record")
-                    self._write_detention(stored, row, detention, values)
+                    self._write_detention(stored, row, detention, values, public)
             self.writing = (plan.path, plan.line, "the record")
             if changed:
                 self.history.add(stored, "~")
                 stored.save()
         m2m_changed = self._set_m2m(stored, current, final, PERSON_M2M)
-        self._count("people", False, changed or m2m_changed)
+        self._note("people", plan.person_id, public, changed + m2m_changed, current, final)
 
-    def _set_m2m(self, instance, current: dict, final: dict, fields) -> bool:
+    def _set_m2m(self, instance, current: dict, final: dict, fields) -> list[str]:
         """Set the many-to-many fields whose names differ from ``current``
-        (empty for a new record); whether any did."""
-        changed = False
+        (empty for a new record); the columns that did."""
+        changed = []
         for column, attribute, model in fields:
             if final[column] != current.get(column, ()):
                 objects = [self.references.get(model, name) for name in final[column]]
                 self._set(instance, attribute, objects, created=not current)
-                changed = True
+                changed.append(column)
         return changed
 
-    def _write_detention(self, person, row: RowPlan, stored: Detention | None, final) -> None:
-        """A detention of a stored person, and its release, saved."""
+    def _write_detention(
+        self, person, row: RowPlan, stored: Detention | None, final, public: bool
+    ) -> None:
+        """A detention of a stored person, and its release, saved; noted as
+        updated when the release changes too."""
         current = detention_values(stored) if stored else EMPTY_DETENTION
         detention = stored or Detention(detention_id=row.key)
         detention.person = person
         changed = self._set_detention_columns(detention, current, final)
         given = release_given(final)
-        release_changed = any(final[c] != current[c] for c in RELEASE_COLUMN_NAMES)
+        release_columns = [c for c in RELEASE_COLUMN_NAMES if final[c] != current[c]]
+        release_changed = bool(release_columns)
         if changed or stored is None:
             self.history.add(detention, "+" if stored is None else "~")
             released_on = date_of(final["released_on"]) if given else None
@@ -319,6 +343,9 @@ class WritePass:
                 detention.save()
         m2m_changed = self._set_m2m(detention, current if stored else {}, final, DETENTION_M2M)
         self._count("detentions", stored is None, changed or m2m_changed)
+        # A detention row carries its release: one change for both.
+        everything = changed + m2m_changed + release_columns
+        self._change("detentions", row.key, public, everything, current if stored else {}, final)
         release = getattr(stored, "release", None) if stored else None
         if release_changed and given:
             created = release is None

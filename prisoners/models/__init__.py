@@ -11,7 +11,7 @@ from ..choices import (
     Status,
     Visibility,
 )
-from .base import EVENT_ID_LETTER, ID_PATTERN, PRIVATE, PUBLIC
+from .base import EVENT_ID_LETTER, ID_PATTERN, LONG_TEXT, PRIVATE, PUBLIC
 from .derived import EventCount, FacetCount, FigureBuild, HeldChange, ReleaseDay
 from .events import ReleaseEvent, SanctionsEvent
 from .identity import NotSameAs, OtherDetentionId, OtherId
@@ -22,6 +22,7 @@ from .references import Charge, Facility, Organization, Source
 __all__ = [
     "EVENT_ID_LETTER",
     "ID_PATTERN",
+    "LONG_TEXT",
     "NON_CUSTODIAL",
     "PRIVATE",
     "PUBLIC",

@@ -25,6 +25,18 @@ id_validator = RegexValidator(
 )
 event_id_validator = RegexValidator(EVENT_ID_LETTER, _("An event id contains at least one letter."))
 
+# The longest free text (a bio, notes, a description): one limit, which the
+# admin's forms and the importer's columns both read, so that whatever is
+# saved also imports back from the full export.
+LONG_TEXT = 200_000
+# Lists of names are ';'-separated in the interchange files: a name holding
+# one would come back from the full export as two.
+name_in_list_validator = RegexValidator(
+    r";",
+    _("Cannot contain ';', which separates names in the interchange files."),
+    inverse_match=True,
+)
+
 PUBLIC = _("Shown publicly once published.")
 PRIVATE = _("Private: never shown publicly or exported publicly.")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -13,6 +14,7 @@ from ..querysets import EventQuerySet
 from .base import (
     EVENT_ID_LETTER,
     ID_PATTERN,
+    LONG_TEXT,
     PUBLIC,
     ChoiceLabels,
     _history,
@@ -38,6 +40,7 @@ class ReleaseEvent(models.Model):
         _("announced count"),
         null=True,
         blank=True,
+        validators=[MinValueValidator(0)],
         help_text=_("How many people the announcement said were freed. ") + PUBLIC,
     )
     negotiator = models.CharField(_("negotiator"), max_length=300, blank=True, help_text=PUBLIC)
@@ -47,7 +50,9 @@ class ReleaseEvent(models.Model):
         related_name="release_events",
         verbose_name=_("linked sanctions events"),
     )
-    description = models.TextField(_("description"), blank=True, help_text=PUBLIC)
+    description = models.TextField(
+        _("description"), blank=True, max_length=LONG_TEXT, help_text=PUBLIC
+    )
     sources = models.ManyToManyField(
         Source, blank=True, related_name="release_events", verbose_name=_("sources")
     )
@@ -101,7 +106,9 @@ class SanctionsEvent(ChoiceLabels):
     legal_reference = models.CharField(
         _("legal reference"), max_length=300, blank=True, help_text=PUBLIC
     )
-    description = models.TextField(_("description"), blank=True, help_text=PUBLIC)
+    description = models.TextField(
+        _("description"), blank=True, max_length=LONG_TEXT, help_text=PUBLIC
+    )
     sources = models.ManyToManyField(
         Source, blank=True, related_name="sanctions_events", verbose_name=_("sources")
     )

@@ -22,6 +22,7 @@ from ..querysets import DetentionQuerySet, PersonQuerySet
 from ..search import search_text
 from .base import (
     ID_PATTERN,
+    LONG_TEXT,
     PRIVATE,
     PUBLIC,
     ChoiceLabels,
@@ -78,8 +79,10 @@ class Person(ChoiceLabels):
         help_text=_("Recognized as a political prisoner; empty: not recognized. ") + PUBLIC,
     )
     recognition_withdrawn_on = PartialDateField(_("recognition withdrawn on"), help_text=PUBLIC)
-    bio = models.TextField(_("bio"), blank=True, help_text=PUBLIC)
-    internal_notes = models.TextField(_("internal notes"), blank=True, help_text=PRIVATE)
+    bio = models.TextField(_("bio"), blank=True, max_length=LONG_TEXT, help_text=PUBLIC)
+    internal_notes = models.TextField(
+        _("internal notes"), blank=True, max_length=LONG_TEXT, help_text=PRIVATE
+    )
     visibility = models.CharField(
         _("visibility"),
         max_length=10,

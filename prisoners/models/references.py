@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .base import PUBLIC, _history
+from .base import PUBLIC, _history, name_in_list_validator
 
 
 class Source(models.Model):
@@ -20,7 +20,13 @@ class Source(models.Model):
 
 
 class Organization(models.Model):
-    name = models.CharField(_("name"), max_length=200, unique=True, help_text=PUBLIC)
+    name = models.CharField(
+        _("name"),
+        max_length=200,
+        unique=True,
+        validators=[name_in_list_validator],
+        help_text=PUBLIC,
+    )
     description = models.TextField(_("description"), blank=True, help_text=PUBLIC)
 
     history = _history()
@@ -35,7 +41,13 @@ class Organization(models.Model):
 class Charge(models.Model):
     """A criminal-code article, such as 342 or 361-1."""
 
-    article = models.CharField(_("article"), max_length=50, unique=True, help_text=PUBLIC)
+    article = models.CharField(
+        _("article"),
+        max_length=50,
+        unique=True,
+        validators=[name_in_list_validator],
+        help_text=PUBLIC,
+    )
     title = models.CharField(_("title"), max_length=300, blank=True, help_text=PUBLIC)
 
     history = _history()

@@ -12,7 +12,8 @@ class Command(BaseCommand):
         "Import prisoners.csv, release_events.csv and sanctions_events.csv files (the kind of "
         "each is read from its header). All files are checked together; on any error nothing "
         "is written, every error is listed as PATH:LINE: COLUMN: message and the exit status "
-        "is 1. Acts with an editor's rights."
+        "is 1. Acts with an editor's rights. --dry-run lists each record it would create or "
+        "update, with each changed column as before → after (-v 2: unchanged ones too)."
     )
 
     def add_arguments(self, parser):
@@ -25,7 +26,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--quiet", action="store_true", help="No progress bar.")
 
-    def handle(self, *args, files, dry_run, user, quiet, **options):
+    def handle(self, *args, files, dry_run, user, quiet, verbosity=1, **options):
         actor = None
         if user:
             User = get_user_model()
@@ -52,4 +53,7 @@ class Command(BaseCommand):
             for line in result.errors:
                 self.stderr.write(line)
             sys.exit(1)
+        if dry_run or verbosity >= 2:
+            for line in result.change_lines(unchanged=verbosity >= 2):
+                self.stdout.write(line)
         self.stdout.write(str(result))
