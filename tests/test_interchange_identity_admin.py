@@ -26,7 +26,10 @@ def curator_client(client, django_user_model):
 
 @pytest.fixture
 def ales():
-    return PersonFactory(person_id="ales-bialiatski", name="Ales Bialiatski", born="1962-09-25")
+    # A draft: a curator's import may change it (a published person only an editor).
+    return PersonFactory(
+        person_id="ales-bialiatski", name="Ales Bialiatski", born="1962-09-25", visibility="draft"
+    )
 
 
 def preview(client):
@@ -82,3 +85,13 @@ def test_a_choice_naming_someone_not_recorded_is_refused(curator_client, ales):
     response = choose(curator_client, token, "same:nobody")
     assert "same_as: no person &#x27;nobody&#x27; is recorded" in response.content.decode()
     assert Person.objects.count() == 1
+
+
+def test_a_curator_saying_same_person_cannot_change_a_published_one(curator_client, ales):
+    ales.visibility = "published"
+    ales.save()
+    _response, token = preview(curator_client)
+    html = choose(curator_client, token, "same:ales-bialiatski").content.decode()
+    assert "only an editor may change what the public sees" in html
+    assert "The files check out" not in html
+    assert Person.objects.get().region != "Minsk"
