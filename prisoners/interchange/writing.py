@@ -12,9 +12,6 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from django.db import transaction
-
-from ..data_version import bump_data_version
 from ..models import (
     Charge,
     Detention,
@@ -130,9 +127,8 @@ class WritePass:
                 # Inserted together: the database cannot say which one it refused.
                 self.writing = (new[0].path, new[0].line, "the new records written in bulk")
             self._flush()
-        if any(c["created"] or c["updated"] or c["deleted"] for c in self.counts.values()):
-            # Bulk inserts send no signals for the page cache to see.
-            transaction.on_commit(bump_data_version)
+        # Bulk inserts send no signals: saving.HistoryBatch.flush() tells the
+        # data version what they wrote; saves and deletes send their own.
 
     def _flush(self) -> None:
         self.inserts.flush()

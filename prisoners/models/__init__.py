@@ -17,6 +17,7 @@ from .events import ReleaseEvent, SanctionsEvent
 from .identity import NotSameAs, OtherDetentionId, OtherId
 from .people import Detention, Person, Release
 from .references import Charge, Facility, Organization, Source
+from .version import DataVersion
 
 __all__ = [
     "EVENT_ID_LETTER",
@@ -25,6 +26,7 @@ __all__ = [
     "PRIVATE",
     "PUBLIC",
     "Charge",
+    "DataVersion",
     "Detention",
     "EndReason",
     "EventCount",
