@@ -87,8 +87,10 @@ class _AtCommit:
 
     def __init__(self):
         self.public = False
+        self.done = False  # run already (a test's capture leaves it listed)
 
     def __call__(self) -> None:
+        self.done = True
         _write_row(self.public)
 
 
@@ -116,7 +118,10 @@ def bump_data_version(public: bool = False, **kwargs) -> None:
     if not connection.in_atomic_block:
         _write_row(public)
         return
-    pending = next((f for _, f, _ in connection.run_on_commit if isinstance(f, _AtCommit)), None)
+    pending = next(
+        (f for _, f, _ in connection.run_on_commit if isinstance(f, _AtCommit) and not f.done),
+        None,
+    )
     if pending is None:
         pending = _AtCommit()
         transaction.on_commit(pending)
