@@ -49,9 +49,7 @@ def unavailable(reason: str):
 
 @pytest.fixture
 def production(tmp_path):
-    env = {
-        k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL", "DEBUG")
-    }
+    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL", "DEBUG")}
     env.update(
         DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(50),
