@@ -39,32 +39,8 @@ def _note_how_the_change_was_made(sender, history_instance, **kwargs):
 
 
 def data_last_changed():
-    """When any record last changed: the latest history date over every
-    historical table of the app, in one query (None before any change)."""
-    from django.apps import apps
-    from django.db import connection
+    """When public data last changed (None before any change), in one query:
+    see data_version.py for what counts as a public change."""
+    from .data_version import public_changed_at
 
-    tables = [
-        model._meta.db_table
-        for model in apps.get_app_config("prisoners").get_models()
-        if model.__name__.startswith("Historical")
-        and any(f.name == "history_date" for f in model._meta.concrete_fields)
-    ]
-    if not tables:
-        return None
-    quote = connection.ops.quote_name
-    union = " UNION ALL ".join(
-        f"SELECT MAX(history_date) AS changed FROM {quote(t)}" for t in tables
-    )
-    history_date = apps.get_model("prisoners", "HistoricalPerson")._meta.get_field("history_date")
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT MAX(changed) FROM ({union}) AS latest")
-        value = cursor.fetchone()[0]
-    if value is None:
-        return None
-    # SQLite gives text; let the field's converters make it a datetime.
-    for converter in connection.ops.get_db_converters(
-        history_date.get_col(history_date.model._meta.db_table)
-    ):
-        value = converter(value, history_date, connection)
-    return value
+    return public_changed_at()

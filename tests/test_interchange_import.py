@@ -331,9 +331,9 @@ def stored_records() -> dict:
 
     def rows(model, order: str, *related: str) -> list[dict]:
         names = [f.name for f in model._meta.concrete_fields if not f.is_relation]
-        return list(
-            model.objects.order_by(order).values(*[n for n in names if n != "id"], *related)
-        )
+        # public_changed_at is the time of the write, not derived from values.
+        names = [n for n in names if n not in ("id", "public_changed_at")]
+        return list(model.objects.order_by(order).values(*names, *related))
 
     return {
         "people": rows(Person, "person_id"),

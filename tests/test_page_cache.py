@@ -16,14 +16,17 @@ def cache_on(settings):
     settings.CACHE_SECONDS = 60
 
 
-def test_a_second_anonymous_visit_does_not_reach_the_database(client):
+def test_a_second_anonymous_visit_reads_only_the_data_version(client):
+    """One query, the data version row every worker shares (issue #15: it
+    was none, with a version each worker kept for itself)."""
     PersonFactory(name="Cached Person")
     assert b"Cached Person" in client.get("/prisoners/").content
     with CaptureQueriesContext(connection) as queries:
         response = client.get("/prisoners/")
     assert response.status_code == 200
     assert b"Cached Person" in response.content
-    assert len(queries) == 0
+    assert len(queries) == 1
+    assert "dataversion" in queries[0]["sql"]
 
 
 def test_a_save_makes_the_next_visit_fresh(client):

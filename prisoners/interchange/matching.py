@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from ..data_version import records_written
 from ..identity import MatchIndex, Recorded, more_precise, starts_compatible
 from ..models import Detention, NotSameAs, OtherDetentionId, OtherId, Person
 from .plans import PersonPlan, RowPlan, date_of
@@ -328,6 +329,7 @@ class MatchPass:
                 model.history.bulk_history_create(
                     new, batch_size=500, default_user=user, default_change_reason=via
                 )
+                records_written(new)
         kept = {
             "other ids of people": len(other_ids),
             "other ids of detentions": len(other_detention_ids),
@@ -337,4 +339,3 @@ class MatchPass:
             self.notices.append(
                 "Kept: " + ", ".join(f"{n} {what}" for what, n in kept.items() if n) + "."
             )
-        self.identities_written = any(kept.values())

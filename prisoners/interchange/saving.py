@@ -28,7 +28,8 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from ..models import Charge, Facility, Organization, Source
+from ..data_version import records_written
+from ..models import Charge, Facility, Organization, Person, Source
 
 CHUNK = 500
 
@@ -64,6 +65,14 @@ class HistoryBatch:
 
     def flush(self) -> None:
         now = timezone.now()
+        # Saved people said what changed through their signals; the rest
+        # were inserted in bulk, without signals.
+        records_written(
+            instance
+            for pending in self.pending.values()
+            for instance, history_type in pending.values()
+            if not (isinstance(instance, Person) and history_type == "~")
+        )
         for model, pending in self.pending.items():
             history_model = model.history.model
             items = list(pending.values())

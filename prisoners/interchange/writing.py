@@ -12,9 +12,6 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from django.db import transaction
-
-from ..data_version import bump_data_version
 from ..models import (
     Charge,
     Detention,
@@ -136,10 +133,9 @@ class WritePass:
             self._flush()
         self.writing = ("-", 0, "the other ids and the people said different")
         self.write_identities(user, via)
-        changed = any(c["created"] or c["updated"] or c["deleted"] for c in self.counts.values())
-        if changed or self.identities_written:
-            # Bulk inserts send no signals for the page cache to see.
-            transaction.on_commit(bump_data_version)
+        # Bulk inserts send no signals: saving.HistoryBatch.flush() and
+        # write_identities() tell the data version what they wrote; saves and
+        # deletes send their own.
 
     def _flush(self) -> None:
         self.inserts.flush()

@@ -18,6 +18,7 @@ from .identity import NotSameAs, OtherDetentionId, OtherId
 from .merges import MergeRecord
 from .people import Detention, Person, Release
 from .references import Charge, Facility, Organization, Source
+from .version import DataVersion
 
 __all__ = [
     "EVENT_ID_LETTER",
@@ -27,6 +28,7 @@ __all__ = [
     "PRIVATE",
     "PUBLIC",
     "Charge",
+    "DataVersion",
     "Detention",
     "EndReason",
     "EventCount",

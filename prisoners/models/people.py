@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .. import rules
@@ -101,10 +102,15 @@ class Person(ChoiceLabels):
         _("status"), max_length=10, choices=Status.choices, default=Status.UNKNOWN, editable=False
     )
     search_text = models.TextField(editable=False, blank=True)
+    # The last change the public could see in this person's entry (their
+    # record, detentions, releases, sources): the feed's updated time and
+    # order. Written by data_version.py on every write, never typed.
+    public_changed_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = PersonQuerySet.as_manager()
     history = _history(
-        excluded_fields=["status", "search_text"], m2m_fields=[organizations, sources]
+        excluded_fields=["status", "search_text", "public_changed_at"],
+        m2m_fields=[organizations, sources],
     )
 
     class Meta:
@@ -127,6 +133,13 @@ class Person(ChoiceLabels):
             models.Index(
                 fields=["visibility", "recognition_withdrawn_on_first", "recognized_on_first"],
                 name="person_counted_recognized",
+            ),
+            # The feed of the whole list, most recently changed first:
+            # WHERE visibility = 'published' ORDER BY public_changed_at DESC
+            # LIMIT 50 reads the newest entries from the index.
+            models.Index(
+                fields=["visibility", "-public_changed_at", "person_id"],
+                name="person_public_changed",
             ),
         ]
         constraints = [

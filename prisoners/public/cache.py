@@ -2,7 +2,8 @@
 
 A rush of readers after a release makes headlines must not reach the
 database, and nothing stale may be served: cached pages are keyed by the
-data version (prisoners/data_version.py) and by the day, since "held now"
+data version (prisoners/data_version.py: one row in the database, read
+once a request, so that every worker sees a write at once) and by the day, since "held now"
 and the default ranges move at midnight.
 """
 
@@ -69,7 +70,7 @@ class AnonymousPageCacheMiddleware:
     def key(request) -> str:
         path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
         language = getattr(request, "LANGUAGE_CODE", "")
-        return f"page:{data_version()}:{timezone.localdate()}:{language}:{request.method}:{path}"
+        return f"page:{data_version()!s}:{timezone.localdate()}:{language}:{request.method}:{path}"
 
 
 class CheckedOnceMiddleware:

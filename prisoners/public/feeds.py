@@ -49,9 +49,9 @@ class PersonFeed(Feed):
         return data_last_changed()
 
     def items(self):
-        people = queries.with_last_change(self.filterset.qs)
+        people = self.filterset.qs
         if not self.filterset.form.cleaned_data.get("ordering"):
-            people = people.order_by("-changed", "person_id")
+            people = queries.by_last_public_change(people)
         return queries.with_detentions(people)[:ITEMS]
 
     def item_title(self, person):
@@ -73,7 +73,9 @@ class PersonFeed(Feed):
         return "; ".join(parts)
 
     def item_updateddate(self, person):
-        return person.changed
+        # Their record, detentions, releases or sources, as the public saw
+        # them (data_version.py); never a draft's edit or a private note.
+        return person.public_changed_at
 
 
 class ReleaseEventFeed(Feed):

@@ -125,6 +125,12 @@ def releases_outside_events(start: date, end: date) -> QuerySet[Release]:
     )
 
 
+def by_last_public_change(people: QuerySet[Person]) -> QuerySet[Person]:
+    """``people`` by their last public change, newest first: a stored column
+    (Person.public_changed_at), read from the index person_public_changed."""
+    return people.order_by("-public_changed_at", "person_id")
+
+
 def with_last_change(records: QuerySet) -> QuerySet:
     """``records`` annotated with ``changed``, the latest date in their history."""
     history = records.model.history.model

@@ -9,5 +9,5 @@ register = template.Library()
 
 @register.simple_tag
 def last_changed():
-    """When the data last changed (one query)."""
+    """When public data last changed (one query)."""
     return data_last_changed()
