@@ -70,7 +70,8 @@ def state() -> dict:
         values = {
             f.attname: getattr(person, f.attname)
             for f in Person._meta.concrete_fields
-            if f.attname != "search_text"
+            # Derived on write: the search text, and when the public last saw a change.
+            if f.attname not in ("search_text", "public_changed_at")
         }
         values["sources"] = sorted(person.sources.values_list("url", flat=True))
         values["organizations"] = sorted(person.organizations.values_list("name", flat=True))
