@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib import admin
+from django.db import router, transaction
 from django.db.models import Exists, F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -43,11 +44,21 @@ from .forms import AdminForm, DetentionForm, DetentionInlineFormSet, PersonForm
 from .history import DeletedPeopleMixin, HistoryDiffMixin
 
 
-class RecordAdmin(HistoryDiffMixin, SimpleHistoryAdmin):
-    """History with a readable diff on every record; a text input for each
-    partial date; help text saying what is public; optimistic locking."""
+class VersionedAdmin(HistoryDiffMixin, SimpleHistoryAdmin):
+    """History with a readable diff; help text saying what is public;
+    optimistic locking (AdminForm), whose check locks the rows until the
+    write commits: Django's change view validates and saves in one
+    transaction, and so does the revert view here."""
 
     form = AdminForm
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class RecordAdmin(VersionedAdmin):
+    """A text input for each partial date; publishing needs a permission."""
 
     def publish_permission(self) -> str:
         return f"prisoners.publish_{self.opts.model_name}"
@@ -394,20 +405,16 @@ class SanctionsEventAdmin(PublishableEventAdmin):
         )
 
 
-class SimpleRecordAdmin(HistoryDiffMixin, SimpleHistoryAdmin):
-    form = AdminForm
-
-
 @admin.register(Organization, Facility)
-class NamedAdmin(SimpleRecordAdmin):
+class NamedAdmin(VersionedAdmin):
     search_fields = ["name"]
 
 
 @admin.register(Charge)
-class ChargeAdmin(SimpleRecordAdmin):
+class ChargeAdmin(VersionedAdmin):
     search_fields = ["article", "title"]
 
 
 @admin.register(Source)
-class SourceAdmin(SimpleRecordAdmin):
+class SourceAdmin(VersionedAdmin):
     search_fields = ["url", "title"]

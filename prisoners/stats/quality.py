@@ -1,0 +1,234 @@
+"""The questions of the data-quality page: where the records are probably
+wrong or stale. Each is a function named after the question; the admin's
+page (admin/quality.py) and the admin index's counts ask them, and
+bench/quality_bench.py times them.
+
+Every question looks at every recorded person (drafts and anonymous people
+are curators' work too) unless it says "published".
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from itertools import combinations
+
+from django.core.cache import cache
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
+from django.utils import timezone
+
+from ..choices import SentenceType
+from ..data_version import data_version
+from ..identity import MatchIndex, Recorded
+from ..models import Detention, Person, Release, ReleaseEvent
+
+# A published record nobody has changed (nor opened and saved) for this long
+# is listed as not reviewed.
+REVIEW_DAYS = 180
+
+# How long the index's counts are kept at most (a new data version or day
+# replaces them sooner).
+COUNTS_SECONDS = 60 * 60
+
+# Sentences with no end to reach.
+ENDLESS = [SentenceType.LIFE, SentenceType.DEATH]
+
+
+@dataclass(frozen=True)
+class DuplicatePair:
+    """Two recorded people whose spellings and births match: ``first`` has
+    the lower primary key (as NotSameAs stores the pair)."""
+
+    first: Recorded
+    second: Recorded
+
+
+def probable_duplicates(index: MatchIndex | None = None) -> list[DuplicatePair]:
+    """Pairs of recorded people with the same name in some spelling and
+    birth dates that do not contradict (identity.MatchIndex's comparison),
+    except pairs a curator said are different people (NotSameAs); sorted by
+    the first person's name.
+
+    Within the people sharing a spelling, those with an unknown birth pair
+    with everyone; the others are swept in order of their first possible
+    birthday, so the work grows with the pairs found, not with the square
+    of a common name's bearers."""
+    index = index or MatchIndex()
+    pairs: set[tuple[Recorded, Recorded]] = set()
+    seen_groups: set[tuple[int, ...]] = set()
+    for group in index.by_key.values():
+        if len(group) < 2:
+            continue
+        # Several spellings (Latin, Belarusian, Russian) often give the same group.
+        pks = tuple(sorted(r.pk for r in group))
+        if pks in seen_groups:
+            continue
+        seen_groups.add(pks)
+        pairs.update(_compatible_pairs(group))
+    found = [
+        DuplicatePair(*sorted(pair, key=lambda r: r.pk))
+        for pair in pairs
+        if not index.said_different(pair[0].pk, pair[1].pk)
+    ]
+    return sorted(found, key=lambda p: (p.first.name, p.first.person_id, p.second.person_id))
+
+
+def _compatible_pairs(group: list[Recorded]):
+    unknown = [r for r in group if r.born is None]
+    known = sorted((r for r in group if r.born is not None), key=lambda r: r.born.first)
+    yield from combinations(unknown, 2)
+    for a in unknown:
+        for b in known:
+            yield (a, b)
+    # Sorted by first possible day, b.first >= a.first: the two overlap
+    # exactly when b starts on or before a's last possible day.
+    for i, a in enumerate(known):
+        for b in known[i + 1 :]:
+            if b.born.first > a.born.last:
+                break
+            yield (a, b)
+
+
+def published_people_with_unsourced_detentions() -> QuerySet:
+    """Published people with a detention that has no source of its own
+    (unsourced_detention_ids() names them). A source on the person does
+    not stand for the detention's facts."""
+    # NOT EXISTS, not a LEFT JOIN on the sources: PostgreSQL hashes the
+    # detentions once instead of grouping every person.
+    unsourced = Detention.objects.filter(~Exists(_detention_sources()), person=OuterRef("pk"))
+    return Person.objects.published().filter(Exists(unsourced)).order_by("name", "person_id")
+
+
+def sentence_end(sentenced_last: date, months: int) -> date:
+    """The day a sentence of ``months`` ends: the last possible day of
+    sentencing plus the months, on the month's last day when it is shorter
+    (sentenced on 31 August to 6 months: 28 or 29 February)."""
+    month_index = sentenced_last.month - 1 + months
+    year, month = sentenced_last.year + month_index // 12, month_index % 12 + 1
+    day = min(sentenced_last.day, calendar.monthrange(year, month)[1])
+    return date(year, month, day)
+
+
+def open_detentions_past_sentence(today: date) -> QuerySet:
+    """Open detentions whose sentence ended before ``today``:
+    sentence_end(last possible day of sentencing, sentence_months) < today.
+    Life and death sentences never end; a detention without a sentencing
+    date or a term is not asked about.
+
+    Compared in whole months, then days, so that it is one portable
+    expression: the end is before today when more months than the term
+    have passed since sentencing, or exactly the term and today's day of
+    the month is later than sentencing's (sentence_end()'s end-of-month
+    rule gives the same answer)."""
+    today_months = today.year * 12 + today.month
+    end_months = (
+        ExtractYear("sentenced_on_last") * 12
+        + ExtractMonth("sentenced_on_last")
+        + F("sentence_months")
+    )
+    return (
+        Detention.objects.ongoing()
+        .filter(sentenced_on_last__isnull=False, sentence_months__isnull=False)
+        .exclude(sentence_type__in=ENDLESS)
+        .alias(end_months=end_months, sentenced_day=ExtractDay("sentenced_on_last"))
+        .filter(
+            Q(end_months__lt=today_months) | Q(end_months=today_months, sentenced_day__lt=today.day)
+        )
+        .select_related("person")
+        .order_by("sentenced_on_last", "detention_id")
+    )
+
+
+def release_events_over_announced() -> QuerySet:
+    """Release events with more releases recorded (people of every
+    visibility) than announced, annotated with ``recorded``."""
+    return (
+        ReleaseEvent.objects.filter(announced_count__isnull=False)
+        .annotate(recorded=Count("releases"))
+        .filter(recorded__gt=F("announced_count"))
+        .order_by("-date_first", "event_id")
+    )
+
+
+def published_people_not_reviewed(today: date, days: int = REVIEW_DAYS) -> QuerySet:
+    """Published people that nobody has reviewed for ``days``: no history
+    row of the person, of their detentions or of their releases since then.
+    Reviewing is saving: a curator who checked a record opens it and saves
+    it (an unchanged save still writes a history row, naming them). A record
+    never saved through the models (no history) was never reviewed."""
+    since = timezone.make_aware(datetime.combine(today - timedelta(days=days), time.min))
+    person_history = Person.history.model.objects.filter(id=OuterRef("pk"))
+    detention_history = Detention.history.model.objects.filter(person_id=OuterRef("pk"))
+    release_history = Release.history.model.objects.filter(
+        detention_id__in=Detention.objects.filter(person=OuterRef(OuterRef("pk"))).values("pk")
+    )
+    return (
+        Person.objects.published()
+        .exclude(Exists(person_history.filter(history_date__gte=since)))
+        .exclude(Exists(detention_history.filter(history_date__gte=since)))
+        .exclude(Exists(release_history.filter(history_date__gte=since)))
+        .order_by("name", "person_id")
+    )
+
+
+def unsourced_detention_ids(people) -> dict[int, list[str]]:
+    """The ids of the detentions without a source of each of ``people``
+    (one query, for the rows a page shows)."""
+    found: dict[int, list[str]] = {person.pk: [] for person in people}
+    rows = (
+        Detention.objects.filter(person__in=list(found))
+        .filter(~Exists(_detention_sources()))
+        .order_by("detained_on_first", "detention_id")
+        .values_list("person", "detention_id")
+    )
+    for person_pk, detention_id in rows:
+        found[person_pk].append(detention_id)
+    return found
+
+
+def _detention_sources() -> QuerySet:
+    return Detention.sources.through.objects.filter(detention=OuterRef("pk"))
+
+
+def sections(today: date) -> dict[str, list | QuerySet]:
+    """Every question's rows, by the name the page and the index use."""
+    return {
+        "duplicates": probable_duplicates(),
+        "unsourced": published_people_with_unsourced_detentions(),
+        "past_sentence": open_detentions_past_sentence(today),
+        "over_announced": release_events_over_announced(),
+        "not_reviewed": published_people_not_reviewed(today),
+    }
+
+
+def counts(today: date) -> dict[str, int]:
+    """How many rows each question has: the admin index shows these,
+    remembered for the data version and the day (cached_counts)."""
+    return {
+        name: len(rows) if isinstance(rows, list) else rows.count()
+        for name, rows in sections(today).items()
+    }
+
+
+def _counts_key(today: date) -> str:
+    return f"tracker:quality-counts:{data_version()}:{today.isoformat()}"
+
+
+def cached_counts(today: date) -> dict[str, int]:
+    """counts(), computed once for each data version and day: the admin
+    index asks on every visit, and at 100,000 people the questions take a
+    second (docs/performance.md); any change of the records moves the
+    version, so the figures are never older than the records."""
+    key = _counts_key(today)
+    found = cache.get(key)
+    if found is None:
+        found = counts(today)
+        cache.set(key, found, COUNTS_SECONDS)
+    return found
+
+
+def remember_counts(today: date, found: dict[str, int]) -> None:
+    """Store counts the data-quality page has just made, for the index."""
+    cache.set(_counts_key(today), found, COUNTS_SECONDS)
