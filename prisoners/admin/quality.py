@@ -51,6 +51,7 @@ def quality_view(request, admin_site):
         for name, rows in quality.sections(today).items()
     }
     quality.remember_counts(today, {name: page.paginator.count for name, page in pages.items()})
+    pages["duplicates"].object_list = quality.describe(pages["duplicates"].object_list)
     people = pages["unsourced"].object_list = list(pages["unsourced"].object_list)
     found = quality.unsourced_detention_ids(people)
     for person in people:

@@ -10,9 +10,9 @@ are curators' work too) unless it says "published".
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
+from collections import defaultdict
 from datetime import date, datetime, time, timedelta
-from itertools import combinations
+from typing import NamedTuple
 
 from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
@@ -21,8 +21,9 @@ from django.utils import timezone
 
 from ..choices import SentenceType
 from ..data_version import data_version
-from ..identity import MatchIndex, Recorded
-from ..models import Detention, Person, Release, ReleaseEvent
+from ..identity import Recorded, stored_spelling_keys
+from ..models import Detention, NotSameAs, Person, Release, ReleaseEvent
+from ..partial_dates import PartialDate
 
 # A published record nobody has changed (nor opened and saved) for this long
 # is listed as not reviewed.
@@ -36,8 +37,7 @@ COUNTS_SECONDS = 60 * 60
 ENDLESS = [SentenceType.LIFE, SentenceType.DEATH]
 
 
-@dataclass(frozen=True)
-class DuplicatePair:
+class DuplicatePair(NamedTuple):
     """Two recorded people whose spellings and births match: ``first`` has
     the lower primary key (as NotSameAs stores the pair)."""
 
@@ -45,50 +45,75 @@ class DuplicatePair:
     second: Recorded
 
 
-def probable_duplicates(index: MatchIndex | None = None) -> list[DuplicatePair]:
-    """Pairs of recorded people with the same name in some spelling and
-    birth dates that do not contradict (identity.MatchIndex's comparison),
-    except pairs a curator said are different people (NotSameAs); sorted by
-    the first person's name.
+def probable_duplicates() -> list[tuple[int, int]]:
+    """Pairs of recorded people (primary keys, the lower first, in order)
+    with the same name in some spelling and birth dates that do not
+    contradict, as identity.MatchIndex compares them, except pairs a
+    curator said are different people (NotSameAs); describe() gives the
+    people of the pairs a page shows.
 
-    Within the people sharing a spelling, those with an unknown birth pair
-    with everyone; the others are swept in order of their first possible
-    birthday, so the work grows with the pairs found, not with the square
-    of a common name's bearers."""
-    index = index or MatchIndex()
-    pairs: set[tuple[Recorded, Recorded]] = set()
+    MatchIndex is not built for this: it describes all 100,000 people to
+    answer about a few; here only the spellings and births are read, the
+    people are described for the page's pairs alone. Within the people
+    sharing a spelling, those with an unknown birth pair with everyone; the
+    others are swept in order of their first possible birthday, so the work
+    grows with the pairs found, not with the square of a common name's
+    bearers."""
+    by_key: dict[str, list[tuple[int, tuple[date, date] | None]]] = defaultdict(list)
+    rows = Person.objects.order_by().values_list(
+        "pk", "search_text", "born_first", "born_precision"
+    )
+    # Probable duplicates often have the very same stored text: split once.
+    keys_of: dict[str, set[str]] = {}
+    for pk, text, first, precision in rows.iterator(chunk_size=5000):
+        born = (first, PartialDate(first, precision).last) if first else None
+        keys = keys_of.get(text)
+        if keys is None:
+            keys = keys_of[text] = stored_spelling_keys(text)
+        for key in keys:
+            by_key[key].append((pk, born))
+    pairs: set[tuple[int, int]] = set()
     seen_groups: set[tuple[int, ...]] = set()
-    for group in index.by_key.values():
+    for group in by_key.values():
         if len(group) < 2:
             continue
         # Several spellings (Latin, Belarusian, Russian) often give the same group.
-        pks = tuple(sorted(r.pk for r in group))
+        pks = tuple(sorted(pk for pk, _born in group))
         if pks in seen_groups:
             continue
         seen_groups.add(pks)
         pairs.update(_compatible_pairs(group))
-    found = [
-        DuplicatePair(*sorted(pair, key=lambda r: r.pk))
-        for pair in pairs
-        if not index.said_different(pair[0].pk, pair[1].pk)
-    ]
-    return sorted(found, key=lambda p: (p.first.name, p.first.person_id, p.second.person_id))
+    said_different = set(NotSameAs.objects.values_list("person_id", "other_id"))
+    return sorted(pairs - said_different)
 
 
-def _compatible_pairs(group: list[Recorded]):
-    unknown = [r for r in group if r.born is None]
-    known = sorted((r for r in group if r.born is not None), key=lambda r: r.born.first)
-    yield from combinations(unknown, 2)
-    for a in unknown:
-        for b in known:
-            yield (a, b)
-    # Sorted by first possible day, b.first >= a.first: the two overlap
+def _compatible_pairs(group):
+    unknown = [pk for pk, born in group if born is None]
+    known = sorted(((born, pk) for pk, born in group if born is not None))
+    others = unknown + [pk for _born, pk in known]
+    for i, a in enumerate(unknown):
+        for b in others[i + 1 :]:
+            yield (a, b) if a < b else (b, a)
+    # Sorted by first possible day, b starts on or after a: the two overlap
     # exactly when b starts on or before a's last possible day.
-    for i, a in enumerate(known):
-        for b in known[i + 1 :]:
-            if b.born.first > a.born.last:
+    for i, ((_a_first, a_last), a) in enumerate(known):
+        for (b_first, _b_last), b in known[i + 1 :]:
+            if b_first > a_last:
                 break
-            yield (a, b)
+            yield (a, b) if a < b else (b, a)
+
+
+def describe(pairs: list[tuple[int, int]]) -> list[DuplicatePair]:
+    """The people of ``pairs``, as identity describes them (one query)."""
+    pks = {pk for pair in pairs for pk in pair}
+    rows = Person.objects.filter(pk__in=pks).values_list(
+        "pk", "person_id", "name", "born_first", "born_precision"
+    )
+    people = {
+        pk: Recorded(pk, person_id, name, PartialDate(first, precision) if first else None)
+        for pk, person_id, name, first, precision in rows
+    }
+    return [DuplicatePair(people[a], people[b]) for a, b in pairs]
 
 
 def published_people_with_unsourced_detentions() -> QuerySet:
