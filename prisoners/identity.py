@@ -75,8 +75,9 @@ class Recorded:
         return f"{self.person_id} ({self.name}{born})"
 
 
-def _stored_keys(search_text: str) -> set[str]:
-    # The stored search text is every normalized spelling, " | " between them.
+def stored_spelling_keys(search_text: str) -> set[str]:
+    """The spelling keys of a person's stored search text (every normalized
+    spelling, " | " between them)."""
     return {" ".join(sorted(s.split())) for s in search_text.split(" | ") if s.strip()}
 
 
@@ -98,7 +99,7 @@ class MatchIndex:
         for pk, person_id, name, text, first, precision in rows.iterator(chunk_size=5000):
             recorded = Recorded(pk, person_id, name, _born(first, precision))
             self.by_person_id[person_id] = recorded
-            for key in _stored_keys(text):
+            for key in stored_spelling_keys(text):
                 self.by_key[key].append(recorded)
         self.different = {
             frozenset(pair) for pair in NotSameAs.objects.values_list("person_id", "other_id")

@@ -119,9 +119,12 @@ def test_changes_from_the_command_line_are_marked_as_such():
 @pytest.mark.django_db
 def test_an_admin_save_records_the_logged_in_user(admin_client, admin_user):
     person = PersonFactory(name="Old name")
+    # A change form carries the version it was loaded with (issue 15).
+    loaded = person.history.order_by("-history_date", "-history_id").first()
     response = admin_client.post(
         f"/admin/prisoners/person/{person.pk}/change/",
         {
+            "_version": loaded.history_id,
             "person_id": person.person_id,
             "name": "New name",
             "visibility": "draft",

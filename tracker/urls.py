@@ -3,11 +3,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from prisoners.admin.imports import import_urls
+from prisoners.admin.quality import quality_urls
 from prisoners.public import views
 
 urlpatterns = [
-    # The CSV import lives under the admin's prefix, before the admin's own URLs.
+    # The CSV import and the data-quality page live under the admin's prefix,
+    # before the admin's own URLs.
     path("admin/", include(import_urls(admin.site))),
+    path("admin/", include(quality_urls(admin.site))),
     path("admin/", admin.site.urls),
     path("api/", include("prisoners.api.urls")),
     path("robots.txt", views.robots_txt, name="robots"),

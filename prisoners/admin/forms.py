@@ -29,6 +29,24 @@ def latest_version(instance):
     return instance.history.order_by("-history_date", "-history_id").first()
 
 
+def lock_for_save(instance) -> None:
+    """Lock the rows a save of ``instance`` writes, until the transaction
+    ends: its person first, then its detention, then the record, the same
+    order whichever form saves, so that two saves wait for each other
+    instead of deadlocking (a detention's save writes its person's status;
+    a release's, its detention's end). No-op on SQLite, which lets one
+    transaction write at a time anyway."""
+    queries = []
+    if isinstance(instance, Detention | Release):
+        detention_pk = instance.pk if isinstance(instance, Detention) else instance.detention_id
+        queries.append(Person.objects.filter(detentions=detention_pk))
+        if isinstance(instance, Release):
+            queries.append(Detention.objects.filter(pk=detention_pk))
+    queries.append(type(instance)._default_manager.filter(pk=instance.pk))
+    for rows in queries:
+        list(rows.select_for_update(of=("self",)).values_list("pk", flat=True))
+
+
 class AdminForm(PartialDateModelForm):
     """Every field says whether it is shown publicly, and a change form
     refuses to overwrite a change saved since it was loaded.
@@ -37,7 +55,13 @@ class AdminForm(PartialDateModelForm):
     record when the form was loaded. If the record has a newer one on save,
     somebody else saved in between: the form is shown again with what was
     typed and a message naming them. Saving again then overwrites their
-    change knowingly (the hidden field is moved on to their version)."""
+    change knowingly (the hidden field is moved on to their version).
+
+    The check locks the record's rows first (lock_for_save) and every admin
+    view validates and saves in one transaction (model_admins.VersionedAdmin),
+    so no save can come between the check and the write: of two editors
+    saving the same loaded form at once, the second waits, then is shown
+    the first one's change."""
 
     _version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
@@ -59,10 +83,21 @@ class AdminForm(PartialDateModelForm):
         return cleaned_data
 
     def _check_version(self) -> None:
-        # A post without the field at all (a script, not this form) is not
-        # checked; an empty one means the record had no history when loaded.
-        if self.instance.pk is None or self.add_prefix("_version") not in self.data:
+        if self.instance.pk is None:
             return
+        # Without the field nothing says which version was edited: refused,
+        # never saved unchecked. An empty one means the record had no
+        # history when loaded.
+        if self.add_prefix("_version") not in self.data:
+            raise ValidationError(
+                _(
+                    "This form was sent without the version of the record it was loaded "
+                    "with, so a change saved since cannot be detected. Nothing was saved: "
+                    "open the record again and make your change there."
+                ),
+                code="no_version",
+            )
+        lock_for_save(self.instance)
         loaded = self.cleaned_data.get("_version")
         version = latest_version(self.instance)
         if version is None or version.history_id == loaded:

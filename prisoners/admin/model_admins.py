@@ -11,6 +11,7 @@ from datetime import date
 
 from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
+from django.db import router, transaction
 from django.db.models import Exists, F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -85,11 +86,21 @@ class LastSourceDeleteMixin:
         return deleted, counts, perms_needed, protected
 
 
-class RecordAdmin(NoBulkDeleteForCuratorsMixin, HistoryDiffMixin, SimpleHistoryAdmin):
-    """History with a readable diff on every record; a text input for each
-    partial date; help text saying what is public; optimistic locking."""
+class VersionedAdmin(NoBulkDeleteForCuratorsMixin, HistoryDiffMixin, SimpleHistoryAdmin):
+    """History with a readable diff; help text saying what is public;
+    optimistic locking (AdminForm), whose check locks the rows until the
+    write commits: Django's change view validates and saves in one
+    transaction, and so does the revert view here."""
 
     form = AdminForm
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class RecordAdmin(VersionedAdmin):
+    """A text input for each partial date; publishing needs a permission."""
 
     def publish_permission(self) -> str:
         return f"prisoners.publish_{self.opts.model_name}"
@@ -443,22 +454,18 @@ class SanctionsEventAdmin(PublishableEventAdmin):
         )
 
 
-class SimpleRecordAdmin(NoBulkDeleteForCuratorsMixin, HistoryDiffMixin, SimpleHistoryAdmin):
-    form = AdminForm
-
-
 @admin.register(Organization, Facility)
-class NamedAdmin(SimpleRecordAdmin):
+class NamedAdmin(VersionedAdmin):
     search_fields = ["name"]
 
 
 @admin.register(Charge)
-class ChargeAdmin(SimpleRecordAdmin):
+class ChargeAdmin(VersionedAdmin):
     search_fields = ["article", "title"]
 
 
 @admin.register(Source)
-class SourceAdmin(LastSourceDeleteMixin, SimpleRecordAdmin):
+class SourceAdmin(LastSourceDeleteMixin, VersionedAdmin):
     search_fields = ["url", "title"]
 
     def has_delete_permission(self, request, obj=None) -> bool:
