@@ -50,6 +50,11 @@ class TwoFactorAuthenticationForm(OTPAdminAuthenticationForm):
         except ValidationError:
             raise ValidationError(self.failure_message, code="invalid_login") from None
 
+    def _update_form(self, user):
+        """Nothing: django-otp fills the device choice (this form has none:
+        the code's shape picks the device) and writes the password back
+        into the page once it was right, which would tell that it was."""
+
     def clean_otp_token(self) -> str:
         token = "".join(self.cleaned_data.get("otp_token", "").split())
         return token if token.isdigit() else token.lower().replace("-", "")
