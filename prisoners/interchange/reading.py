@@ -56,17 +56,15 @@ def _binary_lines(source: BinaryIO, size: int = 1 << 16) -> Iterator[bytes]:
     breaks)."""
     pending: list[bytes] = []
     while chunk := source.read(size):
-        start = 0
-        while (end := chunk.find(b"\n", start)) != -1:
-            if pending:
-                pending.append(chunk[start : end + 1])
-                yield b"".join(pending)
-                pending.clear()
-            else:
-                yield chunk[start : end + 1]
-            start = end + 1
-        if start < len(chunk):
-            pending.append(chunk[start:])
+        parts = chunk.split(b"\n")
+        if len(parts) == 1:
+            pending.append(chunk)
+            continue
+        pending.append(parts[0])
+        yield b"".join(pending) + b"\n"
+        for part in parts[1:-1]:
+            yield part + b"\n"
+        pending = [parts[-1]] if parts[-1] else []
     if pending:
         yield b"".join(pending)
 
