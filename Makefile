@@ -90,7 +90,8 @@ bench: $(VENV)/.bench-installed .env ## Ours vs Datasette vs raw SQL at 100,000 
 
 check-deploy: $(VENV)/.installed ## Production settings pass Django's deployment checks
 	DEBUG=0 SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
-		ALLOWED_HOSTS=tracker.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
+		ALLOWED_HOSTS=tracker.example.org SITE_URL=https://tracker.example.org \
+		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 # makemessages must not read these (tests/test_i18n.py ignores the same).
 MESSAGES_IGNORE := --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=bench --ignore=.git

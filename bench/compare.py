@@ -144,7 +144,12 @@ def prepare_database(database_url: str, reuse: bool, persons: int) -> dict:
 
 def collectstatic(env: dict) -> None:
     """With the production storage: DEBUG off serves the hashed names."""
-    production = {**env, "DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50)}
+    production = {
+        **env,
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "SITE_URL": "http://127.0.0.1",
+    }
     run([PYTHON, "manage.py", "collectstatic", "--no-input", "-v0"], production)
 
 

@@ -322,12 +322,14 @@ def main() -> None:
             "DEBUG": "0",
             "SECRET_KEY": secrets.token_urlsafe(50),
             "ALLOWED_HOSTS": "127.0.0.1",
+            "SITE_URL": f"http://127.0.0.1:{args.app_port}",
             "CACHE_SECONDS": "0",
             "API_THROTTLE_RATE": "off",
             "LOG_LEVEL": "CRITICAL",
-            # Uploads wait between preview and confirm in the temporary directory:
-            # this one, removed with the cluster.
+            # Uploads wait between preview and confirm in IMPORT_DIR (and
+            # arrive through the temporary directory): here, removed with the cluster.
             "TMPDIR": str(cluster.directory),
+            "IMPORT_DIR": str(cluster.directory / "imports"),
         }
         server_log = (cluster.directory / "gunicorn.log").open("w")
         server = subprocess.Popen(

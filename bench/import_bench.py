@@ -141,6 +141,7 @@ def worker(database_url: str, rows: int) -> None:
     # As in production: DEBUG on would log every query.
     os.environ["DEBUG"] = "0"
     os.environ.setdefault("SECRET_KEY", "benchmark-only-" + "x" * 40)
+    os.environ.setdefault("SITE_URL", "http://127.0.0.1:8000")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
     sys.path.insert(0, str(ROOT))
     import django

@@ -86,7 +86,12 @@ def prepare_database(database_url: str, persons: int, seed: int) -> dict:
 
 def collectstatic(env: dict) -> None:
     """With the production storage: DEBUG off serves the hashed names of its manifest."""
-    production = {**env, "DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50)}
+    production = {
+        **env,
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "SITE_URL": "http://127.0.0.1",
+    }
     manage(production, "collectstatic", "--no-input", "-v0")
 
 
@@ -121,6 +126,7 @@ def start_server(
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1",
+        "SITE_URL": f"http://127.0.0.1:{port}",
         "SECURE_SSL_REDIRECT": "0",
         "CACHE_SECONDS": str(cache_seconds),
         "API_THROTTLE_RATE": "off",

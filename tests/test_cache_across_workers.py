@@ -54,6 +54,7 @@ def production(tmp_path):
         DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="127.0.0.1",
+        SITE_URL="http://127.0.0.1",
         SECURE_SSL_REDIRECT="0",
         CACHE_SECONDS="300",
         API_THROTTLE_RATE="off",

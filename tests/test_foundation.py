@@ -47,6 +47,7 @@ def test_production_settings_pass_the_deployment_checks():
         DEBUG="0",
         SECRET_KEY="a-long-random-production-secret-key-" + "x" * 40,
         ALLOWED_HOSTS="tracker.example.org",
+        SITE_URL="https://tracker.example.org",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from prisoners.models import Person
@@ -121,7 +122,7 @@ def test_every_public_page_says_when_the_data_changed_and_how_to_cite_it(client,
         text = client.get(url).content.decode()
         assert "Data last changed:" in text, url
         assert "How to cite this page:" in text, url
-        cited = f"http://testserver{url}".replace("&", "&amp;")
+        cited = f"{settings.SITE_URL}{url}".replace("&", "&amp;")
         assert cited in text, url
         assert "CC BY 4.0" in text, url
 
@@ -327,7 +328,7 @@ def test_the_release_feed_lists_published_events(client, world):
     feed = ElementTree.fromstring(client.get("/releases/feed.atom").content)
     atom = "{http://www.w3.org/2005/Atom}"
     links = [e.find(f"{atom}link").get("href") for e in feed.iter(f"{atom}entry")]
-    assert links == ["http://testserver/releases/2025-12-13-release/"]
+    assert links == [f"{settings.SITE_URL}/releases/2025-12-13-release/"]
 
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -335,7 +336,7 @@ SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 def sitemap_locations(client, url: str) -> list[str]:
     tree = ElementTree.fromstring(client.get(url).content)
-    return [loc.text.removeprefix("http://testserver") for loc in tree.iter(f"{SITEMAP}loc")]
+    return [loc.text.removeprefix(settings.SITE_URL) for loc in tree.iter(f"{SITEMAP}loc")]
 
 
 def test_the_sitemap_indexes_sections_that_list_every_published_page(client, world):
@@ -486,6 +487,6 @@ def test_robots_txt_keeps_crawlers_out_of_the_admin_and_points_to_the_sitemap(cl
     assert response["Content-Type"].startswith("text/plain")
     lines = response.content.decode().splitlines()
     assert "Disallow: /admin/" in lines
-    assert "Sitemap: http://testserver/sitemap.xml" in lines
-    sitemap = lines[-1].removeprefix("Sitemap: http://testserver")
+    assert f"Sitemap: {settings.SITE_URL}/sitemap.xml" in lines
+    sitemap = lines[-1].removeprefix(f"Sitemap: {settings.SITE_URL}")
     assert client.get(sitemap).status_code == 200

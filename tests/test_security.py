@@ -113,6 +113,7 @@ def test_it_requires_two_factors_by_default_in_production():
         DEBUG="0",
         SECRET_KEY="x" * 60,
         ALLOWED_HOSTS="tracker.example.org",
+        SITE_URL="https://tracker.example.org",
     )
     assert result.stdout.strip().endswith("True"), result.stderr
 
@@ -126,6 +127,7 @@ def test_the_deployment_checks_refuse_production_without_two_factors():
         DEBUG="0",
         SECRET_KEY="a-long-random-production-secret-key-" + "x" * 40,
         ALLOWED_HOSTS="tracker.example.org",
+        SITE_URL="https://tracker.example.org",
         ADMIN_REQUIRE_2FA="0",
     )
     assert result.returncode != 0
@@ -146,7 +148,8 @@ def test_a_password_alone_does_not_log_in(client, two_factor, curator):
     set_up_devices(curator)
     response = log_in(client, "curator", "curator-pass-1234")
     assert response.status_code == 200
-    assert "Enter the code from your authenticator app" in response.content.decode()
+    # Issue 16: one message for any failure (it was "Enter the code…").
+    assert "Enter a correct user name, password and code" in response.content.decode()
     assert client.get("/admin/").status_code == 302
 
 
@@ -163,7 +166,8 @@ def test_a_wrong_code_does_not_log_in(client, two_factor, curator):
     wrong = f"{(int(current_code(devices)) + 1) % 1_000_000:06d}"
     response = log_in(client, "curator", "curator-pass-1234", wrong)
     assert response.status_code == 200
-    assert "That code is not valid" in response.content.decode()
+    # Issue 16: one message for any failure (it was "That code is not valid").
+    assert "Enter a correct user name, password and code" in response.content.decode()
     assert client.get("/admin/").status_code == 302
 
 
@@ -234,14 +238,16 @@ def test_a_lockout_holds_one_account_from_one_address(client, settings, curator,
 
 
 def test_behind_the_proxy_the_client_address_is_the_last_forwarded_one(settings):
-    from tracker.security import client_ip
+    """Issue 16: X-Forwarded-For is read only from a trusted proxy (it was
+    read whenever SECURE_PROXY_SSL_HEADER was set, from anyone)."""
+    from tracker.client_ip import client_ip
 
-    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
     request = RequestFactory().get(
         "/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="1.1.1.1, 203.0.113.9"
     )
     assert client_ip(request) == "203.0.113.9"
-    settings.SECURE_PROXY_SSL_HEADER = None
+    settings.TRUSTED_PROXIES = []
     assert client_ip(request) == "127.0.0.1"
 
 

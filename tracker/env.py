@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
@@ -77,3 +78,30 @@ def env_secret(name: str, debug: bool) -> str:
     if debug:
         return "insecure-development-key-do-not-use-in-production"
     raise ImproperlyConfigured(f"{name} must be set when DEBUG is off")
+
+
+def env_site_url(name: str, debug: bool) -> str:
+    """The site's origin (``https://tracker.example.org``), from which every
+    absolute URL is made: required in production, the development server's
+    address with DEBUG on. Never the request's Host header, which a client
+    chooses."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        if debug:
+            return "http://127.0.0.1:8000"
+        raise ImproperlyConfigured(
+            f"{name} must be set when DEBUG is off: the site's address, e.g. "
+            "https://tracker.example.org (absolute links never come from the Host header)"
+        )
+    parts = urlsplit(value)
+    if (
+        parts.scheme not in {"http", "https"}
+        or not parts.netloc
+        or parts.path not in {"", "/"}
+        or parts.query
+        or parts.fragment
+    ):
+        raise ImproperlyConfigured(
+            f"{name} must be a scheme and host such as https://tracker.example.org, not {value!r}"
+        )
+    return f"{parts.scheme}://{parts.netloc}"

@@ -1,6 +1,7 @@
 """Staff login and browser policy: the admin site that asks for a second
 factor, the looser Content-Security-Policy scoped to the admin and the API
-docs, and the client address that login lockouts count by."""
+docs, and the answer to a locked-out login (the address lockouts count by
+is tracker/client_ip.py's)."""
 
 from __future__ import annotations
 
@@ -100,17 +101,6 @@ class ScopedContentSecurityPolicyMiddleware(ContentSecurityPolicyMiddleware):
                     response._csp_config = loosened(settings.SECURE_CSP, additions)
                     break
         return super().process_response(request, response)
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    """The address login lockouts count by. Behind the TLS proxy of
-    production (DEBUG off) every request comes from the proxy, which appends
-    the client's address to X-Forwarded-For: the last entry is the one it
-    saw; earlier entries are whatever the client sent."""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if settings.SECURE_PROXY_SSL_HEADER and forwarded.strip():
-        return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR")
 
 
 def lockout_response(request: HttpRequest, original_response=None, credentials=None):

@@ -7,7 +7,16 @@ from pathlib import Path
 import dj_database_url
 from django.utils.csp import CSP
 
-from .env import env_bool, env_int, env_list, env_rate, env_secret, env_str, read_dotenv
+from .env import (
+    env_bool,
+    env_int,
+    env_list,
+    env_rate,
+    env_secret,
+    env_site_url,
+    env_str,
+    read_dotenv,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 read_dotenv(BASE_DIR / ".env")
@@ -15,6 +24,13 @@ read_dotenv(BASE_DIR / ".env")
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_secret("SECRET_KEY", DEBUG)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
+# Every absolute URL (robots.txt, sitemaps, feeds, citations, the API's links)
+# starts with it, never with the Host header: a cached page would otherwise
+# carry whatever host and port one reader sent to everyone after them.
+SITE_URL = env_site_url("SITE_URL", DEBUG)
+# Proxies whose X-Forwarded-For is believed (addresses or networks); from
+# anyone else the peer address is the client (tracker/client_ip.py).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
 
 INSTALLED_APPS = [
     # django.contrib.admin, with the admin site that asks for a second factor.
@@ -79,6 +95,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # SITE_URL, for the citation line of every page.
+                "prisoners.public.citation.site_url",
             ],
         },
     },
@@ -146,6 +164,17 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
+# Uploads to the admin's import: refused beyond this size, kept (between the
+# preview and the confirmation, at most a day) in IMPORT_DIR, a directory
+# only this user may read. The command line takes files of any size.
+MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 50)
+IMPORT_DIR = Path(env_str("IMPORT_DIR") or BASE_DIR / "var" / "imports")
+# An upload beyond 2.5 MB goes to a temporary file (mode 0600, removed when
+# the request ends) rather than memory; a request's other fields, which
+# never carry a file, may not exceed 2.5 MB (Django's defaults, said here).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -196,7 +225,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "tracker.security.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "tracker.security.client_ip"
+# The same address the API's rate limit counts by.
+AXES_CLIENT_IP_CALLABLE = "tracker.client_ip.client_ip"
 
 if not DEBUG:
     # Production sits behind a TLS-terminating proxy that sets X-Forwarded-Proto.

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from axes.backends import AxesStandaloneBackend
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django_otp.admin import OTPAdminAuthenticationForm
@@ -33,15 +34,26 @@ class TwoFactorAuthenticationForm(OTPAdminAuthenticationForm):
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "spellcheck": "false"}),
     )
 
-    otp_error_messages = {
-        **OTPAdminAuthenticationForm.otp_error_messages,
-        "token_required": _("Enter the code from your authenticator app or a recovery code."),
-        "device_required": _(
-            "This account has no second factor yet: ask an administrator to run "
-            "manage.py add_totp_device for it."
-        ),
-        "invalid_token": _("That code is not valid (or a recovery code was already used)."),
-    }
+    # Any failure, whatever failed (the user name, the password, the code,
+    # a missing second factor, an account that may not log in), gets this one
+    # answer: a different one for a wrong code would tell whoever tries
+    # passwords that they found the right one.
+    failure_message = _(
+        "Enter a correct user name, password and code: the code from your authenticator "
+        "app or a recovery code not used before. Staff without a second factor ask an "
+        "administrator to run manage.py add_totp_device for them."
+    )
+
+    def clean(self):
+        try:
+            return super().clean()
+        except ValidationError:
+            raise ValidationError(self.failure_message, code="invalid_login") from None
+
+    def _update_form(self, user):
+        """Nothing: django-otp fills the device choice (this form has none:
+        the code's shape picks the device) and writes the password back
+        into the page once it was right, which would tell that it was."""
 
     def clean_otp_token(self) -> str:
         token = "".join(self.cleaned_data.get("otp_token", "").split())

@@ -10,13 +10,15 @@ imports with an editor's rights.
 from __future__ import annotations
 
 import json
+import os
 import secrets
 import shutil
-import tempfile
+import stat
 import time
 from pathlib import Path
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -29,9 +31,10 @@ from ..interchange.importer import SUMMARY_KINDS, ImportResult, run_import
 from ..models import Person
 
 VIA = "admin import"
-# Uploads wait here between preview and confirm, one directory per token.
-STORE = Path(tempfile.gettempdir()) / "tracker-imports"
+# Uploads wait in settings.IMPORT_DIR between preview and confirm, one
+# directory per token, at most this long unconfirmed.
 KEEP_SECONDS = 24 * 60 * 60
+PRIVATE = 0o700
 CHANGES_PER_PAGE = 50
 REQUIRED_PERMISSIONS = [
     f"prisoners.{action}_{model}"
@@ -67,11 +70,36 @@ class ImportForm(forms.Form):
 
     def clean_files(self):
         files = self.cleaned_data["files"]
+        too_big = upload_too_big(sum(f.size or 0 for f in files))
+        if too_big:
+            raise forms.ValidationError(too_big)
         names = [f.name for f in files]
         for name in names:
             if names.count(name) > 1:
                 raise forms.ValidationError(_("Two files are named %(name)s.") % {"name": name})
         return files
+
+
+def upload_too_big(size: int) -> str | None:
+    """Why an upload of ``size`` bytes is refused (beyond MAX_UPLOAD_MB), or None."""
+    limit = settings.MAX_UPLOAD_MB
+    if size <= limit * 1024 * 1024:
+        return None
+    return _(
+        "The files are %(size)s MB together, more than the %(limit)s MB an upload may be. "
+        "Split them, or import them on the command line (manage.py import_records), "
+        "which takes files of any size."
+    ) % {"size": f"{size / (1024 * 1024):.1f}", "limit": limit}
+
+
+def store() -> Path:
+    """settings.IMPORT_DIR, made if missing, readable by this user only
+    (uploads hold unpublished records); a looser mode is tightened."""
+    directory = Path(settings.IMPORT_DIR)
+    directory.mkdir(mode=PRIVATE, parents=True, exist_ok=True)
+    if stat.S_IMODE(directory.stat().st_mode) != PRIVATE:
+        directory.chmod(PRIVATE)
+    return directory
 
 
 def can_import(user) -> bool:
@@ -85,10 +113,11 @@ def can_publish(user) -> bool:
 def _store(request, files) -> str:
     _forget_old_uploads()
     token = secrets.token_urlsafe(16)
-    directory = STORE / token
-    directory.mkdir(parents=True)
+    directory = store() / token
+    directory.mkdir(mode=PRIVATE)
     for number, upload in enumerate(files):
-        with open(directory / f"{number}.csv", "wb") as out:
+        path = directory / f"{number}.csv"
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
             for chunk in upload.chunks():
                 out.write(chunk)
     request.session[f"import-{token}"] = [f.name for f in files]
@@ -99,7 +128,7 @@ def _stored(request, token: str) -> list[tuple[str, Path]] | None:
     """The upload behind ``token``, if this session made it (the token is
     never used as a path before the session vouches for it)."""
     names = request.session.get(f"import-{token}")
-    directory = STORE / token
+    directory = store() / token
     if not names or not directory.is_dir():
         return None
     return [(name, directory / f"{number}.csv") for number, name in enumerate(names)]
@@ -108,13 +137,12 @@ def _stored(request, token: str) -> list[tuple[str, Path]] | None:
 def _discard(request, token: str) -> None:
     request.session.pop(f"import-{token}", None)
     request.session.pop(f"import-{token}-choices", None)
-    shutil.rmtree(STORE / token, ignore_errors=True)
+    shutil.rmtree(store() / token, ignore_errors=True)
 
 
 def _forget_old_uploads() -> None:
-    if not STORE.is_dir():
-        return
-    for directory in STORE.iterdir():
+    """Uploads left unconfirmed for KEEP_SECONDS are removed."""
+    for directory in store().iterdir():
         if directory.stat().st_mtime < time.time() - KEEP_SECONDS:
             shutil.rmtree(directory, ignore_errors=True)
 
@@ -196,13 +224,13 @@ def _keep_changes(token: str, result: ImportResult) -> None:
         "notices": result.notices,
         "changes": [change.as_dict() for change in result.changes],
     }
-    (STORE / token / "changes.json").write_text(json.dumps(kept), encoding="utf-8")
+    (store() / token / "changes.json").write_text(json.dumps(kept), encoding="utf-8")
 
 
 def _preview_page(request, context, token: str):
     """Another page (or filter) of a preview this session made."""
     files = _stored(request, token)
-    kept = STORE / token / "changes.json"
+    kept = store() / token / "changes.json"
     if files is None or not kept.is_file():
         messages.error(request, _("This upload has expired or was already imported: upload again."))
         return redirect("prisoners_import")

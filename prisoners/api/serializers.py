@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from .. import privacy
 from ..models import Detention, Organization, Person, ReleaseEvent, SanctionsEvent
+from ..public.citation import absolute
 
 # The list of people's not_named_count, as the schema describes it.
 NOT_NAMED_COUNT_HELP = (
@@ -104,7 +105,7 @@ class PersonSerializer(serializers.ModelSerializer):
         ]
 
     def get_url(self, obj) -> str:
-        return self.context["request"].build_absolute_uri(obj.get_absolute_url())
+        return absolute(obj.get_absolute_url())
 
 
 class SanctionsEventSerializer(serializers.ModelSerializer):
@@ -134,7 +135,7 @@ class SanctionsEventSerializer(serializers.ModelSerializer):
         return [e.event_id for e in event.public_release_events]
 
     def get_url(self, obj) -> str:
-        return self.context["request"].build_absolute_uri(obj.get_absolute_url())
+        return absolute(obj.get_absolute_url())
 
 
 class ReleaseEventSerializer(serializers.ModelSerializer):
@@ -172,7 +173,7 @@ class ReleaseEventSerializer(serializers.ModelSerializer):
         return [s.event_id for s in event.public_sanctions]
 
     def get_url(self, obj) -> str:
-        return self.context["request"].build_absolute_uri(obj.get_absolute_url())
+        return absolute(obj.get_absolute_url())
 
 
 class OrganizationSerializer(serializers.ModelSerializer):

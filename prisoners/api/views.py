@@ -4,6 +4,7 @@ records only, and the series behind the timeline chart."""
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
@@ -18,11 +19,13 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from tracker.client_ip import client_ip
+
 from .. import privacy
 from ..interchange.csv_files import csv_text
 from ..models import ReleaseEvent
 from ..public import errors
-from ..public.citation import add_citation_headers, citation
+from ..public.citation import absolute, add_citation_headers, citation, page_url
 from ..public.filters import PersonFilter, ReleaseEventFilter, SanctionsEventFilter
 from ..stats.ranges import RangeError, date_range
 from ..stats.series import Interval, held_points, release_points
@@ -31,10 +34,15 @@ from . import serializers as shapes
 
 
 class PublicThrottle(AnonRateThrottle):
-    """Anonymous clients at API_THROTTLE_RATE; ``off`` lifts it."""
+    """Anonymous clients at API_THROTTLE_RATE; ``off`` lifts it. A client is
+    its address as the login lockouts see it (tracker/client_ip.py): DRF's
+    own reading believes any X-Forwarded-For, which a client rotates at will."""
 
     def get_rate(self):
         return settings.API_THROTTLE_RATE
+
+    def get_ident(self, request):
+        return client_ip(request) or ""
 
     def allow_request(self, request, view):
         if self.rate is None:
@@ -60,14 +68,29 @@ class PublicAPIMixin:
         response["Access-Control-Allow-Origin"] = "*"
         if response.status_code < 300 and isinstance(getattr(response, "data", None), dict):
             response.data["data_last_changed"] = changed.isoformat() if changed else None
-            response.data["cite_as"] = citation(request.build_absolute_uri(), changed)
+            response.data["cite_as"] = citation(page_url(request), changed)
         return response
 
 
 class Pagination(PageNumberPagination):
+    """Pages whose next and previous links start with SITE_URL: DRF makes
+    them from the request's Host header."""
+
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def get_next_link(self):
+        return self._from_site_url(super().get_next_link())
+
+    def get_previous_link(self):
+        return self._from_site_url(super().get_previous_link())
+
+    def _from_site_url(self, link: str | None) -> str | None:
+        if link is None:
+            return None
+        parts = urlsplit(link)
+        return absolute(urlunsplit(("", "", parts.path, parts.query, "")))
 
 
 class PeoplePagination(Pagination):
@@ -322,7 +345,7 @@ class ReleaseStatsView(PublicAPIMixin, APIView):
 
 
 def csv_response(filename: str, header: list[str], rows) -> HttpResponse:
-    text = csv_text([header, *([str(cell) for cell in row] for row in rows)])
+    text = csv_text([header, *([str(cell) for cell in row] for row in rows)], public=True)
     response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

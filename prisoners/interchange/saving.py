@@ -24,7 +24,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from itertools import islice
 
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -156,11 +156,18 @@ class Links:
 
 class References:
     """Sources, organizations, charges and facilities by their name; the ones
-    not stored yet are created in bulk, with a history row each."""
+    not stored yet are created in bulk, with a history row each.
+
+    Two imports naming the same new source at the same moment both create
+    it: the second's insert waits for the first to commit, then breaks the
+    unique name. That insert is undone alone (a savepoint) and the names are
+    taken one by one, each created or, when the other import has just
+    created it, read: both imports succeed, and the source exists once."""
 
     FIELD = {Source: "url", Organization: "name", Charge: "article", Facility: "name"}
 
     def __init__(self, names: dict[type, set[str]], user, via: str):
+        self.user, self.via = user, via
         self.cache: dict[type, dict[str, models.Model]] = {}
         for model, wanted in names.items():
             key = self.FIELD[model]
@@ -168,13 +175,32 @@ class References:
             for chunk in chunks(wanted):
                 for obj in model.objects.filter(**{f"{key}__in": chunk}):
                     found[getattr(obj, key)] = obj
-            new = [model(**{key: name}) for name in sorted(wanted - found.keys())]
-            if new:
-                model.objects.bulk_create(new, batch_size=CHUNK)
-                model.history.bulk_history_create(
-                    new, batch_size=CHUNK, default_user=user, default_change_reason=via
-                )
-                found.update((getattr(obj, key), obj) for obj in new)
+            missing = sorted(wanted - found.keys())
+            if missing:
+                found.update((getattr(obj, key), obj) for obj in self._create(model, key, missing))
+
+    def _create(self, model: type, key: str, names: list[str]) -> list[models.Model]:
+        """The records named, created with their history rows, or read when
+        another import has created them since they were looked up."""
+        new = [model(**{key: name}) for name in names]
+        try:
+            with transaction.atomic():
+                created = model.objects.bulk_create(new, batch_size=CHUNK)
+        except IntegrityError:
+            new, created = [], []
+            for name in names:
+                try:
+                    with transaction.atomic():
+                        # bulk_create: no signal, so no history row of its own.
+                        created += model.objects.bulk_create([model(**{key: name})])
+                        new.append(created[-1])
+                except IntegrityError:
+                    new.append(model.objects.get(**{key: name}))
+        if created:
+            model.history.bulk_history_create(
+                created, batch_size=CHUNK, default_user=self.user, default_change_reason=self.via
+            )
+        return new
 
     def get(self, model: type, name: str) -> models.Model:
         return self.cache[model][name]

@@ -1,14 +1,33 @@
-"""How every public answer says when the data last changed and how to cite it."""
+"""How every public answer says when the data last changed and how to cite
+it, and the one way absolute URLs are made: from ``SITE_URL``, never from
+the request's Host header (a client chooses it, and the page cache would
+hand what one client sent to every reader after them)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from django.conf import settings
 from django.utils.http import http_date
 
 from ..history import data_last_changed
 
 SITE = "Political Prisoner Tracker"
+
+
+def absolute(path: str) -> str:
+    """``path`` (from reverse() or get_absolute_url()) under ``SITE_URL``."""
+    return settings.SITE_URL + path
+
+
+def page_url(request) -> str:
+    """The address of the page asked for, with its query, under ``SITE_URL``."""
+    return absolute(request.get_full_path())
+
+
+def site_url(request) -> dict:
+    """Context processor: ``SITE_URL`` for templates (the citation line)."""
+    return {"SITE_URL": settings.SITE_URL}
 
 
 def citation(url: str, changed: datetime | None) -> str:
@@ -19,7 +38,7 @@ def citation(url: str, changed: datetime | None) -> str:
 def add_citation_headers(request, response) -> datetime | None:
     """Last-Modified, X-Data-Last-Changed, a cite-as link and X-Cite-As."""
     changed = data_last_changed()
-    url = request.build_absolute_uri()
+    url = page_url(request)
     if changed:
         response["Last-Modified"] = http_date(changed.timestamp())
         response["X-Data-Last-Changed"] = changed.isoformat()

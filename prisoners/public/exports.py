@@ -18,7 +18,8 @@ def _export(request, filterset_class, queryset, rows, name):
     if not filterset.is_valid():
         return errors.text_400(filterset.form)
     response = StreamingHttpResponse(
-        csv_lines(rows(filterset.qs, public=True)), content_type="text/csv; charset=utf-8"
+        csv_lines(rows(filterset.qs, public=True), public=True),
+        content_type="text/csv; charset=utf-8",
     )
     filename = f"{name}-{timezone.localdate().isoformat()}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from .. import privacy
 from ..history import data_last_changed
 from . import errors, queries
+from .citation import absolute
 from .filters import PersonFilter
 
 ITEMS = 50
@@ -22,11 +23,20 @@ def _midnight(day) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min), timezone.get_current_timezone())
 
 
-class PersonFeed(Feed):
+class SiteFeed(Feed):
+    """A feed whose links and ids start with SITE_URL: Django's make them
+    from the request's Host header (an absolute link is left as it is)."""
+
+    feed_type = Atom1Feed
+
+    def item_link(self, item):
+        return absolute(item.get_absolute_url())
+
+
+class PersonFeed(SiteFeed):
     """The people of /prisoners/ with the same filters, most recently changed
     first (or in the order asked for)."""
 
-    feed_type = Atom1Feed
     title = _("Political prisoners")
     subtitle = _("People matching the filters, most recently changed first.")
 
@@ -38,11 +48,11 @@ class PersonFeed(Feed):
         return super().__call__(request, *args, **kwargs)
 
     def link(self):
-        url = reverse("person-list")
+        url = absolute(reverse("person-list"))
         return f"{url}?{self.query}" if self.query else url
 
     def feed_url(self):
-        url = reverse("person-feed")
+        url = absolute(reverse("person-feed"))
         return f"{url}?{self.query}" if self.query else url
 
     def updateddate(self):
@@ -78,16 +88,15 @@ class PersonFeed(Feed):
         return person.public_changed_at
 
 
-class ReleaseEventFeed(Feed):
-    feed_type = Atom1Feed
+class ReleaseEventFeed(SiteFeed):
     title = _("Group releases of political prisoners")
     subtitle = _("Release events, newest first.")
 
     def link(self):
-        return reverse("release-list")
+        return absolute(reverse("release-list"))
 
     def feed_url(self):
-        return reverse("release-feed")
+        return absolute(reverse("release-feed"))
 
     def updateddate(self):
         return data_last_changed()

@@ -3,6 +3,7 @@ from django.urls import path, register_converter
 
 from . import exports, feeds, views
 from .sitemaps import SITEMAPS
+from .sitemaps import index as sitemap_index
 
 
 class YearConverter:
@@ -51,7 +52,7 @@ urlpatterns = [
     # stop at the first 50,000 people.
     path(
         "sitemap.xml",
-        sitemaps.index,
+        sitemap_index,
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
         name="sitemap",
     ),

@@ -18,6 +18,7 @@ from .. import privacy
 from ..choices import Gender, ReleaseType, Status
 from ..stats import charts, figures, series
 from . import errors, queries, timeline
+from .citation import absolute
 from .filters import PersonFilter, ReleaseEventFilter, SanctionsEventFilter
 
 PEOPLE_PER_PAGE = 50
@@ -333,6 +334,6 @@ def timeline_view(request):
 
 def robots_txt(request):
     """Crawlers may read every public page; the sitemap lists them."""
-    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    sitemap = absolute(reverse("sitemap"))
     lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {sitemap}"]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
