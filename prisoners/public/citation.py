@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.utils.http import http_date
 
+from .. import query_strings
 from ..history import data_last_changed
 
 SITE = "Political Prisoner Tracker"
@@ -16,10 +17,15 @@ def citation(url: str, changed: datetime | None) -> str:
     return f"{SITE}, {url}{as_of}"
 
 
+def cite_url(request) -> str:
+    """The address to cite an answer by: its path and the filters in use."""
+    return request.build_absolute_uri(query_strings.citable_path(request))
+
+
 def add_citation_headers(request, response) -> datetime | None:
     """Last-Modified, X-Data-Last-Changed, a cite-as link and X-Cite-As."""
     changed = data_last_changed()
-    url = request.build_absolute_uri()
+    url = cite_url(request)
     if changed:
         response["Last-Modified"] = http_date(changed.timestamp())
         response["X-Data-Last-Changed"] = changed.isoformat()
