@@ -9,8 +9,8 @@ from django.http import QueryDict
 from django.utils.encoding import escape_uri_path
 
 # Values that change nothing when named: the order a list takes when none is
-# given, and the first page.
-DEFAULTS = {"ordering": "name", "page": "1"}
+# given. (A link to page 1 keeps naming it: "previous" reads as a page.)
+DEFAULTS = {"ordering": "name"}
 
 
 def in_use(query: QueryDict, **changes: str | list[str] | None) -> str:
