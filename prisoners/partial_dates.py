@@ -18,15 +18,50 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils import formats
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Precision(models.TextChoices):
     DAY = "day", _("day")
     MONTH = "month", _("month")
     YEAR = "year", _("year")
+
+
+# A date's month, abbreviated, in the form each language gives it after a
+# day ("14 июля 2021", Russian genitive) and before a year alone ("июль
+# 2021", nominative); lower case in Belarusian and Russian, as they write
+# months. Django's "M" capitalizes them there ("14 Июл 2021"), and its
+# Belarusian abbreviations are partly Russian.
+MONTHS_AFTER_DAY = [
+    pgettext_lazy("month abbreviation, after a day", "Jan"),
+    pgettext_lazy("month abbreviation, after a day", "Feb"),
+    pgettext_lazy("month abbreviation, after a day", "Mar"),
+    pgettext_lazy("month abbreviation, after a day", "Apr"),
+    pgettext_lazy("month abbreviation, after a day", "May"),
+    pgettext_lazy("month abbreviation, after a day", "Jun"),
+    pgettext_lazy("month abbreviation, after a day", "Jul"),
+    pgettext_lazy("month abbreviation, after a day", "Aug"),
+    pgettext_lazy("month abbreviation, after a day", "Sep"),
+    pgettext_lazy("month abbreviation, after a day", "Oct"),
+    pgettext_lazy("month abbreviation, after a day", "Nov"),
+    pgettext_lazy("month abbreviation, after a day", "Dec"),
+]
+MONTHS_BEFORE_YEAR = [
+    pgettext_lazy("month abbreviation, before a year only", "Jan"),
+    pgettext_lazy("month abbreviation, before a year only", "Feb"),
+    pgettext_lazy("month abbreviation, before a year only", "Mar"),
+    pgettext_lazy("month abbreviation, before a year only", "Apr"),
+    pgettext_lazy("month abbreviation, before a year only", "May"),
+    pgettext_lazy("month abbreviation, before a year only", "Jun"),
+    pgettext_lazy("month abbreviation, before a year only", "Jul"),
+    pgettext_lazy("month abbreviation, before a year only", "Aug"),
+    pgettext_lazy("month abbreviation, before a year only", "Sep"),
+    pgettext_lazy("month abbreviation, before a year only", "Oct"),
+    pgettext_lazy("month abbreviation, before a year only", "Nov"),
+    pgettext_lazy("month abbreviation, before a year only", "Dec"),
+]
 
 
 _PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -84,11 +119,12 @@ class PartialDate:
 
     def display(self) -> str:
         """The date at its precision, with month names in the active language."""
+        day, month, year = self.first.day, self.first.month, self.first.year
         if self.precision == Precision.DAY:
-            return formats.date_format(self.first, "j M Y")
+            return f"{day} {MONTHS_AFTER_DAY[month - 1]} {year}"
         if self.precision == Precision.MONTH:
-            return formats.date_format(self.first, "M Y")
-        return str(self.first.year)
+            return f"{MONTHS_BEFORE_YEAR[month - 1]} {year}"
+        return str(year)
 
     def not_before(self, earlier: PartialDate) -> bool:
         """True when this date may fall on or after ``earlier``."""

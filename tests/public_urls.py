@@ -210,6 +210,11 @@ def public_urls(world: World) -> list[str]:
         "/api/stats/releases/?from=2020-01-01&interval=year",
         "/api/stats/releases.csv",
         "/api/schema/",
+        # Every value of a facet (the list shows the largest).
+        "/prisoners/facets/region/",
+        "/prisoners/facets/organization/?region=Minsk",
+        "/prisoners/facets/charge/?status=released",
+        "/prisoners/facets/release_type/",
     ]
 
 

@@ -54,6 +54,7 @@ def story():
             "/sanctions/",
             world.sanctions_event.get_absolute_url(),
             "/timeline/?from=2021-01-01&to=2025-12-31",
+            "/prisoners/facets/region/?status=released",
         ]
 
 

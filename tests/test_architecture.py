@@ -21,7 +21,7 @@ ALLOWED = {
     "api": {"stats", "interchange", "public.filters", "public.citation", "public.errors"},
     "admin": {"stats", "interchange"},
     # Template tags serve the public templates (Django wants them at the root).
-    "templatetags": {"stats"},
+    "templatetags": {"stats", "public.citation"},
     "management": {"stats", "interchange", "public", "admin", "api", "templatetags"},
 }
 MAX_LINES = 600

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -67,11 +67,17 @@ class AdminForm(PartialDateModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if field.widget.is_hidden:
+        # What a record shows publicly is its model's fields: a form's own
+        # field (a tick, a note to the form) is never shown, and a text
+        # that says private already is not contradicted.
+        model = self._meta.model
+        model_fields = {f.name for f in model._meta.get_fields()}
+        model_fields |= set(getattr(model, "_partial_dates", {}))
+        for name, field in self.fields.items():
+            if field.widget.is_hidden or name not in model_fields:
                 continue
             text = str(field.help_text or "")
-            if "public" not in text.lower():
+            if "public" not in text.lower() and "private" not in text.lower():
                 field.help_text = f"{text} {PUBLIC}".strip()
         if not self.is_bound:
             version = latest_version(self.instance)
@@ -256,8 +262,9 @@ class DetentionForm(AdminForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["detention_id"].required = False
-        self.fields["detention_id"].help_text = _(
-            "Stable id, shown publicly. Leave empty for <person id>-<detained on>."
+        # The admin shows help texts as HTML: the placeholders are text.
+        self.fields["detention_id"].help_text = escape(
+            _("Stable id, shown publicly. Leave empty for <person id>-<detained on>.")
         )
         release = self.existing_release
         if release and not self.is_bound:

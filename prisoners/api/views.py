@@ -25,7 +25,7 @@ from .. import privacy
 from ..interchange.csv_files import csv_text
 from ..models import ReleaseEvent
 from ..public import errors
-from ..public.citation import absolute, add_citation_headers, citation, page_url
+from ..public.citation import absolute, add_citation_headers, citation, cite_url
 from ..public.filters import PersonFilter, ReleaseEventFilter, SanctionsEventFilter
 from ..stats.ranges import RangeError, date_range
 from ..stats.series import Interval, held_points, release_points
@@ -68,7 +68,7 @@ class PublicAPIMixin:
         response["Access-Control-Allow-Origin"] = "*"
         if response.status_code < 300 and isinstance(getattr(response, "data", None), dict):
             response.data["data_last_changed"] = changed.isoformat() if changed else None
-            response.data["cite_as"] = citation(page_url(request), changed)
+            response.data["cite_as"] = citation(cite_url(request), changed)
         return response
 
 

@@ -10,6 +10,7 @@ from datetime import datetime
 from django.conf import settings
 from django.utils.http import http_date
 
+from .. import query_strings
 from ..history import data_last_changed
 
 SITE = "Political Prisoner Tracker"
@@ -18,11 +19,6 @@ SITE = "Political Prisoner Tracker"
 def absolute(path: str) -> str:
     """``path`` (from reverse() or get_absolute_url()) under ``SITE_URL``."""
     return settings.SITE_URL + path
-
-
-def page_url(request) -> str:
-    """The address of the page asked for, with its query, under ``SITE_URL``."""
-    return absolute(request.get_full_path())
 
 
 def site_url(request) -> dict:
@@ -35,10 +31,15 @@ def citation(url: str, changed: datetime | None) -> str:
     return f"{SITE}, {url}{as_of}"
 
 
+def cite_url(request) -> str:
+    """The address to cite an answer by: its path and the filters in use."""
+    return absolute(query_strings.citable_path(request))
+
+
 def add_citation_headers(request, response) -> datetime | None:
     """Last-Modified, X-Data-Last-Changed, a cite-as link and X-Cite-As."""
     changed = data_last_changed()
-    url = page_url(request)
+    url = cite_url(request)
     if changed:
         response["Last-Modified"] = http_date(changed.timestamp())
         response["X-Data-Last-Changed"] = changed.isoformat()

@@ -62,4 +62,10 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="sitemap-section",
     ),
+    # Every value of a facet of the list of people (the list shows the largest).
+    path(
+        "prisoners/facets/<slug:facet>/",
+        views.FacetValuesView.as_view(),
+        name="person-facet",
+    ),
 ]

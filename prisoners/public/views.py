@@ -14,7 +14,7 @@ from django.utils.functional import cached_property
 from django.views.generic import ListView, MonthArchiveView, YearArchiveView
 from django.views.generic.detail import SingleObjectMixin
 
-from .. import privacy
+from .. import privacy, query_strings
 from ..choices import Gender, ReleaseType, Status
 from ..stats import charts, figures, series
 from . import errors, queries, timeline
@@ -72,8 +72,14 @@ class FilteredListView(ListView):
         return self.filterset.qs
 
     def get_context_data(self, **kwargs):
+        # The filters' summary on a phone says how many values are chosen.
+        filters = [name for name in self.filterset.filters if name != "ordering"]
         return super().get_context_data(
-            filterset=self.filterset, form=self.filterset.form, invalid=self.invalid, **kwargs
+            filterset=self.filterset,
+            form=self.filterset.form,
+            invalid=self.invalid,
+            active_filters=query_strings.values_in_use(self.request.GET, filters),
+            **kwargs,
         )
 
     def get_paginate_by(self, queryset):
@@ -81,17 +87,13 @@ class FilteredListView(ListView):
         return None if self.invalid else self.paginate_by
 
 
-class PersonListView(FilteredListView):
+class PeopleFacetsMixin:
+    """The facets of the filtered list of people."""
+
     filterset_class = PersonFilter
-    template_name = "prisoners/person_list.html"
-    paginate_by = PEOPLE_PER_PAGE
-    context_object_name = "people"
 
     def get_base_queryset(self):
         return privacy.people()
-
-    def get_queryset(self):
-        return queries.with_detentions(self.filterset.qs)
 
     @cached_property
     def facets(self) -> dict:
@@ -103,6 +105,25 @@ class PersonListView(FilteredListView):
             return stored
         return self.filterset.facets(settings.FACET_TIME_LIMIT_MS)
 
+    def facet_groups(self, shown: int | None = None) -> list[dict]:
+        facets = self.facets
+        # Facets not counted in time offer the whole list's values.
+        uncounted = (
+            (figures.whole_list_facets(rebuild=False) or {})
+            if facets and len(facets) < len(FACETS)
+            else {}
+        )
+        return facet_groups(self.filterset, facets, self.invalid, uncounted, shown)
+
+
+class PersonListView(PeopleFacetsMixin, FilteredListView):
+    template_name = "prisoners/person_list.html"
+    paginate_by = PEOPLE_PER_PAGE
+    context_object_name = "people"
+
+    def get_queryset(self):
+        return queries.with_detentions(self.filterset.qs)
+
     def get_paginator(self, queryset, per_page, **kwargs):
         paginator = super().get_paginator(queryset, per_page, **kwargs)
         if "status" in self.facets:
@@ -113,14 +134,7 @@ class PersonListView(FilteredListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        facets = self.facets
-        # Facets not counted in time offer the whole list's values.
-        uncounted = (
-            (figures.whole_list_facets(rebuild=False) or {})
-            if facets and len(facets) < len(FACETS)
-            else {}
-        )
-        context["facets"] = facet_groups(self.filterset, facets, self.invalid, uncounted)
+        context["facets"] = self.facet_groups(FACET_SHOWN)
         context["not_named_count"] = None if self.invalid else self.filterset.not_named_count()
         context["date_fields"] = DATE_FILTERS
         context["gender_choices"] = _options(
@@ -154,18 +168,23 @@ FACET_LABELS = {"status": dict(Status.choices), "release_type": dict(ReleaseType
 
 
 def facet_groups(
-    filterset: PersonFilter, facets: dict, invalid: bool, uncounted: dict | None = None
+    filterset: PersonFilter,
+    facets: dict,
+    invalid: bool,
+    uncounted: dict | None = None,
+    shown: int | None = FACET_SHOWN,
 ) -> list[dict]:
-    """The facets beside the list, labelled, with what is selected. For an
-    invalid request there are no counts, only the values chosen; a facet not
-    counted in time offers the values of ``uncounted`` (those of the whole
-    list), without counts."""
+    """The facets beside the list, labelled, with what is selected: the
+    ``shown`` largest values (all of them with None) and those chosen, and
+    how many values there are. For an invalid request there are no counts,
+    only the values chosen; a facet not counted in time offers the values of
+    ``uncounted`` (those of the whole list), without counts."""
     groups = []
     for name in FACETS:
         counted = name in facets
         counts = dict(facets[name] if counted else (uncounted or {}).get(name, []))
-        selected = filterset.form.data.getlist(name)
-        largest = list(counts)[:FACET_SHOWN]
+        selected = [v for v in filterset.form.data.getlist(name) if v.strip()]
+        largest = list(counts)[:shown]
         values = largest + [v for v in selected if v not in largest]
         options = [
             {
@@ -182,9 +201,41 @@ def facet_groups(
                 "title": filterset.filters[name].label,
                 "options": options,
                 "uncounted": not (counted or invalid),
+                "total": len(counts),
+                "hidden": len(set(counts) - set(values)),
             }
         )
     return groups
+
+
+class FacetValuesView(PeopleFacetsMixin, FilteredListView):
+    """Every value of one facet of the list of people, counted for the
+    filters given, alphabetically (a reader looks for one): the list beside
+    the people shows only the largest."""
+
+    template_name = "prisoners/person_facet.html"
+
+    def get(self, request, *args, **kwargs):
+        if kwargs["facet"] not in FACETS:
+            raise Http404
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return self.filterset.queryset.none()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        name = self.kwargs["facet"]
+        group = next(g for g in self.facet_groups(shown=None) if g["name"] == name)
+        chosen = [option["value"] for option in group["options"] if option["checked"]]
+        for option in group["options"]:
+            value = option["value"]
+            values = [v for v in chosen if v != value] if option["checked"] else [*chosen, value]
+            # A link adds the value to the filters (or takes a chosen one away).
+            option["query"] = query_strings.in_use(self.request.GET, page=None, **{name: values})
+        group["options"].sort(key=lambda option: str(option["label"]).casefold())
+        context["group"] = group
+        return context
 
 
 def person_detail(request, person_id):

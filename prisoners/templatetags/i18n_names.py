@@ -10,6 +10,8 @@ from django.utils import formats, translation
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from .. import query_strings
+
 register = template.Library()
 
 # Django's Belarusian catalog spells months in the classical orthography (and
@@ -92,10 +94,10 @@ def person_name(person) -> str:
 
 @register.simple_tag(takes_context=True)
 def language_links(context) -> list[dict]:
-    """The current page, with its filters, in each language."""
+    """The current page, with its filters in use, in each language."""
     request = context.get("request")
     current = translation.get_language()
-    full_path = request.get_full_path() if request else "/"
+    full_path = query_strings.citable_path(request) if request else "/"
     return [
         {
             "code": code,
