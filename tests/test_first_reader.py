@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.conf import settings
 from django.contrib.admin import helpers
 from django.http import QueryDict
 from django.utils import translation
@@ -45,8 +46,8 @@ def test_the_list_links_and_cites_only_the_filters_in_use(client):
     html = response.content.decode()
     assert 'href="/prisoners/feed.atom?region=Minsk"' in html
     assert 'href="/prisoners/export.csv?region=Minsk"' in html
-    assert "http://testserver/prisoners/?region=Minsk," in html or (
-        "http://testserver/prisoners/?region=Minsk." in html
+    assert f"{settings.SITE_URL}/prisoners/?region=Minsk," in html or (
+        f"{settings.SITE_URL}/prisoners/?region=Minsk." in html
     )
     assert "q=&amp;" not in html and "recognized=&amp;" not in html
     assert "ordering=name" not in html
@@ -54,11 +55,11 @@ def test_the_list_links_and_cites_only_the_filters_in_use(client):
 
 def test_the_api_and_exports_cite_only_the_filters_in_use(client):
     response = client.get(f"/api/prisoners/?{FORM_AS_SENT}")
-    assert response.json()["cite_as"].endswith("http://testserver/api/prisoners/?region=Minsk")
-    assert response["Link"] == '<http://testserver/api/prisoners/?region=Minsk>; rel="cite-as"'
+    assert response.json()["cite_as"].endswith(f"{settings.SITE_URL}/api/prisoners/?region=Minsk")
+    assert response["Link"] == f'<{settings.SITE_URL}/api/prisoners/?region=Minsk>; rel="cite-as"'
     response = client.get(f"/prisoners/export.csv?{FORM_AS_SENT}")
     assert response["Link"] == (
-        '<http://testserver/prisoners/export.csv?region=Minsk>; rel="cite-as"'
+        f'<{settings.SITE_URL}/prisoners/export.csv?region=Minsk>; rel="cite-as"'
     )
 
 
