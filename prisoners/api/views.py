@@ -11,7 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+)
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -28,6 +33,7 @@ from ..stats.ranges import RangeError, date_range
 from ..stats.series import Interval, held_points, release_points
 from . import queries
 from . import serializers as shapes
+from .contract import ContractSchema
 
 
 class PublicThrottle(AnonRateThrottle):
@@ -47,6 +53,8 @@ class PublicAPIMixin:
     may be read from another origin."""
 
     throttle_classes = [PublicThrottle]
+    # The schema names every answer: citation fields, 400, 404, 429, 503.
+    schema = ContractSchema()
 
     def handle_exception(self, exc):
         # A CSV answer gives its invalid parameters as text, not JSON.
@@ -131,6 +139,15 @@ class PrisonerViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return queries.people()
 
+    @extend_schema(
+        responses={
+            200: shapes.PersonSerializer,
+            301: OpenApiResponse(
+                description="A former or other id of a published person: `Location` "
+                "is the kept person's detail."
+            ),
+        }
+    )
     def retrieve(self, request, *args, **kwargs):
         try:
             return super().retrieve(request, *args, **kwargs)
@@ -278,7 +295,7 @@ class HeldStatsView(PublicAPIMixin, APIView):
                 "interval", str, enum=[DAY.value, MONTH.value], description="Default day."
             ),
         ],
-        responses=shapes.HeldPointSerializer(many=True),
+        responses=shapes.HeldSeriesSerializer,
         examples=[
             OpenApiExample("2024 by month", value="?from=2024-01-01&to=2024-12-31&interval=month")
         ],
@@ -306,7 +323,7 @@ class ReleaseStatsView(PublicAPIMixin, APIView):
                 "interval", str, enum=[MONTH.value, YEAR.value], description="Default month."
             ),
         ],
-        responses=shapes.ReleasesPointSerializer(many=True),
+        responses=shapes.ReleasesSeriesSerializer,
     )
     def get(self, request, as_csv=False):
         period = _range(request, [MONTH, YEAR], MONTH)
