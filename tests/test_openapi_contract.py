@@ -118,3 +118,17 @@ KNOWN_URLS = [
     "/api/stats/held.csv?interval=year",
     "/api/stats/releases.csv?from=tomorrow",
 ]
+
+
+def test_it_answers_too_many_requests_as_the_schema_says(api_schema, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.API_THROTTLE_RATE = "1/minute"
+    for path in ("/api/prisoners/", "/api/stats/held.csv"):
+        cache.clear()
+        case = api_schema.find_operation_by_path("GET", path).Case()
+        assert case.call().status_code == 200
+        response = case.call()
+        assert response.status_code == 429
+        case.validate_response(response, checks=CONTRACT)

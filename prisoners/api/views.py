@@ -12,7 +12,6 @@ from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiExample,
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
@@ -106,28 +105,16 @@ class PeoplePagination(Pagination):
         return answer
 
 
-DATE_EXAMPLES = [
-    OpenApiExample(
-        "Released in December 2025",
-        value="?released_after=2025-12-01&released_before=2025-12-31",
-    ),
-    OpenApiExample("Held on 1 January 2024", value="?held_on=2024-01-01"),
-    OpenApiExample(
-        "Pardoned after 1 December 2025 (the same release)",
-        value="?release_type=pardon&released_after=2025-12-01",
-    ),
-]
-
-
 @extend_schema(
     description=(
         "Published people with their detentions and releases. Dates are inclusive, "
         "YYYY-MM-DD; a date known only to the month or year counts as its first day. "
         "Choice filters may repeat (region=a&region=b means either). Examples: "
         "`/api/prisoners/?released_after=2025-12-01&released_before=2025-12-31`, "
-        "`/api/prisoners/?held_on=2024-01-01&status=in_custody`."
+        "`/api/prisoners/?held_on=2024-01-01&status=in_custody`, "
+        "`/api/prisoners/?release_type=pardon&released_after=2025-12-01` (pardoned "
+        "after 1 December 2025, in the same release)."
     ),
-    examples=DATE_EXAMPLES,
 )
 class PrisonerViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = shapes.PersonSerializer
@@ -286,7 +273,8 @@ RANGE_PARAMETERS = [
 
 class HeldStatsView(PublicAPIMixin, APIView):
     """Recognized political prisoners held, per day or per month (the figure of
-    the month's last day, or of ``to`` for the last month)."""
+    the month's last day, or of ``to`` for the last month). Example, 2024 by
+    month: `/api/stats/held/?from=2024-01-01&to=2024-12-31&interval=month`."""
 
     @extend_schema(
         parameters=[
@@ -296,9 +284,6 @@ class HeldStatsView(PublicAPIMixin, APIView):
             ),
         ],
         responses=shapes.HeldSeriesSerializer,
-        examples=[
-            OpenApiExample("2024 by month", value="?from=2024-01-01&to=2024-12-31&interval=month")
-        ],
     )
     def get(self, request, as_csv=False):
         period = _range(request, [DAY, MONTH], DAY)
