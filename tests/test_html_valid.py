@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.template.loader import render_to_string
 
 from tests.conftest import IN_CI
 from tests.public_urls import build_world, public_urls
@@ -25,6 +26,7 @@ MORE_PAGES = [
     "/releases/?date_after=01.02.2025",
     "/timeline/?from=2025-02-30&to=yesterday",
     "/prisoners/no-such-person/",
+    "/ru/releases/no-such-event/",
     "/be/",
     "/ru/prisoners/?status=released",
     "/be/prisoners/ales-bialiatski/",
@@ -75,6 +77,10 @@ def test_it_serves_every_public_page_type_as_valid_html(client, world, checker, 
         path = tmp_path / f"page{number:02d}.html"
         path.write_bytes(response.content)
         pages[str(path)] = url
+    # The page of a lost database (500 and 503), rendered without one.
+    unavailable = tmp_path / "unavailable.html"
+    unavailable.write_text(render_to_string("503.html"))
+    pages[str(unavailable)] = "503.html"
     # A page known to be invalid: proof that the checker read the files.
     canary = tmp_path / "canary.html"
     canary.write_text(CANARY)
