@@ -16,7 +16,13 @@ from prisoners.interchange.exporter import (
 from prisoners.models import Person, ReleaseEvent, SanctionsEvent
 
 # Serializers that are not ModelSerializers: a release, and figures.
-PLAIN_SERIALIZERS = {"ReleaseSerializer", "HeldPointSerializer", "ReleasesPointSerializer"}
+PLAIN_SERIALIZERS = {
+    "ReleaseSerializer",
+    "HeldPointSerializer",
+    "ReleasesPointSerializer",
+    "HeldSeriesSerializer",
+    "ReleasesSeriesSerializer",
+}
 
 
 def public_serializers() -> list[type[serializers.Serializer]]:

@@ -8,6 +8,7 @@ from rest_framework import serializers
 from .. import privacy
 from ..models import Detention, Organization, Person, ReleaseEvent, SanctionsEvent
 from ..public.citation import absolute
+from ..stats.series import Interval
 
 # The list of people's not_named_count, as the schema describes it.
 NOT_NAMED_COUNT_HELP = (
@@ -18,12 +19,15 @@ NOT_NAMED_COUNT_HELP = (
 )
 
 
-@extend_schema_field({"type": "string", "example": "2021-07", "nullable": True})
+@extend_schema_field(
+    {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$", "example": "2021-07"}
+)
 class PartialDateField(serializers.Field):
-    """A date known to the day, month or year, written as it is known."""
+    """A date known to the day, month or year, written as it is known; null
+    when unknown (every partial date of the models may be)."""
 
     def __init__(self, **kwargs):
-        super().__init__(read_only=True, **kwargs)
+        super().__init__(read_only=True, allow_null=True, **kwargs)
 
     def to_representation(self, value):
         return str(value)
@@ -45,7 +49,8 @@ class DetentionSerializer(serializers.ModelSerializer):
     detained_on = PartialDateField()
     sentenced_on = PartialDateField()
     charges = serializers.SlugRelatedField(slug_field="article", many=True, read_only=True)
-    facility = serializers.StringRelatedField()
+    # A detention's facility is often unknown.
+    facility = serializers.StringRelatedField(allow_null=True)
     sources = serializers.SlugRelatedField(slug_field="url", many=True, read_only=True)
     release = serializers.SerializerMethodField()
 
@@ -177,6 +182,9 @@ class ReleaseEventSerializer(serializers.ModelSerializer):
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
+    # Declared: the model's validator forbids ';' (inverse_match), which the
+    # schema would have read as a pattern every name must match.
+    name = serializers.CharField()
     people = serializers.IntegerField(
         source="people_count", help_text="Published people in this organization."
     )
@@ -192,5 +200,19 @@ class HeldPointSerializer(serializers.Serializer):
 
 
 class ReleasesPointSerializer(serializers.Serializer):
-    period = serializers.CharField()
+    period = serializers.CharField(help_text="YYYY-MM, or YYYY by year.")
     releases = serializers.IntegerField()
+
+
+class HeldSeriesSerializer(serializers.Serializer):
+    """The answer of /api/stats/held/ (the schema's; the view writes it)."""
+
+    interval = serializers.ChoiceField(choices=[Interval.DAY, Interval.MONTH])
+    results = HeldPointSerializer(many=True)
+
+
+class ReleasesSeriesSerializer(serializers.Serializer):
+    """The answer of /api/stats/releases/ (the schema's; the view writes it)."""
+
+    interval = serializers.ChoiceField(choices=[Interval.MONTH, Interval.YEAR])
+    results = ReleasesPointSerializer(many=True)

@@ -12,7 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+)
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -31,6 +35,7 @@ from ..stats.ranges import RangeError, date_range
 from ..stats.series import Interval, held_points, release_points
 from . import queries
 from . import serializers as shapes
+from .contract import ContractSchema
 
 
 class PublicThrottle(AnonRateThrottle):
@@ -55,6 +60,8 @@ class PublicAPIMixin:
     may be read from another origin."""
 
     throttle_classes = [PublicThrottle]
+    # The schema names every answer: citation fields, 400, 404, 429, 503.
+    schema = ContractSchema()
 
     def handle_exception(self, exc):
         # A CSV answer gives its invalid parameters as text, not JSON.
@@ -121,28 +128,16 @@ class PeoplePagination(Pagination):
         return answer
 
 
-DATE_EXAMPLES = [
-    OpenApiExample(
-        "Released in December 2025",
-        value="?released_after=2025-12-01&released_before=2025-12-31",
-    ),
-    OpenApiExample("Held on 1 January 2024", value="?held_on=2024-01-01"),
-    OpenApiExample(
-        "Pardoned after 1 December 2025 (the same release)",
-        value="?release_type=pardon&released_after=2025-12-01",
-    ),
-]
-
-
 @extend_schema(
     description=(
         "Published people with their detentions and releases. Dates are inclusive, "
         "YYYY-MM-DD; a date known only to the month or year counts as its first day. "
         "Choice filters may repeat (region=a&region=b means either). Examples: "
         "`/api/prisoners/?released_after=2025-12-01&released_before=2025-12-31`, "
-        "`/api/prisoners/?held_on=2024-01-01&status=in_custody`."
+        "`/api/prisoners/?held_on=2024-01-01&status=in_custody`, "
+        "`/api/prisoners/?release_type=pardon&released_after=2025-12-01` (pardoned "
+        "after 1 December 2025, in the same release)."
     ),
-    examples=DATE_EXAMPLES,
 )
 class PrisonerViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = shapes.PersonSerializer
@@ -154,6 +149,15 @@ class PrisonerViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return queries.people()
 
+    @extend_schema(
+        responses={
+            200: shapes.PersonSerializer,
+            301: OpenApiResponse(
+                description="A former or other id of a published person: `Location` "
+                "is the kept person's detail."
+            ),
+        }
+    )
     def retrieve(self, request, *args, **kwargs):
         try:
             return super().retrieve(request, *args, **kwargs)
@@ -292,7 +296,8 @@ RANGE_PARAMETERS = [
 
 class HeldStatsView(PublicAPIMixin, APIView):
     """Recognized political prisoners held, per day or per month (the figure of
-    the month's last day, or of ``to`` for the last month)."""
+    the month's last day, or of ``to`` for the last month). Example, 2024 by
+    month: `/api/stats/held/?from=2024-01-01&to=2024-12-31&interval=month`."""
 
     @extend_schema(
         parameters=[
@@ -301,10 +306,7 @@ class HeldStatsView(PublicAPIMixin, APIView):
                 "interval", str, enum=[DAY.value, MONTH.value], description="Default day."
             ),
         ],
-        responses=shapes.HeldPointSerializer(many=True),
-        examples=[
-            OpenApiExample("2024 by month", value="?from=2024-01-01&to=2024-12-31&interval=month")
-        ],
+        responses=shapes.HeldSeriesSerializer,
     )
     def get(self, request, as_csv=False):
         period = _range(request, [DAY, MONTH], DAY)
@@ -329,7 +331,7 @@ class ReleaseStatsView(PublicAPIMixin, APIView):
                 "interval", str, enum=[MONTH.value, YEAR.value], description="Default month."
             ),
         ],
-        responses=shapes.ReleasesPointSerializer(many=True),
+        responses=shapes.ReleasesSeriesSerializer,
     )
     def get(self, request, as_csv=False):
         period = _range(request, [MONTH, YEAR], MONTH)
