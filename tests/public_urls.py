@@ -210,6 +210,9 @@ def public_urls(world: World) -> list[str]:
         "/api/stats/releases/?from=2020-01-01&interval=year",
         "/api/stats/releases.csv",
         "/api/schema/",
+        # The API's root (the list of its endpoints) and its documentation.
+        "/api/",
+        "/api/docs/",
     ]
 
 
