@@ -215,6 +215,9 @@ def public_urls(world: World) -> list[str]:
         "/prisoners/facets/organization/?region=Minsk",
         "/prisoners/facets/charge/?status=released",
         "/prisoners/facets/release_type/",
+        # The API's root (the list of its endpoints) and its documentation.
+        "/api/",
+        "/api/docs/",
     ]
 
 

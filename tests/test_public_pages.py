@@ -295,7 +295,8 @@ def test_the_release_archives_group_releases_by_event(client, world):
     year = client.get("/releases/2025/")
     assert [e.event_id for e in year.context["events"]] == ["2025-12-13-release"]
     assert "/releases/2025/12/" in year.content.decode()
-    assert client.get("/releases/2024/11/").status_code == 200
+    # Issue 16: no archive before the first year with a release (2025 here).
+    assert client.get("/releases/2024/11/").status_code == 404
     assert client.get("/releases/2025/13/").status_code == 404
     assert client.get("/releases/0000/").status_code == 404
 

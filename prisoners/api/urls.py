@@ -1,8 +1,9 @@
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
 from . import views
+from .root import ApiRootView, DocsView
 
 router = SimpleRouter()
 router.register("prisoners", views.PrisonerViewSet, basename="api-prisoner")
@@ -11,6 +12,7 @@ router.register("sanctions-events", views.SanctionsEventViewSet, basename="api-s
 router.register("organizations", views.OrganizationViewSet, basename="api-organization")
 
 urlpatterns = [
+    path("", ApiRootView.as_view(), name="api-root"),
     *router.urls,
     path("stats/held/", views.HeldStatsView.as_view(), name="api-stats-held"),
     path(
@@ -27,5 +29,5 @@ urlpatterns = [
         name="api-stats-releases-csv",
     ),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("docs/", DocsView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -141,3 +141,13 @@ def with_last_change(records: QuerySet) -> QuerySet:
         .values("changed")
     )
     return records.annotate(changed=Subquery(latest, output_field=DateTimeField()))
+
+
+def release_months() -> list[date]:
+    """The months (their first days), in order, with a published release
+    event or a release the archives name outside one: the archives' bounds."""
+    events = privacy.release_events().dates("date_first", "month")
+    others = privacy.named_releases_outside_events(Release.objects.all()).dates(
+        "released_on_first", "month"
+    )
+    return sorted(set(events) | set(others))

@@ -1,5 +1,6 @@
 from django.contrib.sitemaps import views as sitemaps
 from django.urls import path, register_converter
+from django.views.decorators.http import require_safe
 
 from . import exports, feeds, views
 from .sitemaps import SITEMAPS
@@ -10,6 +11,9 @@ class YearConverter:
     regex = "[0-9]{4}"
 
     def to_python(self, value):
+        # There is no year 0 (a ValueError is no match: the URL is a 404).
+        if int(value) == 0:
+            raise ValueError(value)
         return value
 
     def to_url(self, value):
@@ -19,6 +23,9 @@ class YearConverter:
 class MonthConverter(YearConverter):
     regex = "0[1-9]|1[0-2]"
 
+    def to_python(self, value):
+        return value
+
     def to_url(self, value):
         return f"{int(value):02d}"
 
@@ -26,37 +33,44 @@ class MonthConverter(YearConverter):
 register_converter(YearConverter, "yyyy")
 register_converter(MonthConverter, "mm")
 
+
+def page(route, view, *args, **kwargs):
+    """A public URL. The public site only reads: any method but GET and HEAD
+    answers 405 (a function view would otherwise answer a POST as a GET)."""
+    return path(route, require_safe(view), *args, **kwargs)
+
+
 # Event ids always contain a letter (see models.EVENT_ID_LETTER), so
 # /releases/<event_id>/ never takes a year.
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("prisoners/", views.PersonListView.as_view(), name="person-list"),
-    path("prisoners/feed.atom", feeds.PersonFeed(), name="person-feed"),
-    path("prisoners/export.csv", exports.prisoners_csv, name="person-export"),
-    path("prisoners/<slug:person_id>/", views.person_detail, name="person-detail"),
-    path("releases/", views.ReleaseEventListView.as_view(), name="release-list"),
-    path("releases/feed.atom", feeds.ReleaseEventFeed(), name="release-feed"),
-    path("releases/export.csv", exports.release_events_csv, name="release-export"),
-    path("releases/<yyyy:year>/", views.ReleaseYearView.as_view(), name="release-year"),
-    path(
+    page("", views.home, name="home"),
+    page("prisoners/", views.PersonListView.as_view(), name="person-list"),
+    page("prisoners/feed.atom", feeds.PersonFeed(), name="person-feed"),
+    page("prisoners/export.csv", exports.prisoners_csv, name="person-export"),
+    page("prisoners/<slug:person_id>/", views.person_detail, name="person-detail"),
+    page("releases/", views.ReleaseEventListView.as_view(), name="release-list"),
+    page("releases/feed.atom", feeds.ReleaseEventFeed(), name="release-feed"),
+    page("releases/export.csv", exports.release_events_csv, name="release-export"),
+    page("releases/<yyyy:year>/", views.ReleaseYearView.as_view(), name="release-year"),
+    page(
         "releases/<yyyy:year>/<mm:month>/",
         views.ReleaseMonthView.as_view(),
         name="release-month",
     ),
-    path("releases/<slug:event_id>/", views.release_event_detail, name="release-event-detail"),
-    path("sanctions/", views.SanctionsEventListView.as_view(), name="sanctions-list"),
-    path("sanctions/export.csv", exports.sanctions_events_csv, name="sanctions-export"),
-    path("sanctions/<slug:event_id>/", views.sanctions_event_detail, name="sanctions-event-detail"),
-    path("timeline/", views.timeline_view, name="timeline"),
+    page("releases/<slug:event_id>/", views.release_event_detail, name="release-event-detail"),
+    page("sanctions/", views.SanctionsEventListView.as_view(), name="sanctions-list"),
+    page("sanctions/export.csv", exports.sanctions_events_csv, name="sanctions-export"),
+    page("sanctions/<slug:event_id>/", views.sanctions_event_detail, name="sanctions-event-detail"),
+    page("timeline/", views.timeline_view, name="timeline"),
     # An index of sections, each paged at 50,000 addresses: one file would
     # stop at the first 50,000 people.
-    path(
+    page(
         "sitemap.xml",
         sitemap_index,
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
         name="sitemap",
     ),
-    path(
+    page(
         "sitemap-<section>.xml",
         sitemaps.sitemap,
         {"sitemaps": SITEMAPS},

@@ -271,11 +271,35 @@ class ReleaseEventListView(FilteredListView):
 
 
 class ReleaseArchiveMixin:
+    """The releases of a year or a month. Only the data's years have an
+    archive (404 before the first and after the last year with a release the
+    page shows), and the previous and next links go to the nearest year or
+    month with one: no endless chain of empty pages for a crawler to walk."""
+
     date_field = "date_first"
     allow_empty = True
     allow_future = True
     make_object_list = True
     context_object_name = "events"
+
+    def get(self, request, *args, **kwargs):
+        # The months with releases, in order (one query, before Django's own
+        # date arithmetic, which overflows at year 1 and year 9999).
+        self.months = queries.release_months()
+        year = self.period()[0].year
+        if not self.months or not (self.months[0].year <= year <= self.months[-1].year):
+            raise Http404("No releases in that period.")
+        return super().get(request, *args, **kwargs)
+
+    def nearest(self, day: date, period: str, before: bool) -> date | None:
+        """The first day of the nearest ``period`` ("year" or "month")
+        before or after the one of ``day`` that has releases, or None."""
+        starts = sorted({date(m.year, 1, 1) if period == "year" else m for m in self.months})
+        if before:
+            earlier = [s for s in starts if s < day]
+            return earlier[-1] if earlier else None
+        later = [s for s in starts if s > day]
+        return later[0] if later else None
 
     def get_queryset(self):
         return queries.release_events()
@@ -304,6 +328,12 @@ class ReleaseYearView(ReleaseArchiveMixin, YearArchiveView):
         year = int(self.get_year())
         return date(year, 1, 1), date(year, 12, 31)
 
+    def get_previous_year(self, day):
+        return self.nearest(day, "year", before=True)
+
+    def get_next_year(self, day):
+        return self.nearest(day, "year", before=False)
+
 
 class ReleaseMonthView(ReleaseArchiveMixin, MonthArchiveView):
     template_name = "prisoners/release_archive_month.html"
@@ -312,6 +342,12 @@ class ReleaseMonthView(ReleaseArchiveMixin, MonthArchiveView):
     def period(self):
         start = date(int(self.get_year()), int(self.get_month()), 1)
         return start, series.month_end(start)
+
+    def get_previous_month(self, day):
+        return self.nearest(day.replace(day=1), "month", before=True)
+
+    def get_next_month(self, day):
+        return self.nearest(day.replace(day=1), "month", before=False)
 
 
 class ReleaseEventDetailView(SingleObjectMixin, ListView):
