@@ -5,6 +5,7 @@ list is shorter, and two links to the same list read the same."""
 
 from __future__ import annotations
 
+from django.core.exceptions import SuspiciousOperation
 from django.http import QueryDict
 from django.utils.encoding import escape_uri_path
 
@@ -48,5 +49,10 @@ def values_in_use(query: QueryDict, names) -> int:
 
 def citable_path(request) -> str:
     """The path and filters in use of a request: what a citation names
-    (the path escaped as ``get_full_path()`` escapes it)."""
-    return escape_uri_path(request.path) + in_use(request.GET)
+    (the path escaped as ``get_full_path()`` escapes it). A query Django
+    refused to read (too many fields: the 400 page itself) names none."""
+    try:
+        query = request.GET
+    except SuspiciousOperation:
+        query = QueryDict()
+    return escape_uri_path(request.path) + in_use(query)

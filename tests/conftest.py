@@ -115,3 +115,16 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request under /be/ or /ru/ leaves its language active in the thread
+    (as in a server, where the next request sets its own): every test starts
+    in the default language, so that reverse() gives unprefixed URLs."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
