@@ -18,6 +18,7 @@ from .identity import NotSameAs, OtherDetentionId, OtherId
 from .merges import MergeRecord
 from .people import Detention, Person, Release
 from .references import Charge, Facility, Organization, Source
+from .staff import StaffPreference
 from .version import DataVersion
 
 __all__ = [
@@ -50,6 +51,7 @@ __all__ = [
     "SanctionsAction",
     "SanctionsEvent",
     "SentenceType",
+    "StaffPreference",
     "Source",
     "Status",
     "Visibility",
