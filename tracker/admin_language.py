@@ -79,9 +79,7 @@ def choose_language(request: HttpRequest) -> HttpResponseRedirect:
         return HttpResponseRedirect(back)
     language = form.cleaned_data["language"]
     if admin.site.has_permission(request):
-        StaffPreference.objects.update_or_create(
-            user=request.user, defaults={"language": language}
-        )
+        StaffPreference.objects.update_or_create(user=request.user, defaults={"language": language})
     response = HttpResponseRedirect(back)
     # Only the admin reads it; a year, so the login page keeps the choice.
     response.set_cookie(

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_safe
 from prisoners.admin.imports import import_urls
 from prisoners.admin.quality import quality_urls
 from prisoners.public import views
+
 from .admin_language import choose_language
 
 urlpatterns = [

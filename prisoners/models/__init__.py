@@ -51,8 +51,8 @@ __all__ = [
     "SanctionsAction",
     "SanctionsEvent",
     "SentenceType",
-    "StaffPreference",
     "Source",
+    "StaffPreference",
     "Status",
     "Visibility",
 ]

@@ -17,9 +17,7 @@ class StaffPreference(models.Model):
         related_name="staff_preference",
         verbose_name=_("user"),
     )
-    language = models.CharField(
-        _("admin language"), max_length=8, choices=settings.LANGUAGES
-    )
+    language = models.CharField(_("admin language"), max_length=8, choices=settings.LANGUAGES)
 
     class Meta:
         verbose_name = _("staff preference")
