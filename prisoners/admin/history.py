@@ -20,22 +20,16 @@ from ..history import acting_as
 from ..models import Charge, Detention, Organization, OtherId, Person, Release, Source
 from ..partial_dates import PartialDate
 
-# django-simple-history's history pages, which it translates at render time:
-# it has no Belarusian catalog, and its Russian one (ru_RU) is not the "ru"
-# Django reads. Marked here so that our catalog carries them.
+# django-simple-history's strings that its pages translate when shown (the
+# others are in templates/simple_history/): it has no Belarusian catalog,
+# and its Russian one (ru_RU) is not the "ru" Django reads. Marked here so
+# that our catalog carries them.
 SIMPLE_HISTORY_STRINGS = (
     gettext_noop(
         "Choose a date from the list below to revert to a previous version of this object."
     ),
     gettext_noop("This object doesn't have a change history."),
-    gettext_noop("Object"),
     gettext_noop("changes"),
-    gettext_noop("Date/time"),
-    gettext_noop("Comment"),
-    gettext_noop("Changed by"),
-    gettext_noop("Change reason"),
-    gettext_noop("Changes"),
-    gettext_noop("None"),
     gettext_noop("Created"),
     gettext_noop("Changed"),
     gettext_noop("Deleted"),
