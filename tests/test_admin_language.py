@@ -148,3 +148,14 @@ def test_public_pages_keep_the_language_of_their_url(staff, client, url, languag
     anonymous = Client(HTTP_ACCEPT_LANGUAGE="ru")
     anonymous.cookies["django_language"] = "be"
     assert html_lang(anonymous.get(url)) == language
+
+
+def test_the_lockout_page_is_in_the_browsers_language(settings, curator):
+    browser = Client(HTTP_ACCEPT_LANGUAGE="be")
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        response = browser.post(
+            "/admin/login/", {"username": "curator", "password": "wrong-password"}
+        )
+    assert response.status_code == 429
+    assert html_lang(response) == "be"
+    assert "Занадта шмат няўдалых уваходаў" in response.content.decode()
