@@ -3,12 +3,13 @@ code names a value (Status.IN_CUSTODY) instead of writing its literal."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Visibility(models.TextChoices):
-    PUBLISHED = "published", "published"
-    DRAFT = "draft", "draft"
-    ANONYMOUS = "anonymous", "anonymous"
+    PUBLISHED = "published", pgettext_lazy("visibility", "published")
+    DRAFT = "draft", pgettext_lazy("visibility", "draft")
+    ANONYMOUS = "anonymous", pgettext_lazy("visibility", "anonymous")
 
 
 class Gender(models.TextChoices):

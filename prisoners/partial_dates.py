@@ -18,7 +18,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils.text import capfirst
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -212,6 +212,9 @@ def partial_date_constraints(model_name: str, *names: str) -> list[models.CheckC
     return constraints
 
 
+DATE_FORMATS = _("YYYY-MM-DD, YYYY-MM or YYYY.")
+
+
 class PartialDateFormField(forms.CharField):
     """A text input taking ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``."""
 
@@ -219,7 +222,7 @@ class PartialDateFormField(forms.CharField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
-        kwargs.setdefault("help_text", _("YYYY-MM-DD, YYYY-MM or YYYY."))
+        kwargs.setdefault("help_text", DATE_FORMATS)
         super().__init__(**kwargs)
 
     def widget_attrs(self, widget):
@@ -252,9 +255,9 @@ class _PartialDateFormMetaclass(forms.models.ModelFormMetaclass):
                 continue
             attrs[field_name] = PartialDateFormField(
                 label=capfirst(field.verbose_name or field_name.replace("_", " ")),
-                help_text=" ".join(
-                    filter(None, [str(field.help_text), "YYYY-MM-DD, YYYY-MM or YYYY."])
-                ),
+                help_text=format_lazy("{} {}", field.help_text, DATE_FORMATS)
+                if field.help_text
+                else DATE_FORMATS,
             )
         return super().__new__(mcs, name, bases, attrs)
 

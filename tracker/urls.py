@@ -7,11 +7,14 @@ from prisoners.admin.imports import import_urls
 from prisoners.admin.quality import quality_urls
 from prisoners.public import views
 
+from .admin_language import choose_language
+
 urlpatterns = [
     # The CSV import and the data-quality page live under the admin's prefix,
     # before the admin's own URLs.
     path("admin/", include(import_urls(admin.site))),
     path("admin/", include(quality_urls(admin.site))),
+    path("admin/language/", choose_language, name="admin_language"),
     path("admin/", admin.site.urls),
     path("api/", include("prisoners.api.urls")),
     path("robots.txt", require_safe(views.robots_txt), name="robots"),

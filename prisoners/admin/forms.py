@@ -10,13 +10,15 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
+from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.html import escape, format_html, format_html_join
-from django.utils.text import slugify
+from django.utils.text import format_lazy, slugify
 from django.utils.translation import gettext_lazy as _
 
 from .. import rules
 from ..models import PUBLIC, Detention, Person, Release, ReleaseType
+from ..models.base import shown_publicly
 from ..partial_dates import PartialDateFormField, PartialDateModelForm
 from ..search import normalize
 
@@ -76,9 +78,11 @@ class AdminForm(PartialDateModelForm):
         for name, field in self.fields.items():
             if field.widget.is_hidden or name not in model_fields:
                 continue
-            text = str(field.help_text or "")
-            if "public" not in text.lower() and "private" not in text.lower():
-                field.help_text = f"{text} {PUBLIC}".strip()
+            # Read in English: the words are looked for, not their translation.
+            with translation.override("en"):
+                text = str(field.help_text or "").lower()
+            if "public" not in text and "private" not in text:
+                field.help_text = format_lazy("{} {}", field.help_text, PUBLIC) if text else PUBLIC
         if not self.is_bound:
             version = latest_version(self.instance)
             self.initial["_version"] = version.history_id if version else None
@@ -221,21 +225,22 @@ class DetentionForm(AdminForm):
 
     released_on = PartialDateFormField(
         label=_("Released on"),
-        help_text=_("Empty with a release event: the event's date. YYYY-MM-DD, YYYY-MM or YYYY. ")
-        + PUBLIC,
+        help_text=shown_publicly(
+            _("Empty with a release event: the event's date. YYYY-MM-DD, YYYY-MM or YYYY. ")
+        ),
     )
     release_type = forms.ChoiceField(
         label=_("Release type"),
         choices=[("", "---------"), *ReleaseType.choices],
         required=False,
-        help_text=_("Required with a release. ") + PUBLIC,
+        help_text=shown_publicly(_("Required with a release. ")),
     )
     release_event = forms.ModelChoiceField(
         label=_("Release event"),
         queryset=Release._meta.get_field("release_event").related_model.objects.all(),
         required=False,
         widget=AutocompleteSelect(Release._meta.get_field("release_event"), admin.site),
-        help_text=_("The group release this was part of. ") + PUBLIC,
+        help_text=shown_publicly(_("The group release this was part of. ")),
     )
     released_to = forms.CharField(
         label=_("Released to"),

@@ -14,10 +14,26 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from ..history import acting_as
 from ..models import Charge, Detention, Organization, OtherId, Person, Release, Source
 from ..partial_dates import PartialDate
+
+# django-simple-history's strings that its pages translate when shown (the
+# others are in templates/simple_history/): it has no Belarusian catalog,
+# and its Russian one (ru_RU) is not the "ru" Django reads. Marked here so
+# that our catalog carries them.
+SIMPLE_HISTORY_STRINGS = (
+    gettext_noop(
+        "Choose a date from the list below to revert to a previous version of this object."
+    ),
+    gettext_noop("This object doesn't have a change history."),
+    gettext_noop("changes"),
+    gettext_noop("Created"),
+    gettext_noop("Changed"),
+    gettext_noop("Deleted"),
+)
 
 # Detentions removed this long before their person count as deleted with
 # them (the cascade deletes them a moment before the person).

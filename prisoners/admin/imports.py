@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..interchange.changes import ACTIONS, Change
 from ..interchange.importer import SUMMARY_KINDS, ImportResult, run_import
-from ..models import Person
+from ..models import Detention, Person, Release, ReleaseEvent, SanctionsEvent
 
 VIA = "admin import"
 # Uploads wait in settings.IMPORT_DIR between preview and confirm, one
@@ -147,10 +147,20 @@ def _forget_old_uploads() -> None:
             shutil.rmtree(directory, ignore_errors=True)
 
 
+# The preview names each kind of record as the admin does, translated.
+KIND_NAMES = {
+    "people": Person._meta.verbose_name_plural,
+    "detentions": Detention._meta.verbose_name_plural,
+    "releases": Release._meta.verbose_name_plural,
+    "release events": ReleaseEvent._meta.verbose_name_plural,
+    "sanctions events": SanctionsEvent._meta.verbose_name_plural,
+}
+
+
 def _summary_table(result: ImportResult) -> list[dict]:
     return [
         {
-            "kind": kind,
+            "kind": KIND_NAMES.get(kind, kind),
             **{
                 w: result.summary.get(kind, {}).get(w, 0)
                 for w in ("created", "updated", "unchanged", "deleted")
@@ -254,6 +264,8 @@ def _change_list(request, changes: list[Change], token: str) -> dict:
     page = Paginator(shown, CHANGES_PER_PAGE).get_page(request.GET.get("page"))
     return {
         "changes_page": page,
+        # Each change with its kind's name, translated.
+        "changes_rows": [(KIND_NAMES.get(c.kind, c.kind), c) for c in page.object_list],
         "changes_show": show,
         "changes_filters": [("", _("all"), len(changes))]
         + [

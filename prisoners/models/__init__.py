@@ -18,6 +18,7 @@ from .identity import NotSameAs, OtherDetentionId, OtherId
 from .merges import MergeRecord
 from .people import Detention, Person, Release
 from .references import Charge, Facility, Organization, Source
+from .staff import StaffPreference
 from .version import DataVersion
 
 __all__ = [
@@ -51,6 +52,7 @@ __all__ = [
     "SanctionsEvent",
     "SentenceType",
     "Source",
+    "StaffPreference",
     "Status",
     "Visibility",
 ]

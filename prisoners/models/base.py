@@ -9,6 +9,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.encoding import force_str
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -39,6 +40,12 @@ name_in_list_validator = RegexValidator(
 
 PUBLIC = _("Shown publicly once published.")
 PRIVATE = _("Private: never shown publicly or exported publicly.")
+
+
+def shown_publicly(help_text):
+    """``help_text`` followed by ``PUBLIC``, both translated when shown (a
+    lazy string added to another would be English from import on)."""
+    return format_lazy("{}{}", help_text, PUBLIC)
 
 
 def _history(**kwargs) -> HistoricalRecords:

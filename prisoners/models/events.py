@@ -20,6 +20,7 @@ from .base import (
     _history,
     event_id_validator,
     id_validator,
+    shown_publicly,
 )
 from .references import Source
 
@@ -41,7 +42,7 @@ class ReleaseEvent(models.Model):
         null=True,
         blank=True,
         validators=[MinValueValidator(0)],
-        help_text=_("How many people the announcement said were freed. ") + PUBLIC,
+        help_text=shown_publicly(_("How many people the announcement said were freed. ")),
     )
     negotiator = models.CharField(_("negotiator"), max_length=300, blank=True, help_text=PUBLIC)
     sanctions = models.ManyToManyField(
@@ -63,6 +64,8 @@ class ReleaseEvent(models.Model):
 
     class Meta:
         ordering = ["-date_first", "event_id"]
+        verbose_name = _("release event")
+        verbose_name_plural = _("release events")
         constraints = [
             models.CheckConstraint(
                 condition=Q(event_id__regex=ID_PATTERN) & Q(event_id__regex=EVENT_ID_LETTER),
@@ -98,7 +101,7 @@ class SanctionsEvent(ChoiceLabels):
     )
     date = PartialDateField(_("date"), help_text=PUBLIC, db_index=True)
     authority = models.CharField(
-        _("authority"), max_length=100, help_text=_("Who acts: US, EU, UK… ") + PUBLIC
+        _("authority"), max_length=100, help_text=shown_publicly(_("Who acts: US, EU, UK… "))
     )
     action = models.CharField(_("action"), max_length=10, choices=SanctionsAction.choices)
     target = models.CharField(_("target"), max_length=500, help_text=PUBLIC)
@@ -119,6 +122,8 @@ class SanctionsEvent(ChoiceLabels):
 
     class Meta:
         ordering = ["-date_first", "event_id"]
+        verbose_name = _("sanctions event")
+        verbose_name_plural = _("sanctions events")
         constraints = [
             models.CheckConstraint(
                 condition=Q(event_id__regex=ID_PATTERN) & Q(event_id__regex=EVENT_ID_LETTER),

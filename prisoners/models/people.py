@@ -30,6 +30,7 @@ from .base import (
     _history,
     _order,
     id_validator,
+    shown_publicly,
 )
 from .events import ReleaseEvent
 from .references import Charge, Facility, Organization, Source
@@ -56,19 +57,19 @@ class Person(ChoiceLabels):
     name = models.CharField(
         _("name"),
         max_length=300,
-        help_text=_("Name as shown in English: Latin script where one exists. ") + PUBLIC,
+        help_text=shown_publicly(_("Name as shown in English: Latin script where one exists. ")),
     )
     name_be = models.CharField(
         _("name in Belarusian"), max_length=300, blank=True, help_text=PUBLIC
     )
     name_ru = models.CharField(_("name in Russian"), max_length=300, blank=True, help_text=PUBLIC)
     aliases = models.TextField(
-        _("aliases"), blank=True, help_text=_("Other spellings, separated by ';'. ") + PUBLIC
+        _("aliases"), blank=True, help_text=shown_publicly(_("Other spellings, separated by ';'. "))
     )
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
     born = PartialDateField(_("born"), help_text=PUBLIC)
     died_on = PartialDateField(
-        _("died on"), help_text=_("Closes an open detention (death in custody). ") + PUBLIC
+        _("died on"), help_text=shown_publicly(_("Closes an open detention (death in custody). "))
     )
     region = models.CharField(_("region"), max_length=100, blank=True, help_text=PUBLIC)
     occupation = models.CharField(_("occupation"), max_length=200, blank=True, help_text=PUBLIC)
@@ -77,7 +78,7 @@ class Person(ChoiceLabels):
     )
     recognized_on = PartialDateField(
         _("recognized on"),
-        help_text=_("Recognized as a political prisoner; empty: not recognized. ") + PUBLIC,
+        help_text=shown_publicly(_("Recognized as a political prisoner; empty: not recognized. ")),
     )
     recognition_withdrawn_on = PartialDateField(_("recognition withdrawn on"), help_text=PUBLIC)
     bio = models.TextField(_("bio"), blank=True, max_length=LONG_TEXT, help_text=PUBLIC)
@@ -227,7 +228,7 @@ class Detention(ChoiceLabels):
         help_text=_("Stable id, by default <person id>-<detained on>."),
     )
     detained_on = PartialDateField(
-        _("detained on"), help_text=_("Empty when unknown. ") + PUBLIC, db_index=True
+        _("detained on"), help_text=shown_publicly(_("Empty when unknown. ")), db_index=True
     )
     charges = models.ManyToManyField(
         Charge, blank=True, related_name="detentions", verbose_name=_("charges")
@@ -239,7 +240,7 @@ class Detention(ChoiceLabels):
         _("sentence in months"),
         null=True,
         blank=True,
-        help_text=_("Whole months; 0 with no custodial sentence. ") + PUBLIC,
+        help_text=shown_publicly(_("Whole months; 0 with no custodial sentence. ")),
     )
     sentenced_on = PartialDateField(_("sentenced on"), help_text=PUBLIC)
     facility = models.ForeignKey(
@@ -263,6 +264,8 @@ class Detention(ChoiceLabels):
 
     class Meta:
         ordering = ["detained_on_first", "detention_id"]
+        verbose_name = _("detention")
+        verbose_name_plural = _("detentions")
         indexes = [
             # Sorting the list by detention date: MAX(detained_on_first) per person
             # (PersonQuerySet.with_latest_dates); and the detentions of the
@@ -383,12 +386,14 @@ class Release(ChoiceLabels):
         _("released to"),
         max_length=100,
         blank=True,
-        help_text=_("Country the person went to on release (exile, deportation). ") + PUBLIC,
+        help_text=shown_publicly(_("Country the person went to on release (exile, deportation). ")),
     )
 
     history = _history()
 
     class Meta:
+        verbose_name = _("release")
+        verbose_name_plural = _("releases")
         constraints = [
             models.CheckConstraint(
                 condition=Q(released_on_first__isnull=False), name="release_date_required"

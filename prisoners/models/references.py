@@ -14,6 +14,8 @@ class Source(models.Model):
 
     class Meta:
         ordering = ["url"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
 
     def __str__(self) -> str:
         return self.title or self.url
@@ -33,6 +35,8 @@ class Organization(models.Model):
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
 
     def __str__(self) -> str:
         return self.name
@@ -54,6 +58,8 @@ class Charge(models.Model):
 
     class Meta:
         ordering = ["article"]
+        verbose_name = _("charge")
+        verbose_name_plural = _("charges")
 
     def __str__(self) -> str:
         return f"{self.article} {self.title}".strip()
@@ -66,6 +72,7 @@ class Facility(models.Model):
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("facility")
         verbose_name_plural = _("facilities")
 
     def __str__(self) -> str:
