@@ -17,7 +17,7 @@ from .events import ReleaseEvent, SanctionsEvent
 from .identity import NotSameAs, OtherDetentionId, OtherId
 from .merges import MergeRecord
 from .people import Detention, Person, Release
-from .references import Charge, Facility, Organization, Source
+from .references import Charge, Facility, LocalName, Organization, Source
 from .version import DataVersion
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "FigureBuild",
     "Gender",
     "HeldChange",
+    "LocalName",
     "MergeRecord",
     "NotSameAs",
     "Organization",

@@ -41,6 +41,27 @@ PUBLIC = _("Shown publicly once published.")
 PRIVATE = _("Private: never shown publicly or exported publicly.")
 
 
+def in_be_ru(field_class, label_be, label_ru, **kwargs) -> tuple[models.Field, models.Field]:
+    """A curator's text in Belarusian and in Russian, beside the English one
+    (``local_names.in_language`` picks the page's)."""
+    return (
+        field_class(
+            label_be,
+            blank=True,
+            help_text=_("Shown on the Belarusian pages; leave empty to show the English text. ")
+            + PUBLIC,
+            **kwargs,
+        ),
+        field_class(
+            label_ru,
+            blank=True,
+            help_text=_("Shown on the Russian pages; leave empty to show the English text. ")
+            + PUBLIC,
+            **kwargs,
+        ),
+    )
+
+
 def _history(**kwargs) -> HistoricalRecords:
     return HistoricalRecords(get_user=history_user, **kwargs)
 
