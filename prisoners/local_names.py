@@ -58,7 +58,7 @@ def shown_names(kind: str, values, language: str | None = None) -> dict[str, str
     if kind in FREE_TEXT_KINDS:
         names = LocalNames()
         return {value: names.shown(kind, value, language) for value in values}
-    model = {NameKind.ORGANIZATION: Organization, NameKind.FACILITY: Facility}.get(kind)
+    model = {NameKind.ORGANIZATION.value: Organization, NameKind.FACILITY.value: Facility}.get(kind)
     shown = {value: value for value in values}
     if model is not None and values and active_local_language(language):
         for record in model.objects.filter(name__in=values):
