@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..choices import FREE_TEXT_KINDS
 from ..local_names import in_language
@@ -15,10 +16,16 @@ def _names_in_be_ru(max_length: int = 300) -> tuple[models.CharField, models.Cha
     """name_be and name_ru: a record's name on the Belarusian and Russian pages."""
     return (
         models.CharField(
-            _("name in Belarusian"), max_length=max_length, blank=True, help_text=HELP_BE + PUBLIC
+            pgettext_lazy("not a person", "name in Belarusian"),
+            max_length=max_length,
+            blank=True,
+            help_text=HELP_BE + PUBLIC,
         ),
         models.CharField(
-            _("name in Russian"), max_length=max_length, blank=True, help_text=HELP_RU + PUBLIC
+            pgettext_lazy("not a person", "name in Russian"),
+            max_length=max_length,
+            blank=True,
+            help_text=HELP_RU + PUBLIC,
         ),
     )
 
