@@ -70,3 +70,20 @@ class SanctionsAction(models.TextChoices):
     LIFTED = "lifted", _("lifted")
     SUSPENDED = "suspended", _("suspended")
     REIMPOSED = "reimposed", _("reimposed")
+
+
+class NameKind(models.TextChoices):
+    """What a row of names.csv names: a value the records write as text
+    (region, country, authority: a LocalName) or a reference record
+    (organization, charge, facility: fields of that record)."""
+
+    REGION = "region", _("region")
+    COUNTRY = "country", _("country")
+    AUTHORITY = "authority", _("sanctions authority")
+    ORGANIZATION = "organization", _("organization")
+    CHARGE = "charge", _("charge")
+    FACILITY = "facility", _("facility")
+
+
+# The kinds written as free text on the records, named in LocalName.
+FREE_TEXT_KINDS = [NameKind.REGION, NameKind.COUNTRY, NameKind.AUTHORITY]

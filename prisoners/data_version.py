@@ -17,7 +17,8 @@ What is a public change: a change to a published record, or to a record that
 has just stopped being published (unpublishing is one), other than to its
 private fields (privacy.PRIVATE_FIELDS); to a detention, release, other id or
 source of a published person; to a published event; to an organization,
-charge or facility (reference lists the public pages name). Changes to
+charge or facility, or a name in Belarusian or Russian (what the public
+pages name). Changes to
 drafts and anonymous people are not: they move the version (the figures count
 anonymous people) but no public time that could date them. A person's own
 ``public_changed_at`` is set at the write, inside its transaction, for the
@@ -159,7 +160,7 @@ def _touch(instance) -> bool:
     """Note a change to ``instance``: the published people it belongs to
     changed now. Whether the public could see the change."""
     m = _models()
-    if isinstance(instance, (m.Organization, m.Charge, m.Facility)):
+    if isinstance(instance, (m.Organization, m.Charge, m.Facility, m.LocalName)):
         return True
     if isinstance(instance, (m.ReleaseEvent, m.SanctionsEvent)):
         return instance.published or getattr(instance, "_published_before", False)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from prisoners.models import OtherId, Person, ReleaseEvent, SanctionsEvent
+from prisoners.models import LocalName, OtherId, Person, ReleaseEvent, SanctionsEvent
 from tests.factories import (
     ChargeFactory,
     DetentionFactory,
@@ -67,6 +67,8 @@ def build_world() -> World:
         event_id=f"hidden-release-{MARKER}",
         date="2025-12-20",
         title=f"Unpublished release {MARKER}",
+        title_be=f"Неапублікаванае {MARKER}",
+        description_ru=f"Неопубликованное {MARKER}",
         negotiator=f"negotiator {MARKER}",
         published=False,
     )
@@ -121,8 +123,10 @@ def build_world() -> World:
         release_event=hidden_event,
     )
 
-    secret_org = OrganizationFactory(name=f"Organization {MARKER}")
-    secret_charge = ChargeFactory(article=f"999-{MARKER}")
+    secret_org = OrganizationFactory(name=f"Organization {MARKER}", name_be=f"Арг {MARKER}")
+    secret_charge = ChargeFactory(article=f"999-{MARKER}", title_ru=f"Статья {MARKER}")
+    # Names of values only private records use: shown nowhere.
+    LocalName.objects.create(kind="region", name=f"Region {MARKER}", name_be=f"Рэгіён {MARKER}")
     private = {}
     for visibility in ("draft", "anonymous"):
         someone = PersonFactory(
@@ -135,6 +139,8 @@ def build_world() -> World:
             recognized_on="2021-01-01",
             internal_notes=f"note {MARKER}",
             bio=f"bio {MARKER}",
+            bio_be=f"біяграфія {MARKER}",
+            bio_ru=f"биография {MARKER}",
         )
         someone.organizations.set([secret_org])
         OtherId.objects.create(person=someone, other_id=f"other-{visibility}-{MARKER}")

@@ -50,13 +50,26 @@ class PageText(HTMLParser):
         super().__init__()
         self.pieces: list[str] = []
         self._hidden = 0
+        self._in_permissions = False
 
     def handle_starttag(self, tag, attrs):
         if tag in {"script", "style", "svg", "textarea"}:
             self._hidden += 1
+        if self._permissions(tag, attrs):
+            self._hidden += 1
+            self._in_permissions = True
         self.pieces += [v.strip() for k, v in attrs if k in ATTRIBUTES and v]
 
+    @staticmethod
+    def _permissions(tag, attrs) -> bool:
+        """Django stores permission names in English when it migrates
+        ("Can add …"): its limitation, not a string of our catalog."""
+        return tag == "select" and dict(attrs).get("name") in {"permissions", "user_permissions"}
+
     def handle_endtag(self, tag):
+        if tag == "select" and self._in_permissions:
+            self._hidden -= 1
+            self._in_permissions = False
         if tag in {"script", "style", "svg", "textarea"}:
             self._hidden -= 1
 

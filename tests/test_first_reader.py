@@ -205,7 +205,7 @@ def test_a_charge_shows_its_articles_title(client):
     )
     html = client.get(detention.person.get_absolute_url()).content.decode()
     assert (
-        'article 342</a> <span class="charge-title">(Gross violation of public order)</span>'
+        'article 342</a> — <span class="charge-title">Gross violation of public order</span>'
         in html
     )
     assert "article 130</a>;" in html or "article 130</a></p>" in html

@@ -17,7 +17,7 @@ from prisoners.interchange.exporter import (
     release_event_rows,
     sanctions_event_rows,
 )
-from prisoners.models import Person, ReleaseEvent, SanctionsEvent
+from prisoners.models import LocalName, Person, ReleaseEvent, SanctionsEvent
 
 from .factories import (
     ChargeFactory,
@@ -133,10 +133,16 @@ def test_csv_lines_quote_as_needed():
     assert list(csv.reader(io.StringIO("".join(lines)))) == [["a", "b"], ["x, y", 'say "hi"\nbye']]
 
 
-def test_export_records_writes_the_three_files(tmp_path):
+def test_export_records_writes_the_four_files(tmp_path):
     PersonFactory(person_id="p-1", name='Алесь, "Ales"\nBialiatski')
+    LocalName.objects.all().delete()  # the names migration 0013 seeds
     counts = export_records(tmp_path)
-    assert counts == {"prisoners.csv": 1, "release_events.csv": 0, "sanctions_events.csv": 0}
+    assert counts == {
+        "prisoners.csv": 1,
+        "release_events.csv": 0,
+        "sanctions_events.csv": 0,
+        "names.csv": 0,
+    }
     with open(tmp_path / "prisoners.csv", newline="", encoding="utf-8") as f:
         rows = list(csv.reader(f))
     assert rows[1][:2] == ["p-1", 'Алесь, "Ales"\nBialiatski']

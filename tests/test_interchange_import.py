@@ -812,7 +812,7 @@ def test_it_rejects_an_unrecognizable_header():
     expected = (
         "p.csv:1: -: unrecognized header: expected the columns person_id, name, name_be… "
         "(prisoners.csv); or event_id, date, title… (release_events.csv); or event_id, date, "
-        "authority… (sanctions_events.csv)"
+        "authority… (sanctions_events.csv); or kind, name, name_en… (names.csv)"
     )
     rejects("id,full name\n1,N\n", expected)
     rejects("event_id,date\nx,2021\n", expected)

@@ -16,6 +16,7 @@ from prisoners.interchange.importer import run_import
 from prisoners.models import (
     Charge,
     Facility,
+    LocalName,
     Organization,
     Person,
     ReleaseEvent,
@@ -26,12 +27,12 @@ from prisoners.models import (
 pytestmark = pytest.mark.django_db
 
 DEMO = Path(__file__).resolve().parent.parent / "prisoners" / "demo"
-FILES = ["sanctions_events.csv", "release_events.csv", "prisoners.csv"]
+FILES = ["sanctions_events.csv", "release_events.csv", "prisoners.csv", "names.csv"]
 
 
 def delete_everything():
     Person.objects.all().delete()
-    for model in (ReleaseEvent, SanctionsEvent, Source, Organization, Charge, Facility):
+    for model in (ReleaseEvent, SanctionsEvent, Source, Organization, Charge, Facility, LocalName):
         model.objects.all().delete()
 
 

@@ -24,6 +24,7 @@ from ..models import (
     Charge,
     Detention,
     Facility,
+    LocalName,
     Organization,
     Person,
     Release,
@@ -293,6 +294,8 @@ class PersonAdmin(MergeMixin, DeletedPeopleMixin, RecordAdmin):
                         "recognized_on",
                         "recognition_withdrawn_on",
                         "bio",
+                        "bio_be",
+                        "bio_ru",
                     ]
                 },
             ),
@@ -456,12 +459,21 @@ class SanctionsEventAdmin(PublishableEventAdmin):
 
 @admin.register(Organization, Facility)
 class NamedAdmin(VersionedAdmin):
-    search_fields = ["name"]
+    list_display = ["name", "name_be", "name_ru"]
+    search_fields = ["name", "name_be", "name_ru"]
 
 
 @admin.register(Charge)
 class ChargeAdmin(VersionedAdmin):
-    search_fields = ["article", "title"]
+    list_display = ["article", "title", "title_be", "title_ru"]
+    search_fields = ["article", "title", "title_be", "title_ru"]
+
+
+@admin.register(LocalName)
+class LocalNameAdmin(VersionedAdmin):
+    list_display = ["name", "kind", "name_be", "name_ru"]
+    list_filter = ["kind"]
+    search_fields = ["name", "name_be", "name_ru"]
 
 
 @admin.register(Source)

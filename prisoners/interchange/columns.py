@@ -1,4 +1,4 @@
-"""The columns of the three files, how a cell reads and writes, and what a
+"""The columns of the files, how a cell reads and writes, and what a
 stored record gives for each column.
 
 A value read from a cell and a value taken from a stored record have the same
@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db.models import Q
 
-from ..choices import Visibility
+from ..choices import NameKind, Visibility
 from ..models import (
     EVENT_ID_LETTER,
     ID_PATTERN,
@@ -25,6 +25,7 @@ from ..models import (
     Detention,
     Facility,
     Gender,
+    LocalName,
     NotSameAs,
     Organization,
     Person,
@@ -219,6 +220,8 @@ PRISONER_COLUMNS = [
     _person("recognized_on", read_date),
     _person("recognition_withdrawn_on", read_date),
     _person("bio", read_text(_max(Person, "bio"))),
+    _person("bio_be", read_text(_max(Person, "bio_be"))),
+    _person("bio_ru", read_text(_max(Person, "bio_ru"))),
     _person("internal_notes", read_text(_max(Person, "internal_notes"))),
     _person("published", read_choice(PUBLISHED_CHOICES)),
     _person("person_sources", **URL_LIST),
@@ -251,10 +254,14 @@ RELEASE_EVENT_COLUMNS = [
     Column("event_id", read_id(_max(ReleaseEvent, "event_id"), event=True), required=True),
     Column("date", read_date, required=True),
     Column("title", read_text(_max(ReleaseEvent, "title")), required=True),
+    Column("title_be", read_text(_max(ReleaseEvent, "title_be"))),
+    Column("title_ru", read_text(_max(ReleaseEvent, "title_ru"))),
     Column("announced_count", read_count("people"), empty=None),
     Column("negotiator", read_text(_max(ReleaseEvent, "negotiator"))),
     Column("sanctions", read_event_ids, write=write_list(";"), empty=()),
     Column("description", read_text(_max(ReleaseEvent, "description"))),
+    Column("description_be", read_text(_max(ReleaseEvent, "description_be"))),
+    Column("description_ru", read_text(_max(ReleaseEvent, "description_ru"))),
     Column("sources", **URL_LIST),
     Column("published", read_yes_no, write=write_yes_no, empty=None),
 ]
@@ -268,8 +275,21 @@ SANCTIONS_EVENT_COLUMNS = [
     Column("sector", read_text(_max(SanctionsEvent, "sector"))),
     Column("legal_reference", read_text(_max(SanctionsEvent, "legal_reference"))),
     Column("description", read_text(_max(SanctionsEvent, "description"))),
+    Column("description_be", read_text(_max(SanctionsEvent, "description_be"))),
+    Column("description_ru", read_text(_max(SanctionsEvent, "description_ru"))),
     Column("sources", **URL_LIST),
     Column("published", read_yes_no, write=write_yes_no, empty=None),
+]
+
+# names.csv: the Belarusian and Russian names of what records name (and a
+# charge's title in English). Each name's limit is checked by its kind
+# (interchange/names.py): an organization's name is shorter than a region's.
+NAME_COLUMNS = [
+    Column("kind", read_choice(_values(NameKind)), required=True),
+    Column("name", read_text(_max(LocalName, "name")), required=True),
+    Column("name_en", read_text(_max(Charge, "title"))),
+    Column("name_be", read_text(_max(LocalName, "name_be"))),
+    Column("name_ru", read_text(_max(LocalName, "name_ru"))),
 ]
 
 PERSON_COLUMN_NAMES = [c.name for c in PRISONER_COLUMNS if c.of_person]
@@ -279,7 +299,7 @@ RELEASE_COLUMN_NAMES = ["released_on", "release_type", "release_event", "release
 
 
 class Kind:
-    """One of the three files."""
+    """One of the files."""
 
     def __init__(self, name: str, filename: str, id_column: str, columns: list[Column]):
         self.name = name  # as in the summary: "prisoners", "release events"…
@@ -299,7 +319,9 @@ RELEASE_EVENTS = Kind("release events", "release_events.csv", "event_id", RELEAS
 SANCTIONS_EVENTS = Kind(
     "sanctions events", "sanctions_events.csv", "event_id", SANCTIONS_EVENT_COLUMNS
 )
-KINDS = [PRISONERS, RELEASE_EVENTS, SANCTIONS_EVENTS]
+# Told apart from prisoners.csv (which has name, name_be, name_ru too) by kind.
+NAMES = Kind("names", "names.csv", "kind", NAME_COLUMNS)
+KINDS = [PRISONERS, RELEASE_EVENTS, SANCTIONS_EVENTS, NAMES]
 
 
 def recognize(header: list[str]) -> Kind | None:
@@ -340,6 +362,8 @@ def person_values(person: Person) -> dict:
         "recognized_on": _date(person.recognized_on),
         "recognition_withdrawn_on": _date(person.recognition_withdrawn_on),
         "bio": _text(person.bio),
+        "bio_be": _text(person.bio_be),
+        "bio_ru": _text(person.bio_ru),
         "internal_notes": _text(person.internal_notes),
         "published": PUBLISHED_OF[person.visibility],
         "person_sources": tuple(sorted(s.url for s in person.sources.all())),
@@ -400,12 +424,16 @@ def release_event_values(event: ReleaseEvent, public: bool = False) -> dict:
         "event_id": event.event_id,
         "date": _date(event.date),
         "title": _text(event.title),
+        "title_be": _text(event.title_be),
+        "title_ru": _text(event.title_ru),
         "announced_count": event.announced_count,
         "negotiator": _text(event.negotiator),
         "sanctions": tuple(
             sorted(s.event_id for s in event.sanctions.all() if is_public(s) or not public)
         ),
         "description": _text(event.description),
+        "description_be": _text(event.description_be),
+        "description_ru": _text(event.description_ru),
         "sources": tuple(sorted(s.url for s in event.sources.all())),
         "published": event.published,
     }
@@ -421,6 +449,8 @@ def sanctions_event_values(event: SanctionsEvent) -> dict:
         "sector": _text(event.sector),
         "legal_reference": _text(event.legal_reference),
         "description": _text(event.description),
+        "description_be": _text(event.description_be),
+        "description_ru": _text(event.description_ru),
         "sources": tuple(sorted(s.url for s in event.sources.all())),
         "published": event.published,
     }

@@ -20,6 +20,7 @@ from ..models import Person, ReleaseEvent, SanctionsEvent
 from .bulk_values import people_values
 from .columns import (
     EMPTY_DETENTION,
+    NAMES,
     PRISONERS,
     RELEASE_EVENTS,
     SANCTIONS_EVENTS,
@@ -28,6 +29,7 @@ from .columns import (
     sanctions_event_values,
 )
 from .csv_files import write_csv
+from .names import name_rows
 
 CHUNK = 1000
 
@@ -81,8 +83,9 @@ def sanctions_event_rows(events: QuerySet, public: bool = False) -> Iterator[lis
 
 
 def export_records(directory: str | Path, public: bool = False) -> dict[str, int]:
-    """Write prisoners.csv, release_events.csv and sanctions_events.csv into
-    ``directory`` (created if needed); return the number of rows of each."""
+    """Write prisoners.csv, release_events.csv and sanctions_events.csv (and,
+    unless ``public``, names.csv) into ``directory`` (created if needed);
+    return the number of rows of each."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     files = {
@@ -94,5 +97,9 @@ def export_records(directory: str | Path, public: bool = False) -> dict[str, int
             SanctionsEvent.objects.order_by("date_first", "event_id"), public
         ),
     }
+    if not public:
+        # Names a curator gave, also those no published record uses yet:
+        # a backup's, not a public file.
+        files[NAMES.filename] = name_rows()
     # Rows written, less the header.
     return {filename: write_csv(directory / filename, rows) - 1 for filename, rows in files.items()}

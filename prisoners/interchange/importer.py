@@ -23,11 +23,19 @@ from .changes import UNCHANGED, Change
 from .checks import CheckPass
 from .columns import RELEASE_EVENTS, SANCTIONS_EVENTS, Kind
 from .matching import Choices, Match, MatchPass
+from .names import NamesPass
 from .plans import FileArg, PersonPlan, ReadPass, RowPlan
 from .reading import Problems
 from .writing import WritePass
 
-SUMMARY_KINDS = ["people", "detentions", "releases", "release events", "sanctions events"]
+SUMMARY_KINDS = [
+    "people",
+    "detentions",
+    "releases",
+    "release events",
+    "sanctions events",
+    "names",
+]
 Progress = Callable[[Iterable, int | None, str], Iterable]
 
 
@@ -129,7 +137,7 @@ def run_import(
     )
 
 
-class Importer(ReadPass, MatchPass, CheckPass, WritePass):
+class Importer(ReadPass, MatchPass, CheckPass, WritePass, NamesPass):
     """One import: read(), resolve() (who each person is), check(), then,
     only if nothing is wrong, write().
     The three passes share the plans and the problems held here."""
@@ -142,6 +150,7 @@ class Importer(ReadPass, MatchPass, CheckPass, WritePass):
         self.people: dict[str, PersonPlan] = {}
         self.detentions: dict[str, RowPlan] = {}
         self.events: dict[Kind, dict[str, RowPlan]] = {RELEASE_EVENTS: {}, SANCTIONS_EVENTS: {}}
+        self.name_plans: dict[tuple[str, str], RowPlan] = {}
         # Reference rows named in the files, by model: created when new.
         self.names: dict[type, set[str]] = {
             m: set() for m in (Source, Organization, Charge, Facility)

@@ -21,6 +21,7 @@ from .bulk_values import not_same_as_of
 from .columns import (
     EMPTY_DETENTION,
     IDENTITY_COLUMN_NAMES,
+    NAMES,
     PERSON_COLUMN_NAMES,
     PRISONERS,
     RELEASE_COLUMN_NAMES,
@@ -141,6 +142,8 @@ class ReadPass:
                 records = self.progress(table.records(), None, name)
                 if table.kind is PRISONERS:
                     self._read_prisoners(table, records)
+                elif table.kind is NAMES:
+                    self._read_names(table, records)  # names.NamesPass
                 else:
                     self._read_events(table, records)
 

@@ -28,6 +28,7 @@ from ..partial_dates import PartialDate
 from .changes import CREATED, UNCHANGED, UPDATED, Change, field_changes
 from .columns import (
     EMPTY_DETENTION,
+    NAMES,
     PRISONERS,
     RELEASE_COLUMN_NAMES,
     RELEASE_EVENTS,
@@ -89,7 +90,7 @@ PERSON_M2M = [
     ("person_sources", "sources", Source),
 ]
 DETENTION_M2M = [("charges", "charges", Charge), ("sources", "sources", Source)]
-COLUMNS_OF = {k.name: k.by_name for k in (RELEASE_EVENTS, SANCTIONS_EVENTS)}
+COLUMNS_OF = {k.name: k.by_name for k in (RELEASE_EVENTS, SANCTIONS_EVENTS, NAMES)}
 
 
 class WritePass:
@@ -103,6 +104,7 @@ class WritePass:
         self.new_people: list[Person] = []
         self.changes: list[Change] = []
         self.references = References(self.names, user, via)
+        self._write_names()  # names.NamesPass
         self._write_events(
             SANCTIONS_EVENTS, SanctionsEvent, sanctions_event_values, "sanctions events"
         )

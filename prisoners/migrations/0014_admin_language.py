@@ -10,7 +10,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("prisoners", "0011_data_version"),
+        ("prisoners", "0013_local_names"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -17,7 +17,7 @@ from .events import ReleaseEvent, SanctionsEvent
 from .identity import NotSameAs, OtherDetentionId, OtherId
 from .merges import MergeRecord
 from .people import Detention, Person, Release
-from .references import Charge, Facility, Organization, Source
+from .references import Charge, Facility, LocalName, Organization, Source
 from .staff import StaffPreference
 from .version import DataVersion
 
@@ -38,6 +38,7 @@ __all__ = [
     "FigureBuild",
     "Gender",
     "HeldChange",
+    "LocalName",
     "MergeRecord",
     "NotSameAs",
     "Organization",

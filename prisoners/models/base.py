@@ -48,6 +48,29 @@ def shown_publicly(help_text):
     return format_lazy("{}{}", help_text, PUBLIC)
 
 
+def in_be_ru(field_class, label_be, label_ru, **kwargs) -> tuple[models.Field, models.Field]:
+    """A curator's text in Belarusian and in Russian, beside the English one
+    (``local_names.in_language`` picks the page's)."""
+    return (
+        field_class(
+            label_be,
+            blank=True,
+            help_text=shown_publicly(
+                _("Shown on the Belarusian pages; leave empty to show the English text. ")
+            ),
+            **kwargs,
+        ),
+        field_class(
+            label_ru,
+            blank=True,
+            help_text=shown_publicly(
+                _("Shown on the Russian pages; leave empty to show the English text. ")
+            ),
+            **kwargs,
+        ),
+    )
+
+
 def _history(**kwargs) -> HistoricalRecords:
     return HistoricalRecords(get_user=history_user, **kwargs)
 

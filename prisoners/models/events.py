@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import SanctionsAction
+from ..local_names import in_language
 from ..partial_dates import PartialDateField, partial_date_constraints
 from ..querysets import EventQuerySet
 from .base import (
@@ -20,6 +21,7 @@ from .base import (
     _history,
     event_id_validator,
     id_validator,
+    in_be_ru,
     shown_publicly,
 )
 from .references import Source
@@ -37,6 +39,9 @@ class ReleaseEvent(models.Model):
     )
     date = PartialDateField(_("date"), help_text=PUBLIC, db_index=True)
     title = models.CharField(_("title"), max_length=300, help_text=PUBLIC)
+    title_be, title_ru = in_be_ru(
+        models.CharField, _("title in Belarusian"), _("title in Russian"), max_length=300
+    )
     announced_count = models.IntegerField(
         _("announced count"),
         null=True,
@@ -53,6 +58,12 @@ class ReleaseEvent(models.Model):
     )
     description = models.TextField(
         _("description"), blank=True, max_length=LONG_TEXT, help_text=PUBLIC
+    )
+    description_be, description_ru = in_be_ru(
+        models.TextField,
+        _("description in Belarusian"),
+        _("description in Russian"),
+        max_length=LONG_TEXT,
     )
     sources = models.ManyToManyField(
         Source, blank=True, related_name="release_events", verbose_name=_("sources")
@@ -88,6 +99,14 @@ class ReleaseEvent(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("release-event-detail", args=[self.event_id])
 
+    @property
+    def shown_title(self) -> str:
+        return in_language(self, "title")
+
+    @property
+    def shown_description(self) -> str:
+        return in_language(self, "description")
+
 
 class SanctionsEvent(ChoiceLabels):
     """An authority imposes, eases or lifts sanctions on a target."""
@@ -111,6 +130,12 @@ class SanctionsEvent(ChoiceLabels):
     )
     description = models.TextField(
         _("description"), blank=True, max_length=LONG_TEXT, help_text=PUBLIC
+    )
+    description_be, description_ru = in_be_ru(
+        models.TextField,
+        _("description in Belarusian"),
+        _("description in Russian"),
+        max_length=LONG_TEXT,
     )
     sources = models.ManyToManyField(
         Source, blank=True, related_name="sanctions_events", verbose_name=_("sources")
@@ -141,3 +166,7 @@ class SanctionsEvent(ChoiceLabels):
 
     def get_absolute_url(self) -> str:
         return reverse("sanctions-event-detail", args=[self.event_id])
+
+    @property
+    def shown_description(self) -> str:
+        return in_language(self, "description")

@@ -18,6 +18,7 @@ from ..choices import (
     Status,
     Visibility,
 )
+from ..local_names import in_language
 from ..partial_dates import PartialDate, PartialDateField, partial_date_constraints
 from ..querysets import DetentionQuerySet, PersonQuerySet
 from ..search import search_text
@@ -30,6 +31,7 @@ from .base import (
     _history,
     _order,
     id_validator,
+    in_be_ru,
     shown_publicly,
 )
 from .events import ReleaseEvent
@@ -82,6 +84,9 @@ class Person(ChoiceLabels):
     )
     recognition_withdrawn_on = PartialDateField(_("recognition withdrawn on"), help_text=PUBLIC)
     bio = models.TextField(_("bio"), blank=True, max_length=LONG_TEXT, help_text=PUBLIC)
+    bio_be, bio_ru = in_be_ru(
+        models.TextField, _("bio in Belarusian"), _("bio in Russian"), max_length=LONG_TEXT
+    )
     internal_notes = models.TextField(
         _("internal notes"), blank=True, max_length=LONG_TEXT, help_text=PRIVATE
     )
@@ -169,6 +174,10 @@ class Person(ChoiceLabels):
 
     def get_absolute_url(self) -> str:
         return reverse("person-detail", args=[self.person_id])
+
+    @property
+    def shown_bio(self) -> str:
+        return in_language(self, "bio")
 
     @property
     def alias_list(self) -> list[str]:

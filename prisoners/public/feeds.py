@@ -105,7 +105,7 @@ class ReleaseEventFeed(SiteFeed):
         return queries.with_last_change(queries.release_events())[:ITEMS]
 
     def item_title(self, event):
-        return f"{event.date.display()}: {event.title}"
+        return f"{event.date.display()}: {event.shown_title}"
 
     def item_description(self, event):
         text = _("%(recorded)s releases recorded") % {"recorded": event.recorded_count}
@@ -113,7 +113,7 @@ class ReleaseEventFeed(SiteFeed):
             text += ", " + _("%(announced)s announced") % {"announced": event.announced_count}
         if event.negotiator:
             text += ". " + _("Negotiated by %(who)s") % {"who": event.negotiator}
-        return f"{text}. {event.description}".strip()
+        return f"{text}. {event.shown_description}".strip()
 
     def item_pubdate(self, event):
         return _midnight(event.date.first)

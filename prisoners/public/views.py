@@ -14,7 +14,7 @@ from django.utils.functional import cached_property
 from django.views.generic import ListView, MonthArchiveView, YearArchiveView
 from django.views.generic.detail import SingleObjectMixin
 
-from .. import privacy, query_strings
+from .. import local_names, privacy, query_strings
 from ..choices import Gender, ReleaseType, Status
 from ..stats import charts, figures, series
 from . import errors, queries, timeline
@@ -186,10 +186,11 @@ def facet_groups(
         selected = [v for v in filterset.form.data.getlist(name) if v.strip()]
         largest = list(counts)[:shown]
         values = largest + [v for v in selected if v not in largest]
+        labels = FACET_LABELS.get(name) or local_names.shown_names(name, values)
         options = [
             {
                 "value": value,
-                "label": FACET_LABELS.get(name, {}).get(value, value),
+                "label": labels.get(value, value),
                 "count": counts.get(value, 0) if counted else None,
                 "checked": value in selected,
             }
@@ -233,7 +234,8 @@ class FacetValuesView(PeopleFacetsMixin, FilteredListView):
             values = [v for v in chosen if v != value] if option["checked"] else [*chosen, value]
             # A link adds the value to the filters (or takes a chosen one away).
             option["query"] = query_strings.in_use(self.request.GET, page=None, **{name: values})
-        group["options"].sort(key=lambda option: str(option["label"]).casefold())
+        # A–Z by the name shown, in the page's alphabet (Брэст before Мінск).
+        group["options"].sort(key=lambda option: local_names.collation_key(option["label"]))
         context["group"] = group
         return context
 

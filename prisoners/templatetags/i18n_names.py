@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from .. import query_strings
+from ..local_names import LocalNames
 
 register = template.Library()
 
@@ -90,6 +91,18 @@ def person_name(person) -> str:
         language,
         person.name,
     )
+
+
+@register.simple_tag(takes_context=True)
+def shown_name(context, kind: str, value: str) -> str:
+    """A region, country or sanctions authority as the page's language
+    writes it (``{% shown_name "region" person.region %}``), or as recorded.
+    The names are read once for the whole page (includes share its render
+    context), not once a row."""
+    names = context.render_context.get(LocalNames)
+    if names is None:
+        names = context.render_context[LocalNames] = LocalNames()
+    return names.shown(kind, value)
 
 
 @register.simple_tag(takes_context=True)

@@ -7,8 +7,10 @@ from django.core.management.base import BaseCommand, CommandError
 
 from prisoners.identity import MatchIndex
 from prisoners.interchange.importer import run_import
+from prisoners.interchange.names import name_values, stored_names
 from prisoners.models import (
     Detention,
+    LocalName,
     OtherDetentionId,
     OtherId,
     Person,
@@ -18,7 +20,7 @@ from prisoners.models import (
 from prisoners.partial_dates import PartialDate
 
 DEMO = Path(__file__).resolve().parents[2] / "demo"
-FILES = ("sanctions_events.csv", "release_events.csv", "prisoners.csv")
+FILES = ("sanctions_events.csv", "release_events.csv", "prisoners.csv", "names.csv")
 
 
 def ever_recorded(models_and_fields, ids: set[str]) -> set[str]:
@@ -114,13 +116,30 @@ def missing_demo() -> tuple[dict[str, bytes], list[str]]:
         else:
             kept.extend(rows)
     files["prisoners.csv"] = _write(header, kept)
+
+    header, names = _read("names.csv")
+    named = given_names()
+    for row in names:
+        if (row["kind"], row["name"]) in named:
+            left_out.append(f"{row['kind']} {row['name']}: named already, or by a curator")
+    files["names.csv"] = _write(header, [r for r in names if (r["kind"], r["name"]) not in named])
     return files, left_out
+
+
+def given_names() -> set[tuple[str, str]]:
+    """``(kind, name)`` of every name given: a LocalName (now or ever), an
+    organization, charge or facility with a name or title in any language."""
+    given = set(LocalName.history.values_list("kind", "name"))
+    for kind, record in stored_names():
+        given.add((kind, name_values(kind, record)["name"]))
+    return given
 
 
 class Command(BaseCommand):
     help = (
         "Load the demo records (prisoners/demo/*.csv): the December 2025 release of 123 "
-        "political prisoners and the lifting of US potash sanctions. Loads only what is "
+        "political prisoners and the lifting of US potash sanctions, and their names in "
+        "Belarusian and Russian. Loads only what is "
         "missing: a demo record a curator changed or deleted, or a demo person who is "
         "probably someone recorded, is left alone."
     )

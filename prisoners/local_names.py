@@ -1,0 +1,96 @@
+"""Data in the reader's language: the one rule that picks a record's text
+in the page's language (``in_language``), the Belarusian and Russian names of
+values the records write as text (``LocalNames``), and the order of names as
+a reader of each language expects them (``collation_key``)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from django.utils import translation
+
+# The languages a curator may give a record's text in, beside English.
+LOCAL_LANGUAGES = ("be", "ru")
+
+
+def active_local_language(language: str | None = None) -> str | None:
+    """``be`` or ``ru`` when the page is in that language, else None."""
+    language = (language or translation.get_language() or "").split("-")[0]
+    return language if language in LOCAL_LANGUAGES else None
+
+
+def in_language(record, field: str, language: str | None = None) -> str:
+    """``record.<field>_be`` on a Belarusian page (``_ru`` on a Russian one)
+    when a curator gave it, else ``record.<field>``, the English text (or
+    the value as recorded)."""
+    local = active_local_language(language)
+    if local:
+        text = getattr(record, f"{field}_{local}", "") or ""
+        if text.strip():
+            return text
+    return getattr(record, field) or ""
+
+
+class LocalNames:
+    """The Belarusian and Russian names of the values records write as text
+    (regions, countries, authorities): read once, then looked up."""
+
+    def __init__(self) -> None:
+        from .models import LocalName
+
+        self._rows = {(row.kind, row.name): row for row in LocalName.objects.all()}
+
+    def shown(self, kind: str, value: str, language: str | None = None) -> str:
+        """``value`` as the page's language writes it, or as recorded."""
+        if not value:
+            return value
+        row = self._rows.get((kind, value))
+        return in_language(row, "name", language) if row else value
+
+
+def shown_names(kind: str, values, language: str | None = None) -> dict[str, str]:
+    """Each of ``values`` (as recorded) of a kind of name (choices.NameKind)
+    as the page's language writes it: one query."""
+    from .choices import FREE_TEXT_KINDS, NameKind
+    from .models import Facility, Organization
+
+    values = list(values)
+    if kind in FREE_TEXT_KINDS:
+        names = LocalNames()
+        return {value: names.shown(kind, value, language) for value in values}
+    model = {NameKind.ORGANIZATION.value: Organization, NameKind.FACILITY.value: Facility}.get(kind)
+    shown = {value: value for value in values}
+    if model is not None and values and active_local_language(language):
+        for record in model.objects.filter(name__in=values):
+            shown[record.name] = in_language(record, "name", language)
+    return shown
+
+
+# Each language's alphabet in its order: the code points put і and ў (and ё)
+# after я, where neither a Belarusian nor a Russian reader looks for them.
+ALPHABETS = {
+    "be": "абвгдеёжзійклмнопрстуўфхцчшыьэюя",
+    "ru": "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+}
+
+
+def collation_key(text: str, language: str | None = None) -> tuple:
+    """A sort key for ``text`` in the page's language: case and accents
+    ignored; on a Belarusian or Russian page its alphabet's order, Cyrillic
+    before Latin (as CLDR's collations for be and ru order scripts); digits
+    and signs first. The same in Python whatever the database, so SQLite and
+    PostgreSQL sort alike."""
+    alphabet = ALPHABETS.get(active_local_language(language) or "", "")
+    key = []
+    for char in unicodedata.normalize("NFC", str(text).casefold()):
+        if char in alphabet:
+            key.append((2, alphabet.index(char)))
+            continue
+        base = unicodedata.normalize("NFD", char)[0]
+        if base.isalpha():
+            key.append((3 if alphabet else 2, ord(base)))
+        elif char.isspace():
+            key.append((0, 0))
+        else:
+            key.append((1, ord(char)))
+    return tuple(key)
