@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .base import PUBLIC, _history, name_in_list_validator
 
@@ -21,7 +22,7 @@ class Source(models.Model):
 
 class Organization(models.Model):
     name = models.CharField(
-        _("name"),
+        pgettext_lazy("of an organization or a place", "name"),
         max_length=200,
         unique=True,
         validators=[name_in_list_validator],
@@ -60,7 +61,12 @@ class Charge(models.Model):
 
 
 class Facility(models.Model):
-    name = models.CharField(_("name"), max_length=300, unique=True, help_text=PUBLIC)
+    name = models.CharField(
+        pgettext_lazy("of an organization or a place", "name"),
+        max_length=300,
+        unique=True,
+        help_text=PUBLIC,
+    )
 
     history = _history()
 
