@@ -157,7 +157,7 @@ def test_a_name_without_a_spelling_in_the_language_stays_latin(client, world):
     ("language", "detained", "released"),
     [
         ("en", "14 Jul 2021", "13 December 2025"),
-        ("be", "14 ліп. 2021", "13 снежня 2025"),
+        ("be", "14 ліпеня 2021", "13 снежня 2025"),
         ("ru", "14 июля 2021", "13 декабря 2025"),
     ],
 )
