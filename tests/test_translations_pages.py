@@ -306,7 +306,7 @@ def _be_ru_pages(world) -> list[str]:
     # An invalid filter (400 with the form's errors), a missing page (404) and
     # a request Django refuses to read (400.html: more fields than it reads).
     malformed = "/prisoners/?" + "&".join(f"f{i}=1" for i in range(1100))
-    return pages + ["/prisoners/?detained_after=nonsense&status=zzz", "/no-such-page/", malformed]
+    return [*pages, "/prisoners/?detained_after=nonsense&status=zzz", "/no-such-page/", malformed]
 
 
 @pytest.mark.parametrize("language", ["be", "ru"])

@@ -115,9 +115,11 @@ class ReleaseEventFeed(SiteFeed):
             event.recorded_count,
         ) % {"recorded": event.recorded_count}
         if event.announced_count is not None:
-            text += ", " + _("%(announced)s announced") % {"announced": event.announced_count}
+            text += ", " + ngettext(
+                "%(announced)s announced", "%(announced)s announced", event.announced_count
+            ) % {"announced": event.announced_count}
         if event.negotiator:
-            text += ". " + _("Negotiated by %(who)s") % {"who": event.negotiator}
+            text += ". " + _("Negotiator: %(who)s") % {"who": event.negotiator}
         return f"{text}. {event.description}".strip()
 
     def item_pubdate(self, event):
