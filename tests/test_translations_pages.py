@@ -322,3 +322,20 @@ def test_no_english_word_of_ours_is_left_on_a_belarusian_or_russian_page(client,
         if words:
             left[urlsplit(url).path] = sorted(words)
     assert left == {}
+
+
+@pytest.mark.parametrize(
+    ("language", "tick", "tooltip", "heading"),
+    [
+        ("be", ">студз. 2025<", "<title>студзень 2025: 0</title>", "Вызваленні: снежань 2025"),
+        ("ru", ">янв. 2025<", "<title>январь 2025: 0</title>", "Освобождения: декабрь 2025"),
+    ],
+)
+def test_it_writes_months_on_charts_and_archives_in_the_language(
+    client, world, language, tick, tooltip, heading
+):
+    timeline = client.get(f"/{language}/timeline/?from=2025-01-01&to=2025-12-31")
+    assert tick in timeline.content.decode()
+    assert tooltip in timeline.content.decode()
+    archive = client.get(f"/{language}/releases/2025/12/").content.decode()
+    assert f"<h1>{heading}</h1>" in archive
