@@ -93,7 +93,7 @@ def date_value(value) -> str:
 
 
 @register.filter
-def status_label(person) -> str:
+def gendered_status(person) -> str:
     """The person's status, in the form that agrees with their gender."""
     gendered = GENDERED_STATUS.get((person.status, person.gender))
     return str(gendered) if gendered else person.get_status_display()
