@@ -15,7 +15,8 @@ class Visibility(models.TextChoices):
 class Gender(models.TextChoices):
     FEMALE = "female", _("female")
     MALE = "male", _("male")
-    OTHER = "other", _("other")
+    # "other" of a gender and of a type are different words in be/ru.
+    OTHER = "other", pgettext_lazy("gender", "other")
 
 
 class Status(models.TextChoices):
@@ -64,12 +65,14 @@ class EndReason(models.TextChoices):
 
 
 class SanctionsAction(models.TextChoices):
-    IMPOSED = "imposed", _("imposed")
-    EXTENDED = "extended", _("extended")
-    EASED = "eased", _("eased")
-    LIFTED = "lifted", _("lifted")
-    SUSPENDED = "suspended", _("suspended")
-    REIMPOSED = "reimposed", _("reimposed")
+    # Nouns in be/ru ("змякчэнне", "смягчение"): a verb would have to agree
+    # with the authority ("ЕС змякчыў", "ЗША змякчылі").
+    IMPOSED = "imposed", pgettext_lazy("sanctions action", "imposed")
+    EXTENDED = "extended", pgettext_lazy("sanctions action", "extended")
+    EASED = "eased", pgettext_lazy("sanctions action", "eased")
+    LIFTED = "lifted", pgettext_lazy("sanctions action", "lifted")
+    SUSPENDED = "suspended", pgettext_lazy("sanctions action", "suspended")
+    REIMPOSED = "reimposed", pgettext_lazy("sanctions action", "reimposed")
 
 
 class NameKind(models.TextChoices):

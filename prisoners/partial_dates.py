@@ -29,26 +29,43 @@ class Precision(models.TextChoices):
     YEAR = "year", _("year")
 
 
-# A date's month, abbreviated, in the form each language gives it after a
-# day ("14 июля 2021", Russian genitive) and before a year alone ("июль
-# 2021", nominative); lower case in Belarusian and Russian, as they write
-# months. Django's "M" capitalizes them there ("14 Июл 2021"), and its
-# Belarusian abbreviations are partly Russian.
+# A date's month in the form each language writes it. English abbreviates
+# ("14 Jul 2021", "Jul 2021"); Belarusian and Russian write the month in full
+# and in lower case: the genitive after a day ("14 ліпеня 2021", "14 июля
+# 2021"), the nominative before a year alone ("ліпень 2021", which also reads
+# right after a colon). Django's "M" capitalizes them ("14 Июл 2021") and its
+# Belarusian catalog is in the classical orthography, so these are our own.
 MONTHS_AFTER_DAY = [
-    pgettext_lazy("month abbreviation, after a day", "Jan"),
-    pgettext_lazy("month abbreviation, after a day", "Feb"),
-    pgettext_lazy("month abbreviation, after a day", "Mar"),
-    pgettext_lazy("month abbreviation, after a day", "Apr"),
-    pgettext_lazy("month abbreviation, after a day", "May"),
-    pgettext_lazy("month abbreviation, after a day", "Jun"),
-    pgettext_lazy("month abbreviation, after a day", "Jul"),
-    pgettext_lazy("month abbreviation, after a day", "Aug"),
-    pgettext_lazy("month abbreviation, after a day", "Sep"),
-    pgettext_lazy("month abbreviation, after a day", "Oct"),
-    pgettext_lazy("month abbreviation, after a day", "Nov"),
-    pgettext_lazy("month abbreviation, after a day", "Dec"),
+    pgettext_lazy("month after a day, in full in be/ru", "Jan"),
+    pgettext_lazy("month after a day, in full in be/ru", "Feb"),
+    pgettext_lazy("month after a day, in full in be/ru", "Mar"),
+    pgettext_lazy("month after a day, in full in be/ru", "Apr"),
+    pgettext_lazy("month after a day, in full in be/ru", "May"),
+    pgettext_lazy("month after a day, in full in be/ru", "Jun"),
+    pgettext_lazy("month after a day, in full in be/ru", "Jul"),
+    pgettext_lazy("month after a day, in full in be/ru", "Aug"),
+    pgettext_lazy("month after a day, in full in be/ru", "Sep"),
+    pgettext_lazy("month after a day, in full in be/ru", "Oct"),
+    pgettext_lazy("month after a day, in full in be/ru", "Nov"),
+    pgettext_lazy("month after a day, in full in be/ru", "Dec"),
 ]
 MONTHS_BEFORE_YEAR = [
+    pgettext_lazy("month before a year alone, in full in be/ru", "Jan"),
+    pgettext_lazy("month before a year alone, in full in be/ru", "Feb"),
+    pgettext_lazy("month before a year alone, in full in be/ru", "Mar"),
+    pgettext_lazy("month before a year alone, in full in be/ru", "Apr"),
+    pgettext_lazy("month before a year alone, in full in be/ru", "May"),
+    pgettext_lazy("month before a year alone, in full in be/ru", "Jun"),
+    pgettext_lazy("month before a year alone, in full in be/ru", "Jul"),
+    pgettext_lazy("month before a year alone, in full in be/ru", "Aug"),
+    pgettext_lazy("month before a year alone, in full in be/ru", "Sep"),
+    pgettext_lazy("month before a year alone, in full in be/ru", "Oct"),
+    pgettext_lazy("month before a year alone, in full in be/ru", "Nov"),
+    pgettext_lazy("month before a year alone, in full in be/ru", "Dec"),
+]
+# Where space is short (a chart's ticks): a lower-case dotted abbreviation
+# ("ліп. 2021", "июль 2021").
+MONTHS_SHORT = [
     pgettext_lazy("month abbreviation, before a year only", "Jan"),
     pgettext_lazy("month abbreviation, before a year only", "Feb"),
     pgettext_lazy("month abbreviation, before a year only", "Mar"),
@@ -61,6 +78,22 @@ MONTHS_BEFORE_YEAR = [
     pgettext_lazy("month abbreviation, before a year only", "Oct"),
     pgettext_lazy("month abbreviation, before a year only", "Nov"),
     pgettext_lazy("month abbreviation, before a year only", "Dec"),
+]
+
+# A heading's month ("Releases in July 2021", "Вызваленні: ліпень 2021").
+MONTHS_IN_FULL = [
+    pgettext_lazy("month before a year alone, in full", "January"),
+    pgettext_lazy("month before a year alone, in full", "February"),
+    pgettext_lazy("month before a year alone, in full", "March"),
+    pgettext_lazy("month before a year alone, in full", "April"),
+    pgettext_lazy("month before a year alone, in full", "May"),
+    pgettext_lazy("month before a year alone, in full", "June"),
+    pgettext_lazy("month before a year alone, in full", "July"),
+    pgettext_lazy("month before a year alone, in full", "August"),
+    pgettext_lazy("month before a year alone, in full", "September"),
+    pgettext_lazy("month before a year alone, in full", "October"),
+    pgettext_lazy("month before a year alone, in full", "November"),
+    pgettext_lazy("month before a year alone, in full", "December"),
 ]
 
 
@@ -129,6 +162,17 @@ class PartialDate:
     def not_before(self, earlier: PartialDate) -> bool:
         """True when this date may fall on or after ``earlier``."""
         return self.last >= earlier.first
+
+
+def month_in_full(day: date) -> str:
+    """A month in a heading: "July 2021", "ліпень 2021"."""
+    return f"{MONTHS_IN_FULL[day.month - 1]} {day.year}"
+
+
+def short_month(day: date, with_year: bool = True) -> str:
+    """A month where space is short (a chart's ticks): "Jul 2021", "ліп. 2021"."""
+    name = str(MONTHS_SHORT[day.month - 1])
+    return f"{name} {day.year}" if with_year else name
 
 
 class PartialDateField:

@@ -216,7 +216,7 @@ def test_a_charge_shows_its_articles_title(client):
     [
         ("en", "14 Jul 2021", "Jul 2021"),
         ("ru", "14 июля 2021", "июль 2021"),
-        ("be", "14 ліп. 2021", "ліп. 2021"),
+        ("be", "14 ліпеня 2021", "ліпень 2021"),
     ],
 )
 def test_month_names_are_lower_case_and_in_the_right_form(language, day, month):
@@ -228,11 +228,11 @@ def test_month_names_are_lower_case_and_in_the_right_form(language, day, month):
 @pytest.mark.parametrize(
     "language, expected",
     [
-        ("ru", ["3 янв. 2021", "1 мая 2021", "9 сент. 2021"]),
-        ("be", ["3 студз. 2021", "1 трав. 2021", "9 вер. 2021"]),
+        ("ru", ["3 января 2021", "1 мая 2021", "9 сентября 2021"]),
+        ("be", ["3 студзеня 2021", "1 траўня 2021", "9 верасня 2021"]),
     ],
 )
-def test_abbreviated_months_after_a_day(language, expected):
+def test_months_after_a_day_are_in_full_in_the_genitive(language, expected):
     with translation.override(language):
         dates = ("2021-01-03", "2021-05-01", "2021-09-09")
         assert [PartialDate.parse(d).display() for d in dates] == expected

@@ -157,7 +157,7 @@ def test_a_name_without_a_spelling_in_the_language_stays_latin(client, world):
     ("language", "detained", "released"),
     [
         ("en", "14 Jul 2021", "13 December 2025"),
-        ("be", "14 ліп. 2021", "13 снежня 2025"),
+        ("be", "14 ліпеня 2021", "13 снежня 2025"),
         ("ru", "14 июля 2021", "13 декабря 2025"),
     ],
 )
@@ -258,3 +258,136 @@ def test_the_committed_compiled_catalogs_match_the_po_files(tmp_path):
                 gettext.GNUTranslations(committed)._catalog
                 == gettext.GNUTranslations(compiled)._catalog
             ), f"{language}: run make messages"
+
+
+# Where a number or a record's value meets translated words, Belarusian and
+# Russian must be free to inflect them (review §4.1, §4.2): a number goes
+# inside a plural form ("2 чалавекі", "5 чалавек"), a value after a label
+# ("Краіна пасля вызвалення: Lithuania"), never "выехаў у Lithuania".
+TEMPLATES = ROOT / "templates"
+# Whitespace and inline elements: what still reads as one phrase.
+_INLINE = r"(?:\s|\(|</?(?:a|span|strong|em|b|i|time|code|cite|abbr)\b[^>]*>)*"
+_TRANSLATE = (
+    r"\{%\s*(?:translate|trans)\s+(['\"])(?P<text>.*?)\1(?:\s+context\s+(['\"]).*?\3)?\s*%\}"
+)
+# A value, then translated words that are not a plural form of its number.
+VALUE_THEN_WORDS = re.compile(
+    r"\{\{[^}]*\}\}"
+    + _INLINE
+    + r"\{%\s*(?:translate|trans|blocktranslate|blocktrans)\b(?![^%]*\bcount\b)"
+    + r"(?:\s+(['\"])(?P<text>.*?)\1)?[^%]*%\}"
+)
+# Translated words, then a value, with no label's colon between them.
+WORDS_THEN_VALUE = re.compile(_TRANSLATE + _INLINE + r"\{\{")
+
+
+def _glued_in_templates() -> list[str]:
+    found = []
+    for path in sorted(TEMPLATES.rglob("*.html")):
+        source = path.read_text()
+        for match in VALUE_THEN_WORDS.finditer(source):
+            # ": see the table below" continues the value's sentence after it.
+            if not re.match(r"[:;,.]", match.group("text") or ""):
+                found.append(f"{path.relative_to(ROOT)}: {match.group(0)[:80]!r}")
+        for match in WORDS_THEN_VALUE.finditer(source):
+            if not re.search(r"[:.!?]$", match.group("text")):
+                found.append(f"{path.relative_to(ROOT)}: {match.group(0)[:80]!r}")
+    return found
+
+
+def test_no_template_prints_a_value_beside_translated_words():
+    assert _glued_in_templates() == []
+
+
+def test_the_template_check_finds_the_defects_the_review_found(tmp_path, monkeypatch):
+    """The patterns of review rows 1-3 and 9, as they were written."""
+    cases = [
+        '<strong>{{ total|number }}</strong>\n {% translate "people recognized in total" %}',
+        '<strong>{{ held|number }}</strong> <a href="/">{% blocktranslate with day=d %}'
+        "held on {{ day }}{% endblocktranslate %}</a>",
+        '{% translate "Part of" %} <a href="{{ url }}">{{ event.title }}</a>',
+        "<strong>{{ n }}</strong> {% blocktranslate count n=n %}one{% plural %}many"
+        "{% endblocktranslate %}",
+        '{% translate "Held at:" %} {{ facility }}',
+    ]
+    (tmp_path / "page.html").write_text("\n".join(f"<li>{case}</li>" for case in cases))
+    monkeypatch.setattr(sys.modules[__name__], "TEMPLATES", tmp_path)
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
+    assert len(_glued_in_templates()) == 3
+
+
+# Placeholders that hold a count, and those that hold a record's free text.
+COUNTS = {"n", "count", "counter", "recorded", "announced", "total", "years", "days", "minutes"}
+VALUES = {"country", "who", "authority", "target", "people", "name", "title", "facet", "region"}
+# Public msgids where a count sits beside words on purpose: a position, not
+# an amount of the thing the word names ("Старонка 2 з 5").
+POSITIONS = {
+    "Page %(n)s of %(total)s",
+    "Names %(first)s–%(last)s of %(total)s, in alphabetical order",
+}
+# Where the public pages' strings come from (the admin's are another helper's).
+PUBLIC_SOURCES = ("templates/prisoners/", "templates/base.html", "templates/4", "templates/5")
+PUBLIC_SOURCES += ("prisoners/public/", "prisoners/stats/", "prisoners/templatetags/public.py")
+PUBLIC_SOURCES += ("prisoners/models/events.py", "prisoners/partial_dates.py")
+
+
+def _glued_msgids(entries) -> list[str]:
+    """Singular msgids (msgid, occurrences) where a count stands next to a
+    word, or a value after a word without a label's colon."""
+    found = []
+    for msgid, occurrences in entries:
+        if msgid in POSITIONS or not any(o.startswith(PUBLIC_SOURCES) for o in occurrences):
+            continue
+        if any(o.startswith("prisoners/public/django_messages.py") for o in occurrences):
+            continue  # Django's own msgids: ours only translate them
+        for match in re.finditer(r"%\((\w+)\)[sd]", msgid):
+            before = re.sub(r"%\(\w+\)[sd]", "", msgid[: match.start()])
+            after = msgid[match.end() :]
+            word_before = re.search(r"[A-Za-z]\s*$", before)
+            word_after = re.match(r"\s*[A-Za-z]", after)
+            name = match.group(1)
+            if (name in COUNTS and (word_before or word_after)) or (name in VALUES and word_before):
+                found.append(msgid)
+    return found
+
+
+def _catalog_entries(po: Path) -> list[tuple[str, list[str]]]:
+    """The singular msgids of a catalog with the files they come from."""
+    entries, occurrences = [], []
+    lines = po.read_text().splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith("#: "):
+            occurrences += [o.rsplit(":", 1)[0] for o in line[3:].split()]
+        elif line.startswith("msgid "):
+            text = [json_string(line[6:])]
+            j = i + 1
+            while j < len(lines) and lines[j].startswith('"'):
+                text.append(json_string(lines[j]))
+                j += 1
+            plural = j < len(lines) and lines[j].startswith("msgid_plural")
+            if not plural and "".join(text):
+                entries.append(("".join(text), occurrences))
+            occurrences = []
+    return entries
+
+
+def json_string(quoted: str) -> str:
+    import json
+
+    return json.loads(quoted)
+
+
+def test_no_public_msgid_glues_a_count_or_a_value_to_words():
+    assert _glued_msgids(_catalog_entries(ROOT / "locale/be/LC_MESSAGES/django.po")) == []
+
+
+def test_the_msgid_check_finds_the_defects_the_review_found():
+    public = ["templates/prisoners/person_detail.html"]
+    defects = [
+        "went to %(country)s",
+        "negotiated by %(who)s",
+        "%(announced)s announced",
+        "Choose a range of at most %(years)s years.",
+    ]
+    fine = ["Country after release: %(country)s", "%(authority)s %(action)s: %(target)s"]
+    assert _glued_msgids([(m, public) for m in defects + fine]) == defects

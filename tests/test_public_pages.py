@@ -235,7 +235,7 @@ def test_the_person_page_shows_the_timeline_with_sources(client, world):
     positions = [text.index(f">{day}</time>") for day in order]
     assert positions == sorted(positions)
     assert "Penal colony No. 9, Horki" in text
-    assert "went to Lithuania" in text
+    assert "Country after release: Lithuania" in text
     assert "US envoy" in text
     assert "https://example.org/source/" in text
 

@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..choices import Visibility
@@ -300,7 +301,7 @@ class PersonAdmin(MergeMixin, DeletedPeopleMixin, RecordAdmin):
                 },
             ),
             (_("Publishing"), {"fields": ["visibility", "sources", "status", "_version"]}),
-            (_("Private"), {"fields": ["internal_notes"]}),
+            (pgettext_lazy("curator-only fields", "Private"), {"fields": ["internal_notes"]}),
         ]
 
     def get_readonly_fields(self, request, obj=None):

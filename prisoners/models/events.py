@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from ..choices import SanctionsAction
 from ..local_names import in_language
@@ -162,7 +163,12 @@ class SanctionsEvent(ChoiceLabels):
         permissions = [("publish_sanctionsevent", "Can publish and unpublish sanctions events")]
 
     def __str__(self) -> str:
-        return f"{self.authority} {self.get_action_display()}: {self.target}"
+        # One string, so that be/ru can write "ЕС: змякчэнне — Belavia".
+        return pgettext("a sanctions event's title", "%(authority)s %(action)s: %(target)s") % {
+            "authority": self.authority,
+            "action": self.get_action_display(),
+            "target": self.target,
+        }
 
     def get_absolute_url(self) -> str:
         return reverse("sanctions-event-detail", args=[self.event_id])

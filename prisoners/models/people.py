@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .. import rules
 from ..choices import (
@@ -57,7 +58,7 @@ class Person(ChoiceLabels):
         help_text=_("Stable id, part of the public URL, e.g. viasna-1234."),
     )
     name = models.CharField(
-        _("name"),
+        pgettext_lazy("of a person", "name"),
         max_length=300,
         help_text=shown_publicly(_("Name as shown in English: Latin script where one exists. ")),
     )

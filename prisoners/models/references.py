@@ -47,7 +47,7 @@ class Source(models.Model):
 
 class Organization(models.Model):
     name = models.CharField(
-        _("name"),
+        pgettext_lazy("of an organization or a place", "name"),
         max_length=200,
         unique=True,
         validators=[name_in_list_validator],
@@ -110,7 +110,12 @@ class Charge(models.Model):
 
 
 class Facility(models.Model):
-    name = models.CharField(_("name"), max_length=300, unique=True, help_text=PUBLIC)
+    name = models.CharField(
+        pgettext_lazy("of an organization or a place", "name"),
+        max_length=300,
+        unique=True,
+        help_text=PUBLIC,
+    )
     name_be, name_ru = _names_in_be_ru()
 
     history = _history()

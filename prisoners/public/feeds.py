@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .. import privacy
 from ..history import data_last_changed
@@ -108,11 +109,17 @@ class ReleaseEventFeed(SiteFeed):
         return f"{event.date.display()}: {event.shown_title}"
 
     def item_description(self, event):
-        text = _("%(recorded)s releases recorded") % {"recorded": event.recorded_count}
+        text = ngettext(
+            "%(recorded)s release recorded",
+            "%(recorded)s releases recorded",
+            event.recorded_count,
+        ) % {"recorded": event.recorded_count}
         if event.announced_count is not None:
-            text += ", " + _("%(announced)s announced") % {"announced": event.announced_count}
+            text += ", " + ngettext(
+                "%(announced)s announced", "%(announced)s announced", event.announced_count
+            ) % {"announced": event.announced_count}
         if event.negotiator:
-            text += ". " + _("Negotiated by %(who)s") % {"who": event.negotiator}
+            text += ". " + _("Negotiator: %(who)s") % {"who": event.negotiator}
         return f"{text}. {event.shown_description}".strip()
 
     def item_pubdate(self, event):

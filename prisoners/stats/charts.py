@@ -8,6 +8,7 @@ from datetime import date
 
 from django.utils.translation import gettext_lazy as _
 
+from ..partial_dates import PartialDate, Precision, short_month
 from .series import month_starts
 
 # Chart geometry, in SVG user units.
@@ -73,10 +74,7 @@ def _x_ticks(start: date, end: date, x_of) -> list[Tick]:
     else:
         marks = [m for m in months if m >= start]
         labels = (
-            [
-                m.strftime("%b %Y") if m.month == 1 or m == marks[0] else m.strftime("%b")
-                for m in marks
-            ]
+            [short_month(m, with_year=m.month == 1 or m == marks[0]) for m in marks]
             if marks
             else []
         )
@@ -131,7 +129,7 @@ def releases_chart(releases: list[tuple[date, int]], start: date, end: date) -> 
                 y=round(HEIGHT - BOTTOM - height, 1),
                 width=round(max(slot * 0.8, 0.5), 1),
                 height=height,
-                label=f"{month:%b %Y}: {n}",
+                label=f"{PartialDate(month, Precision.MONTH).display()}: {n}",
             )
         )
     months = [m for m, _n in releases]

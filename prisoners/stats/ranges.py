@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import date
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 # Far enough for any record; month arithmetic near date.max would overflow.
 EARLIEST, LATEST = date(1900, 1, 1), date(2199, 12, 31)
@@ -48,7 +49,12 @@ def date_range(
     if (end - start).days > MAX_YEARS * 366:
         raise RangeError(
             "from",
-            _("Choose a range of at most %(years)s years.") % {"years": MAX_YEARS},
+            ngettext(
+                "Choose a range of at most %(years)s year.",
+                "Choose a range of at most %(years)s years.",
+                MAX_YEARS,
+            )
+            % {"years": MAX_YEARS},
             "too_long",
         )
     return start, end

@@ -6,13 +6,23 @@ import re
 from datetime import date, datetime
 
 from django import template
-from django.utils.translation import ngettext, pgettext
+from django.utils.translation import ngettext, pgettext, pgettext_lazy
 
 from .. import query_strings
+from ..choices import Gender, Status
 from ..history import data_last_changed
+from ..partial_dates import PartialDate, Precision, month_in_full
 from ..public import citation
 
 register = template.Library()
+
+# A status said of one person agrees with their recorded gender in
+# Belarusian and Russian ("памерлая", "умерший"); without a recorded gender
+# the status's own label is shown.
+GENDERED_STATUS = {
+    (Status.DECEASED, Gender.FEMALE): pgettext_lazy("female", "deceased"),
+    (Status.DECEASED, Gender.MALE): pgettext_lazy("male", "deceased"),
+}
 
 # An <input type="date">'s value: a valid date string or nothing (HTML).
 DATE_STRING = re.compile(r"\d{4,}-\d{2}-\d{2}")
@@ -80,3 +90,35 @@ def date_value(value) -> str:
     except ValueError:
         return ""
     return text
+
+
+@register.filter
+def gendered_status(person) -> str:
+    """The person's status, in the form that agrees with their gender."""
+    gendered = GENDERED_STATUS.get((person.status, person.gender))
+    return str(gendered) if gendered else person.get_status_display()
+
+
+@register.filter
+def day(value: date) -> str:
+    """A day as the language writes it: "14 Jul 2021", "14 ліпеня 2021"."""
+    return PartialDate(value, Precision.DAY).display() if isinstance(value, date) else ""
+
+
+@register.filter
+def month(value: date, form: str = "") -> str:
+    """A month as the language writes it: "Jul 2021", "ліпень 2021";
+    ``|month:"full"`` in a heading: "July 2021", "ліпень 2021"."""
+    if not isinstance(value, date):
+        return ""
+    if form == "full":
+        return month_in_full(value)
+    return PartialDate(value, Precision.MONTH).display()
+
+
+@register.simple_tag
+def field_label(form, name: str) -> str:
+    """The label a reader sees for a field of a filter form (its error list
+    names fields by what the form shows, never by the query parameter)."""
+    field = form.fields.get(name)
+    return str(field.label) if field is not None and field.label else name
