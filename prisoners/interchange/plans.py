@@ -132,7 +132,7 @@ class ReadPass:
     def read(self, files: Iterable[FileArg]) -> None:
         for item in files:
             with _opened(item) as (name, source):
-                table = Table(name, source, self.problems)
+                table = Table(name, source, self.problems, self.mapping, self.encoding)
                 if table.kind is None:
                     continue
                 ignored = "published" in table.present and not self.can_publish
