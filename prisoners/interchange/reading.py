@@ -117,6 +117,9 @@ class Table:
         self.headers: list[str] = []
         self.header_line = 1
         self.undecodable = False
+        # Whether the header is the file's own (not a title, not the
+        # format's): the admin then asks the curator for a mapping.
+        self.foreign = False
         self.mapping = mapping
         self._mapped = False
         self.spreadsheet = is_spreadsheet(path)
@@ -186,7 +189,7 @@ class Table:
                 self.problem(line, "-", f"line {line} must be the header, but it is blank")
             return
         kind = recognize(names)
-        if len(given) == 1 and kind is None:
+        if self.spreadsheet and len(given) == 1 and kind is None:
             self.problem(
                 line,
                 "-",
@@ -194,7 +197,8 @@ class Table:
                 "the first row, one name a column; delete any title above it",
             )
             return
-        if self.mapping is not None and (kind is None or not set(names) <= set(kind.by_name)):
+        self.foreign = kind is None or not {n for n in names if n} <= set(kind.by_name)
+        if self.mapping is not None and self.foreign:
             self._map_header(line)
             return
         if kind is None:
