@@ -27,7 +27,7 @@ from .columns import (
     detention_values,
     person_values,
 )
-from .reading import Table
+from .reading import UNREADABLE, Table
 
 FileArg = str | os.PathLike | tuple[str, BinaryIO | bytes | str | os.PathLike]
 PUBLISHED_IGNORED = (
@@ -148,6 +148,9 @@ class ReadPass:
         values, broken = {}, set()
         for name, cell in cells.items():
             column = table.kind.by_name[name]
+            if cell is UNREADABLE:
+                broken.add(name)
+                continue
             try:
                 value = column.parse(cell)
             except ValueError as error:

@@ -56,6 +56,11 @@ class Problems:
         return [item[3] for item in sorted(self._items)]
 
 
+# A mapped cell whose value could not be read: its error is said, and the
+# read pass takes the column as broken (no second error about it).
+UNREADABLE = "\x00unreadable"
+
+
 def _binary_lines(source: BinaryIO, size: int = 1 << 16) -> Iterator[bytes]:
     """Lines ending in ``\\n`` (so ``\\r\\n`` too), whatever the file object.
 
@@ -175,6 +180,10 @@ class Table:
 
     def _read_header(self) -> None:
         line, header = next(self._rows, None) or (1, [])
+        if self.spreadsheet:
+            # A sheet's table may start lower down; its first row used is the header.
+            while not _filled(header) and (row := next(self._rows, None)):
+                line, header = row
         if self.undecodable:
             return
         self.header_line = line
@@ -305,8 +314,8 @@ class Table:
             try:
                 values[column] = convert(column, cell, self.mapping.dates or DMY)
             except ValueError as error:
-                # Left out of the record: the error is the one thing to say.
                 self.problem(line, column, str(error))
+                values[column] = UNREADABLE
         return values
 
 

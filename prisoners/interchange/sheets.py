@@ -45,10 +45,9 @@ def spreadsheet_rows(source: BinaryIO) -> Iterator[tuple[int, list]]:
             f"the file cannot be read as a spreadsheet ({error}): it may be damaged or "
             "protected by a password; open it and save it again as .xlsx, .ods or CSV"
         ) from None
-    # The sheet's range starts at its first cell used: a sheet whose table
-    # starts on row 3 has its header there.
-    first = (sheet.start[0] if sheet.start else 0) + 1
-    yield from enumerate(sheet.iter_rows(), first)
+    # Rows are given from the sheet's first row (blank ones before its first
+    # cell used too), so that the numbers are the sheet's.
+    yield from enumerate(sheet.iter_rows(), 1)
 
 
 def is_utf8(source: BinaryIO, size: int = 1 << 16) -> bool:
