@@ -24,6 +24,7 @@ def in_tmp_path(tmp_path, monkeypatch):
     """Files are named as a curator names them, without a directory."""
     monkeypatch.chdir(tmp_path)
 
+
 OURS = [
     ["person_id", "name", "detained_on", "sentence_months", "charges"],
     ["p-1", "Ales Bialiatski", date(2021, 7, 14), 36.0, "342"],
@@ -300,14 +301,14 @@ def test_a_month_31_is_an_error_not_a_guess(tmp_path):
 )
 def test_a_bad_mapping_file_gets_a_clear_error(tmp_path, content, message):
     path = write(tmp_path, "mapping.json", content.encode())
-    with pytest.raises(CommandError, match="^--mapping: ") as error:
+    with pytest.raises(CommandError, match=r"^--mapping: ") as error:
         call_command("import_records", write(tmp_path, "p.xlsx", xlsx(OURS)), "--mapping", path)
     assert message in str(error.value)
     assert Person.objects.count() == 0
 
 
 def test_a_missing_mapping_file_gets_a_clear_error(tmp_path):
-    with pytest.raises(CommandError, match="--mapping: cannot read .*nothing.json"):
+    with pytest.raises(CommandError, match=r"--mapping: cannot read .*nothing\.json"):
         call_command(
             "import_records", write(tmp_path, "p.xlsx", xlsx(OURS)), "--mapping", "nothing.json"
         )
