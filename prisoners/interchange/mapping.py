@@ -29,46 +29,46 @@ def headers_key(headers: list[str]) -> str:
 
 
 # The headers curators commonly use, in be, ru and en, for each column of
-# prisoners.csv (compared by header_key).
+# prisoners.csv (compared by header_key), separated by "; ".
 PROPOSALS = {
-    "person_id": "id, person id, ідэнтыфікатар, идентификатор",
+    "person_id": "id; person id; ідэнтыфікатар; идентификатор",
     "name": (
-        "фио, ф.и.о., фамилия имя отчество, фамилия, имя, отчество, имя, прозвішча, імя, "
-        "прозвішча імя, прозвішча, імя, імя по бацьку, піб, name, full name"
+        "фио; ф.и.о.; фамилия имя отчество; фамилия, имя; фамилия, имя, отчество; "
+        "прозвішча, імя; прозвішча імя; прозвішча, імя, імя па бацьку; піб; name; full name"
     ),
-    "name_be": "имя по-белорусски, імя па-беларуску, name (be)",
-    "name_ru": "имя по-русски, імя па-руску, name (ru)",
-    "gender": "пол, пол (м/ж), gender, sex",
-    "born": "дата рождения, дата нараджэння, год рождения, год нараджэння, born, date of birth",
-    "region": "регион, рэгіён, область, вобласць, region",
-    "occupation": "профессия, род занятий, прафесія, род заняткаў, occupation",
-    "organizations": "организация, организации, арганізацыя, арганізацыі, organizations",
+    "name_be": "имя по-белорусски; імя па-беларуску; name (be)",
+    "name_ru": "имя по-русски; імя па-руску; name (ru)",
+    "gender": "пол; пол (м/ж); gender; sex",
+    "born": "дата рождения; дата нараджэння; год рождения; год нараджэння; born; date of birth",
+    "region": "регион; рэгіён; область; вобласць; region",
+    "occupation": "профессия; род занятий; прафесія; род заняткаў; occupation",
+    "organizations": "организация; организации; арганізацыя; арганізацыі; organizations",
     "recognized_on": (
-        "дата признания, дата признания политзаключенным, дата прызнання, recognized on"
+        "дата признания; дата признания политзаключенным; дата прызнання; recognized on"
     ),
-    "bio": "биография, біяграфія, bio, biography",
-    "internal_notes": "примечание, примечания, заўвага, заўвагі, notes",
+    "bio": "биография; біяграфія; bio; biography",
+    "internal_notes": "примечание; примечания; заўвага; заўвагі; notes",
     "detained_on": (
-        "дата задержания, дата ареста, дата затрымання, дата арышту, detained, detained on, "
-        "date of detention, arrested"
+        "дата задержания; дата ареста; дата затрымання; дата арышту; detained; detained on; "
+        "date of detention; arrested"
     ),
-    "charges": "статья, статьи, артыкул, артыкулы, статья ук, артыкул кк, charges, article",
+    "charges": "статья; статьи; артыкул; артыкулы; статья ук; артыкул кк; charges; article",
     "sentence_months": (
-        "приговор, срок, приговор (месяцев), прысуд, тэрмін, sentence, sentence months"
+        "приговор; срок; приговор (месяцев); прысуд; тэрмін; sentence; sentence months"
     ),
-    "sentence_type": "вид наказания, тип приговора, від пакарання, sentence type",
-    "sentenced_on": "дата приговора, дата прысуду, sentenced on",
+    "sentence_type": "вид наказания; тип приговора; від пакарання; sentence type",
+    "sentenced_on": "дата приговора; дата прысуду; sentenced on",
     "facility": (
-        "колония, место содержания, учреждение, калонія, месца ўтрымання, установа, "
-        "facility, prison"
+        "колония; место содержания; учреждение; калонія; месца ўтрымання; установа; "
+        "facility; prison"
     ),
-    "released_on": "дата освобождения, дата вызвалення, released on, release date",
-    "sources": "источник, источники, крыніца, крыніцы, sources, source",
+    "released_on": "дата освобождения; дата вызвалення; released on; release date",
+    "sources": "источник; источники; крыніца; крыніцы; sources; source",
 }
 PROPOSED = {
     header_key(header): column
     for column, headers in PROPOSALS.items()
-    for header in headers.split(", ")
+    for header in headers.split("; ")
 }
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 
