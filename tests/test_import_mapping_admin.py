@@ -16,7 +16,7 @@ from prisoners.models import ColumnMapping, Detention, Person
 
 from .spreadsheets import ods, xls, xlsx
 from .test_import_spreadsheets import OURS, RUSSIAN, csv_text
-from .test_interchange_admin import curator_client, editor_client  # noqa: F401  (fixtures)
+from .test_interchange_admin import staff
 
 urlpatterns = [
     path("admin/", include(import_urls(admin.site))),
@@ -27,6 +27,20 @@ urlpatterns = [
 pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
 
 URL = "/admin/prisoners/import/"
+
+
+@pytest.fixture
+def curator_client(client, django_user_model):
+    client.force_login(staff(django_user_model, "cora"))
+    return client
+
+
+@pytest.fixture
+def editor_client(client, django_user_model):
+    client.force_login(staff(django_user_model, "eddie", "publish_person"))
+    return client
+
+
 # The choices of the mapping screen for RUSSIAN's columns, in their order.
 CHOICES = ["person_id", "name", "detained_on", "charges", "sentence_months", "facility", "gender"]
 
@@ -89,9 +103,7 @@ def test_a_csv_in_windows_1251_is_shown_before_it_is_read(curator_client):
     assert "Беляцкий Алесь" in response.content.decode()
     assert not Person.objects.exists()
 
-    response = curator_client.post(
-        URL, {"token": response.context["token"], "reading": "encoding"}
-    )
+    response = curator_client.post(URL, {"token": response.context["token"], "reading": "encoding"})
     assert response.templates[0].name == "admin/prisoners/import_mapping.html"
     response = choose(curator_client, response)
     assert response.context["result"].ok, response.context["result"].errors

@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
                         verbose_name="date order",
                     ),
                 ),
-                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="last saved")),
                 (
                     "saved_by",
                     models.ForeignKey(

@@ -34,7 +34,7 @@ class ColumnMapping(models.Model):
         related_name="+",
         verbose_name=_("saved by"),
     )
-    updated = models.DateTimeField(_("updated"), auto_now=True)
+    updated = models.DateTimeField(_("last saved"), auto_now=True)
 
     class Meta:
         verbose_name = _("column mapping")
