@@ -16,7 +16,6 @@ from prisoners.models import ColumnMapping, Detention, Person
 
 from .spreadsheets import ods, xls, xlsx
 from .test_import_spreadsheets import OURS, RUSSIAN, csv_text
-from .test_interchange_admin import staff
 
 urlpatterns = [
     path("admin/", include(import_urls(admin.site))),
@@ -30,14 +29,14 @@ URL = "/admin/prisoners/import/"
 
 
 @pytest.fixture
-def curator_client(client, django_user_model):
-    client.force_login(staff(django_user_model, "cora"))
+def curator_client(client, curator):
+    client.force_login(curator)
     return client
 
 
 @pytest.fixture
-def editor_client(client, django_user_model):
-    client.force_login(staff(django_user_model, "eddie", "publish_person"))
+def editor_client(client, editor):
+    client.force_login(editor)
     return client
 
 
@@ -125,7 +124,7 @@ def test_the_mapping_is_saved_and_offered_again_for_the_same_headers(curator_cli
     saved = ColumnMapping.objects.get()
     assert saved.columns["Пол"] is None
     assert saved.columns["Заметки"] == "internal_notes"
-    assert saved.saved_by.username == "cora"
+    assert saved.saved_by.username == "curator"
 
     response = upload(curator_client, "again.xlsx", xlsx(RUSSIAN))
     assert proposed(response) == [*CHOICES[:-1], "-", "internal_notes"]

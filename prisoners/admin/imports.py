@@ -212,16 +212,23 @@ def _read(request, context, token: str, publisher: bool):
     screen = mapping.next_screen(request, context, token, files)
     if screen is not None:
         return screen
-    result = run_import(
+    result = _run(request, token, files, publisher, dry_run=True)
+    _keep_or_discard(request, token, result)
+    return _preview(request, context, result, token, [name for name, _p in files])
+
+
+def _run(request, token: str, files, publisher: bool, **options) -> ImportResult:
+    """The importer on an upload, as this user, read as the curator chose
+    on the reading screens (mapping.py: ``mapping`` and ``encoding``, both
+    JSON-friendly)."""
+    return run_import(
         files,
         user=request.user,
         via=VIA,
         can_publish=publisher,
-        dry_run=True,
         **mapping.reading(request, token),
+        **options,
     )
-    _keep_or_discard(request, token, result)
-    return _preview(request, context, result, token, [name for name, _p in files])
 
 
 def _preview(request, context, result: ImportResult, token: str, names: list[str]):
@@ -306,14 +313,7 @@ def _confirm(request, context, token: str, publisher: bool):
         messages.error(request, _("This upload has expired or was already imported: upload again."))
         return redirect("prisoners_import")
     choices = _choices(request, token)
-    result = run_import(
-        files,
-        user=request.user,
-        via=VIA,
-        can_publish=publisher,
-        choices=choices,
-        **mapping.reading(request, token),
-    )
+    result = _run(request, token, files, publisher, choices=choices)
     if not result.ok:
         # Something changed since the preview: show what is wrong now.
         _discard(request, token)
@@ -369,15 +369,7 @@ def _choose(request, context, token: str, publisher: bool):
             candidates = request.POST.get(f"candidates-{person_id}", "").split()
             choices[person_id] = sorted(candidates)
     request.session[f"import-{token}-choices"] = choices
-    result = run_import(
-        files,
-        user=request.user,
-        via=VIA,
-        can_publish=publisher,
-        dry_run=True,
-        choices=choices,
-        **mapping.reading(request, token),
-    )
+    result = _run(request, token, files, publisher, dry_run=True, choices=choices)
     _keep_or_discard(request, token, result)
     return _preview(request, context, result, token, [name for name, _p in files])
 

@@ -203,9 +203,10 @@ class MappingForm(forms.Form):
 
 def _mapping_page(request, context, token: str, foreign, form: MappingForm | None):
     headers = _headers(foreign)
+    saved = saved_mapping(headers)
     if form is None:
-        form = MappingForm(headers, initial=propose(headers, saved_mapping(headers)))
-        mapping = propose(headers, saved_mapping(headers))
+        mapping = propose(headers, saved)
+        form = MappingForm(headers, initial=mapping)
     else:
         mapping = Mapping(form.chosen(), form.data.get("dates") or DateOrder.DMY)
     name, stored, names = foreign[0]
@@ -216,7 +217,7 @@ def _mapping_page(request, context, token: str, foreign, form: MappingForm | Non
             **context,
             "token": token,
             "form": form,
-            "saved": saved_mapping(headers) is not None,
+            "saved": saved is not None,
             "preview_name": name,
             "preview_headers": names,
             "preview": _preview_rows(name, stored, names, mapping, reading(request, token)),
