@@ -64,6 +64,7 @@ class ImportForm(forms.Form):
         label=_("Files"),
         # An empty file is reported in the format's own words, by the importer.
         allow_empty_file=True,
+        widget=MultipleFileInput(attrs={"accept": ",".join(SUFFIXES)}),
         help_text=_(
             "prisoners.csv, release_events.csv and/or sanctions_events.csv in the interchange "
             "format, or your own spreadsheets: CSV (UTF-8 or Windows-1251), .xlsx, .xls or .ods "
