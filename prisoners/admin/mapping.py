@@ -70,12 +70,14 @@ def _not_utf8(files: list[tuple[str, Path]]) -> list[tuple[str, list[str]]]:
 
 
 def _foreign_tables(files, encoding) -> list[tuple[str, Path, list[str]]]:
-    """The files whose header is their own, with its headers."""
+    """The files whose header is their own, with its headers (not an
+    events file with an unknown column: the screen maps to prisoners.csv,
+    so the preview names the column instead)."""
     found = []
     for name, stored in files:
         with open(stored, "rb") as source:
             table = Table(name, source, Problems(), encoding=encoding)
-            if table.foreign:
+            if table.foreign and table.kind in (None, PRISONERS):
                 found.append((name, stored, table.headers))
     return found
 
