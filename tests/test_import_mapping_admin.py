@@ -242,3 +242,19 @@ def test_the_saved_mappings_are_the_importers_only(client, django_user_model):
     saved = ColumnMapping.objects.create(headers_key="фио", columns={"ФИО": "name"}, dates="DMY")
     response = client.get(f"/admin/prisoners/columnmapping/{saved.pk}/download/")
     assert response.status_code == 403
+
+
+def test_an_events_file_with_an_unknown_column_gets_the_previews_error(curator_client):
+    data = b"event_id,date,title,remark\nev-1,2025-12-13,T,x\n"
+    response = upload(curator_client, "release_events.csv", data)
+    assert response.context["result"].errors == [
+        "release_events.csv:1: remark: unknown column for release_events.csv"
+    ]
+
+
+def test_our_prisoners_file_with_a_column_of_its_own_is_mapped(curator_client):
+    response = upload(curator_client, "p.csv", "person_id,name,Кличка\np-1,N,Z\n".encode())
+    assert response.templates[0].name == "admin/prisoners/import_mapping.html"
+    assert proposed(response) == ["person_id", "name", ""]
+    response = choose(curator_client, response, choices=("person_id", "name", "aliases"))
+    assert response.context["result"].ok, response.context["result"].errors
