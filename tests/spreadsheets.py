@@ -13,17 +13,24 @@ import xlsxwriter
 import xlwt
 
 
+def _cells(rows: list[list]):
+    """``(row, column, value)`` of each cell with a value."""
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if value not in ("", None):
+                yield r, c, value
+
+
 def xlsx(rows: list[list]) -> bytes:
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"in_memory": True})
     sheet = book.add_worksheet()
     day = book.add_format({"num_format": "dd.mm.yyyy"})
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            if isinstance(value, date):
-                sheet.write_datetime(r, c, value, day)
-            elif value not in ("", None):
-                sheet.write(r, c, value)
+    for r, c, value in _cells(rows):
+        if isinstance(value, date):
+            sheet.write_datetime(r, c, value, day)
+        else:
+            sheet.write(r, c, value)
     book.close()
     return out.getvalue()
 
@@ -32,12 +39,8 @@ def xls(rows: list[list]) -> bytes:
     book = xlwt.Workbook(encoding="utf-8")
     sheet = book.add_sheet("Sheet1")
     day = xlwt.easyxf(num_format_str="DD.MM.YYYY")
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            if isinstance(value, date):
-                sheet.write(r, c, value, day)
-            elif value not in ("", None):
-                sheet.write(r, c, value)
+    for r, c, value in _cells(rows):
+        sheet.write(r, c, value, *([day] if isinstance(value, date) else []))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

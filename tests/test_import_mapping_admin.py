@@ -6,24 +6,16 @@ clear message and nothing written."""
 import json
 
 import pytest
-from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.urls import include, path
 
-from prisoners.admin.imports import import_urls
 from prisoners.models import ColumnMapping, Detention, Person
 
 from .spreadsheets import ods, xls, xlsx
 from .test_import_spreadsheets import OURS, RUSSIAN, csv_text
 
-urlpatterns = [
-    path("admin/", include(import_urls(admin.site))),
-    path("admin/", admin.site.urls),
-    path("", include("prisoners.public.urls")),
-]
-
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+# The import URLs wired as the project wires them (that module's URLconf).
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.test_interchange_admin")]
 
 URL = "/admin/prisoners/import/"
 
