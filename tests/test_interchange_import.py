@@ -798,7 +798,8 @@ def test_it_rejects_a_file_that_is_not_utf8():
     before = record_counts()
     result = run_import([("p.csv", data)])
     assert result.errors == [
-        "p.csv:3: -: the file is not UTF-8 text (byte 0x9c on this line): save it as CSV in UTF-8"
+        "p.csv:3: -: the file is not UTF-8 text (byte 0x9c on this line): save it as CSV in "
+        "UTF-8, or read it as Windows-1251 (--encoding cp1251)"
     ]
     assert record_counts() == before
 
@@ -812,7 +813,8 @@ def test_it_rejects_an_unrecognizable_header():
     expected = (
         "p.csv:1: -: unrecognized header: expected the columns person_id, name, name_be… "
         "(prisoners.csv); or event_id, date, title… (release_events.csv); or event_id, date, "
-        "authority… (sanctions_events.csv); or kind, name, name_en… (names.csv)"
+        "authority… (sanctions_events.csv); or kind, name, name_en… (names.csv); "
+        "or map the file's own columns (--mapping)"
     )
     rejects("id,full name\n1,N\n", expected)
     rejects("event_id,date\nx,2021\n", expected)

@@ -28,7 +28,9 @@ from django.utils.translation import gettext_lazy as _
 
 from ..interchange.changes import ACTIONS, Change
 from ..interchange.importer import SUMMARY_KINDS, ImportResult, run_import
+from ..interchange.sheets import SUFFIXES
 from ..models import Detention, Person, Release, ReleaseEvent, SanctionsEvent
+from . import mapping
 
 VIA = "admin import"
 # Uploads wait in settings.IMPORT_DIR between preview and confirm, one
@@ -62,9 +64,12 @@ class ImportForm(forms.Form):
         label=_("Files"),
         # An empty file is reported in the format's own words, by the importer.
         allow_empty_file=True,
+        widget=MultipleFileInput(attrs={"accept": ",".join(SUFFIXES)}),
         help_text=_(
-            "prisoners.csv, release_events.csv and/or sanctions_events.csv, in the interchange "
-            "format (UTF-8 CSV). Files given together are checked together."
+            "prisoners.csv, release_events.csv and/or sanctions_events.csv in the interchange "
+            "format, or your own spreadsheets: CSV (UTF-8 or Windows-1251), .xlsx, .xls or .ods "
+            "(the first sheet). Files with their own column names are mapped to ours next. "
+            "Files given together are checked together."
         ),
     )
 
@@ -75,6 +80,10 @@ class ImportForm(forms.Form):
             raise forms.ValidationError(too_big)
         names = [f.name for f in files]
         for name in names:
+            if not name.lower().endswith(SUFFIXES):
+                raise forms.ValidationError(
+                    _("%(name)s is not a .csv, .xlsx, .xls or .ods file.") % {"name": name}
+                )
             if names.count(name) > 1:
                 raise forms.ValidationError(_("Two files are named %(name)s.") % {"name": name})
         return files
@@ -137,6 +146,7 @@ def _stored(request, token: str) -> list[tuple[str, Path]] | None:
 def _discard(request, token: str) -> None:
     request.session.pop(f"import-{token}", None)
     request.session.pop(f"import-{token}-choices", None)
+    mapping.forget(request, token)
     shutil.rmtree(store() / token, ignore_errors=True)
 
 
@@ -182,6 +192,14 @@ def import_view(request, admin_site):
         "opts": Person._meta,
         "can_publish": publisher,
     }
+    if request.method == "POST" and "reading" in request.POST:
+        token = request.POST.get("token", "")
+        files = _stored(request, token)
+        if files is None:
+            return _expired(request)
+        return mapping.answer(request, context, token, files) or _read(
+            request, context, token, publisher
+        )
     if request.method == "POST" and "choose" in request.POST:
         return _choose(request, context, request.POST.get("token", ""), publisher)
     if request.method == "POST" and "token" in request.POST:
@@ -190,14 +208,38 @@ def import_view(request, admin_site):
         return _preview_page(request, context, request.GET["token"])
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     if form.is_bound and form.is_valid():
-        files = form.cleaned_data["files"]
-        token = _store(request, files)
-        result = run_import(
-            _stored(request, token), user=request.user, via=VIA, can_publish=publisher, dry_run=True
-        )
-        _keep_or_discard(request, token, result)
-        return _preview(request, context, result, token, [f.name for f in files])
+        return _read(request, context, _store(request, form.cleaned_data["files"]), publisher)
     return render(request, "admin/prisoners/import.html", {**context, "form": form})
+
+
+def _expired(request):
+    messages.error(request, _("This upload has expired or was already imported: upload again."))
+    return redirect("prisoners_import")
+
+
+def _read(request, context, token: str, publisher: bool):
+    """The reading screens the upload needs (mapping.py), then the dry run."""
+    files = _stored(request, token)
+    screen = mapping.next_screen(request, context, token, files)
+    if screen is not None:
+        return screen
+    result = _run(request, token, files, publisher, dry_run=True)
+    _keep_or_discard(request, token, result)
+    return _preview(request, context, result, token, [name for name, _p in files])
+
+
+def _run(request, token: str, files, publisher: bool, **options) -> ImportResult:
+    """The importer on an upload, as this user, read as the curator chose
+    on the reading screens (mapping.py: ``mapping`` and ``encoding``, both
+    JSON-friendly)."""
+    return run_import(
+        files,
+        user=request.user,
+        via=VIA,
+        can_publish=publisher,
+        **mapping.reading(request, token),
+        **options,
+    )
 
 
 def _preview(request, context, result: ImportResult, token: str, names: list[str]):
@@ -284,7 +326,7 @@ def _confirm(request, context, token: str, publisher: bool):
         messages.error(request, _("This upload has expired or was already imported: upload again."))
         return redirect("prisoners_import")
     choices = _choices(request, token)
-    result = run_import(files, user=request.user, via=VIA, can_publish=publisher, choices=choices)
+    result = _run(request, token, files, publisher, choices=choices)
     if not result.ok:
         # Something changed since the preview: show what is wrong now.
         _discard(request, token)
@@ -340,9 +382,7 @@ def _choose(request, context, token: str, publisher: bool):
             candidates = request.POST.get(f"candidates-{person_id}", "").split()
             choices[person_id] = sorted(candidates)
     request.session[f"import-{token}-choices"] = choices
-    result = run_import(
-        files, user=request.user, via=VIA, can_publish=publisher, dry_run=True, choices=choices
-    )
+    result = _run(request, token, files, publisher, dry_run=True, choices=choices)
     _keep_or_discard(request, token, result)
     return _preview(request, context, result, token, [name for name, _p in files])
 

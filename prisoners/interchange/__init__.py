@@ -2,6 +2,8 @@
 
 The contract is docs/interchange.md (shared/interchange.md): ``columns`` holds
 its columns and how each cell reads and writes, ``reading`` turns uploaded bytes
-into numbered records, ``importer`` checks and writes them, ``exporter`` streams
+into numbered records (a CSV, or a spreadsheet read by ``sheets``; a file
+with its own headers through a ``mapping``, its values converted by
+``values``), ``importer`` checks and writes them, ``exporter`` streams
 them back out.
 """

@@ -22,6 +22,7 @@ from ..models import Charge, Facility, Organization, Source
 from .changes import UNCHANGED, Change
 from .checks import CheckPass
 from .columns import RELEASE_EVENTS, SANCTIONS_EVENTS, Kind
+from .mapping import Mapping
 from .matching import Choices, Match, MatchPass
 from .names import NamesPass
 from .plans import FileArg, PersonPlan, ReadPass, RowPlan
@@ -93,6 +94,8 @@ def run_import(
     dry_run: bool = False,
     progress: Progress | None = None,
     choices: Choices | None = None,
+    mapping: Mapping | dict | None = None,
+    encoding: str | None = None,
 ) -> ImportResult:
     """Check ``files`` together and, if nothing is wrong, write them in one
     transaction (rolled back when ``dry_run``, which still counts what would
@@ -107,9 +110,19 @@ def run_import(
     person_id a file gives: the recorded person_id it is (as ``same_as``), or
     a list of those it is not (as ``not_same_as``).
 
+    ``mapping`` (a Mapping, or its file form as a dict) reads each file
+    whose header is not the format's; ``encoding="cp1251"`` reads a CSV that
+    is not UTF-8 as Windows-1251. Both are JSON-friendly, so that a task can
+    take them. Files may be CSV, .xlsx, .xls or .ods (sheets.py).
+
     Raises OperationalError when the database goes away (or times out)
     while writing: nothing is written, and the files can be imported again."""
-    importer = Importer(can_publish=can_publish, progress=progress)
+    importer = Importer(
+        can_publish=can_publish,
+        progress=progress,
+        mapping=Mapping.coerce(mapping),
+        encoding=encoding,
+    )
     importer.read(files)
     importer.resolve(choices)
     importer.check()
@@ -142,8 +155,16 @@ class Importer(ReadPass, MatchPass, CheckPass, WritePass, NamesPass):
     only if nothing is wrong, write().
     The three passes share the plans and the problems held here."""
 
-    def __init__(self, *, can_publish: bool, progress: Progress | None = None):
+    def __init__(
+        self,
+        *,
+        can_publish: bool,
+        progress: Progress | None = None,
+        mapping: Mapping | None = None,
+        encoding: str | None = None,
+    ):
         self.can_publish = can_publish
+        self.mapping, self.encoding = mapping, encoding
         self.progress = progress or (lambda items, total, desc: items)
         self.problems = Problems()
         self.notices: list[str] = []

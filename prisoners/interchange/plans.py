@@ -28,7 +28,7 @@ from .columns import (
     detention_values,
     person_values,
 )
-from .reading import Table
+from .reading import UNREADABLE, Table
 
 FileArg = str | os.PathLike | tuple[str, BinaryIO | bytes | str | os.PathLike]
 PUBLISHED_IGNORED = (
@@ -133,7 +133,7 @@ class ReadPass:
     def read(self, files: Iterable[FileArg]) -> None:
         for item in files:
             with _opened(item) as (name, source):
-                table = Table(name, source, self.problems)
+                table = Table(name, source, self.problems, self.mapping, self.encoding)
                 if table.kind is None:
                     continue
                 ignored = "published" in table.present and not self.can_publish
@@ -151,6 +151,9 @@ class ReadPass:
         values, broken = {}, set()
         for name, cell in cells.items():
             column = table.kind.by_name[name]
+            if cell is UNREADABLE:
+                broken.add(name)
+                continue
             try:
                 value = column.parse(cell)
             except ValueError as error:

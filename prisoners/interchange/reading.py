@@ -9,6 +9,9 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from .columns import KINDS, Kind, recognize
+from .mapping import PROPOSED, Mapping, header_key
+from .sheets import WINDOWS_1251, Unreadable, is_spreadsheet, is_utf8, spreadsheet_rows
+from .values import DMY, convert, text_of
 
 # The csv module refuses a cell over 131,072 characters by default, which a
 # bio the admin saved, or a person's list of sources, may exceed: a full
@@ -24,14 +27,21 @@ class Problems:
     def __init__(self) -> None:
         self._items: list[tuple[int, int, int, str]] = []
         self._files: dict[str, int] = {}
+        # A mapped file's own header for each of our columns, by path:
+        # errors name the columns as the file does.
+        self._headers: dict[str, dict[str, str]] = {}
 
     def register(self, path: str) -> None:
         """Errors sort by file in the order files are registered."""
         self._files.setdefault(path, len(self._files))
 
+    def name_columns(self, path: str, headers: dict[str, str]) -> None:
+        self._headers[path] = headers
+
     def add(self, path: str, line: int, column: str, message: str) -> None:
         self.register(path)
         order = self._files[path]
+        column = self._headers.get(path, {}).get(column, column)
         text = f"{path}:{line}: {column or '-'}: {message}"
         self._items.append((order, line, len(self._items), text))
 
@@ -44,6 +54,11 @@ class Problems:
     def lines(self) -> list[str]:
         """Sorted by file (in the order given) and line."""
         return [item[3] for item in sorted(self._items)]
+
+
+# A mapped cell whose value could not be read: its error is said, and the
+# read pass takes the column as broken (no second error about it).
+UNREADABLE = "\x00unreadable"
 
 
 def _binary_lines(source: BinaryIO, size: int = 1 << 16) -> Iterator[bytes]:
@@ -76,24 +91,53 @@ def _shown(name: str, limit: int = 60) -> str:
 
 
 class Table:
-    """One file: its kind, its columns and its records.
+    """One file, a CSV or a spreadsheet's first sheet: its kind, its columns
+    and its records.
 
-    ``records()`` yields ``(line, {column: cell})`` with LINE the physical line
-    where the record starts (a quoted cell may span lines); blank rows are
-    skipped. ``kind`` is None when the file cannot be read as one of the
-    format's files; the reason is in ``problems``.
+    ``records()`` yields ``(line, {column: cell})`` with LINE the file's own
+    line: for a CSV the physical line where the record starts (a quoted cell
+    may span lines), for a spreadsheet its row number; blank rows are
+    skipped. A file whose header is not the format's is read through
+    ``mapping``, its cells converted as values.py says, and its errors name
+    its own columns. ``encoding="cp1251"`` reads a CSV that is not UTF-8 as
+    Windows-1251. ``kind`` is None when the file cannot be read as one of
+    the format's files; the reason is in ``problems``.
     """
 
-    def __init__(self, path: str, source: BinaryIO, problems: Problems):
+    def __init__(
+        self,
+        path: str,
+        source: BinaryIO,
+        problems: Problems,
+        mapping: Mapping | None = None,
+        encoding: str | None = None,
+    ):
         self.path = path
         self.problems = problems
         problems.register(path)
         self.kind: Kind | None = None
         self.columns: list[str | None] = []
         self.present: frozenset[str] = frozenset()
+        # The header row as the file writes it, and where it is.
+        self.headers: list[str] = []
+        self.header_line = 1
         self.undecodable = False
-        self._lines = self._decoded_lines(source)
-        self._reader = csv.reader(self._lines)
+        # Whether the header is the file's own (not a title, not the
+        # format's): the admin then asks the curator for a mapping.
+        self.foreign = False
+        self.mapping = mapping
+        self._mapped = False
+        self.spreadsheet = is_spreadsheet(path)
+        self.encoding = "utf-8"
+        if self.spreadsheet:
+            self._rows = self._spreadsheet_rows(source)
+        else:
+            if encoding == WINDOWS_1251 and source.seekable():
+                start = source.tell()
+                if not is_utf8(source):
+                    self.encoding = WINDOWS_1251
+                source.seek(start)
+            self._rows = self._csv_rows(source)
         self._read_header()
 
     def problem(self, line: int, column: str, message: str) -> None:
@@ -104,48 +148,88 @@ class Table:
             if number == 1 and raw.startswith(codecs.BOM_UTF8):
                 raw = raw[len(codecs.BOM_UTF8) :]
             try:
-                yield raw.decode("utf-8")
+                yield raw.decode(self.encoding)
             except UnicodeDecodeError as error:
                 self.problem(
                     number,
                     "-",
                     f"the file is not UTF-8 text (byte 0x{raw[error.start]:02x} on this line): "
-                    "save it as CSV in UTF-8",
+                    "save it as CSV in UTF-8, or read it as Windows-1251 (--encoding cp1251)",
                 )
                 self.undecodable = True
                 return
 
-    def _read_header(self) -> None:
+    def _csv_rows(self, source: BinaryIO) -> Iterator[tuple[int, list]]:
+        reader = csv.reader(self._decoded_lines(source))
+        start = 1
         try:
-            header = next(self._reader, None)
+            for cells in reader:
+                line, start = start, reader.line_num + 1
+                yield line, cells
         except csv.Error as error:
-            self.problem(1, "-", f"the header is not valid CSV: {error}")
-            return
+            what = "the header is not" if start == 1 else "not"
+            self.problem(start, "-", f"{what} valid CSV: {error}")
+            self.undecodable = True
+
+    def _spreadsheet_rows(self, source: BinaryIO) -> Iterator[tuple[int, list]]:
+        try:
+            yield from spreadsheet_rows(source)
+        except Unreadable as error:
+            self.problem(1, "-", str(error))
+            self.undecodable = True
+
+    def _read_header(self) -> None:
+        line, header = next(self._rows, None) or (1, [])
+        if self.spreadsheet:
+            # A sheet's table may start lower down; its first row used is the header.
+            while not _filled(header) and (row := next(self._rows, None)):
+                line, header = row
         if self.undecodable:
             return
-        names = [cell.strip().lower() for cell in header or []]
-        if not any(names):
+        self.header_line = line
+        self.headers = [text_of(cell).strip() for cell in header]
+        names = [name.lower() for name in self.headers]
+        given = [name for name in self.headers if name]
+        if not given:
             if self._rest_is_blank():
-                self.problem(1, "-", "the file is empty: line 1 must be the header")
+                what = "sheet" if self.spreadsheet else "file"
+                self.problem(line, "-", f"the {what} is empty: line 1 must be the header")
             else:
-                self.problem(1, "-", "line 1 must be the header, but it is blank")
+                self.problem(line, "-", f"line {line} must be the header, but it is blank")
             return
         kind = recognize(names)
+        if self.spreadsheet and len(given) == 1 and kind is None:
+            self.problem(
+                line,
+                "-",
+                f"the first row has one cell only ({_shown(given[0])!r}): the header must be "
+                "the first row, one name a column; delete any title above it",
+            )
+            return
+        self.foreign = kind is None or not {n for n in names if n} <= set(kind.by_name)
+        if self.mapping is not None and self.foreign:
+            self._map_header(line)
+            return
         if kind is None:
             expected = "; or ".join(f"{', '.join(k.names[:3])}… ({k.filename})" for k in KINDS)
-            self.problem(1, "-", f"unrecognized header: expected the columns {expected}")
+            self.problem(
+                line,
+                "-",
+                f"unrecognized header: expected the columns {expected}; "
+                "or map the file's own columns (--mapping)",
+            )
             return
         seen: set[str] = set()
         columns: list[str | None] = []
         for name in names:
             if not name:
-                self.problem(1, "-", "a column has no name in the header")
+                self.problem(line, "-", "a column has no name in the header")
                 columns.append(None)
             elif name in seen:
-                self.problem(1, _shown(name), "the column is given twice")
+                self.problem(line, _shown(name), "the column is given twice")
                 columns.append(None)
             elif name not in kind.by_name:
-                self.problem(1, _shown(name), f"unknown column for {kind.filename}")
+                self.problem(line, _shown(name), f"unknown column for {kind.filename}")
                 columns.append(None)
             else:
                 columns.append(name)
@@ -154,24 +238,86 @@ class Table:
         self.present = frozenset(c for c in columns if c)
         self.kind = kind
 
+    def _map_header(self, line: int) -> None:
+        kind, columns, errors = self.mapping.apply(self.headers)
+        keys = [header_key(h) for h in self.headers]
+        for number, key in enumerate(keys):
+            if key and key in keys[:number]:
+                errors.append((self.headers[number], "the column is given twice"))
+        for header, message in errors:
+            self.problem(line, _shown(header), message)
+        if errors:
+            return
+        self.problems.name_columns(
+            self.path,
+            {c: _shown(h) for h, c in zip(self.headers, columns, strict=True) if c},
+        )
+        self.columns = columns
+        self.present = frozenset(c for c in columns if c)
+        self.kind = kind
+        self._mapped = True
+
     def _rest_is_blank(self) -> bool:
-        return all(not line.strip() for line in self._lines)
+        return all(not _filled(cells) for _line, cells in self._rows)
+
+    def rows(self) -> Iterator[tuple[int, list]]:
+        """The rows after the header, as the file holds them (not blank)."""
+        for line, cells in self._rows:
+            if _filled(cells):
+                yield line, cells
+
+    def _looks_like_a_header(self, cells: list) -> bool:
+        """A second header row: cells naming columns, the file's or ours."""
+        names = {header_key(h) for h in self.headers} | set(PROPOSED) | set(self.kind.by_name)
+        texts = [header_key(c) for c in cells if isinstance(c, str) and c.strip()]
+        return len(texts) >= 2 and sum(t in names for t in texts) * 2 >= len(texts)
 
     def records(self) -> Iterator[tuple[int, dict[str, str]]]:
         if self.kind is None:
             return
         width = len(self.columns)
-        start = self._reader.line_num + 1
-        try:
-            for cells in self._reader:
-                line, start = start, self._reader.line_num + 1
-                if not any(cell.strip() for cell in cells):
+        first = True
+        for line, cells in self.rows():
+            if self.spreadsheet and len(cells) > width:
+                if _filled(cells[width:]):
+                    self.problem(line, "-", "the row has a value beyond the header's last column")
                     continue
-                if len(cells) != width:
-                    self.problem(
-                        line, "-", f"the row has {len(cells)} cells but the header has {width}"
-                    )
-                    continue
-                yield line, {c: cell for c, cell in zip(self.columns, cells, strict=True) if c}
-        except csv.Error as error:
-            self.problem(start, "-", f"not valid CSV: {error}")
+                cells = cells[:width]
+            elif self.spreadsheet:
+                cells = list(cells) + [""] * (width - len(cells))
+            if len(cells) != width:
+                self.problem(
+                    line, "-", f"the row has {len(cells)} cells but the header has {width}"
+                )
+                continue
+            if first and (self._mapped or self.spreadsheet) and self._looks_like_a_header(cells):
+                self.problem(
+                    line,
+                    "-",
+                    "this row looks like a second header row: keep one header row, "
+                    f"line {self.header_line}, and delete this one",
+                )
+                return
+            first = False
+            yield line, self._cells(line, cells)
+
+    def _cells(self, line: int, cells: list) -> dict[str, str]:
+        pairs = zip(self.columns, cells, strict=True)
+        if not self._mapped:
+            if self.spreadsheet:
+                return {c: text_of(cell) for c, cell in pairs if c}
+            return {c: cell for c, cell in pairs if c}
+        values = {}
+        for column, cell in pairs:
+            if not column:
+                continue
+            try:
+                values[column] = convert(column, cell, self.mapping.dates or DMY)
+            except ValueError as error:
+                self.problem(line, column, str(error))
+                values[column] = UNREADABLE
+        return values
+
+
+def _filled(cells: list) -> bool:
+    return any(text_of(cell).strip() for cell in cells)

@@ -15,6 +15,7 @@ from .base import EVENT_ID_LETTER, ID_PATTERN, LONG_TEXT, PRIVATE, PUBLIC
 from .derived import EventCount, FacetCount, FigureBuild, HeldChange, ReleaseDay
 from .events import ReleaseEvent, SanctionsEvent
 from .identity import NotSameAs, OtherDetentionId, OtherId
+from .mappings import ColumnMapping, DateOrder
 from .merges import MergeRecord
 from .people import Detention, Person, Release
 from .references import Charge, Facility, LocalName, Organization, Source
@@ -29,7 +30,9 @@ __all__ = [
     "PRIVATE",
     "PUBLIC",
     "Charge",
+    "ColumnMapping",
     "DataVersion",
+    "DateOrder",
     "Detention",
     "EndReason",
     "EventCount",
