@@ -261,3 +261,31 @@ def test_the_be_ru_texts_of_events_and_bios_round_trip():
     from prisoners.models import Person
 
     assert Person.objects.get(person_id="anna").bio_be == "Біяграфія."
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/prisoners/?organization=Secret+Org",
+        "/prisoners/facets/organization/?organization=Secret+Org",
+        "/prisoners/?region=Hidden+Region",
+        "/prisoners/facets/region/?region=Hidden+Region",
+    ],
+)
+@pytest.mark.parametrize("language", ["be", "ru"])
+def test_it_never_names_in_be_ru_what_only_hidden_records_use(client, ales, url, language):
+    """A value typed into the filters is echoed as typed: its recorded
+    be/ru name would tell that a hidden record uses it."""
+    hidden = [
+        PersonFactory(person_id=f"hidden-{v}", region="Hidden Region", visibility=v)
+        for v in ("draft", "anonymous")
+    ]
+    secret = OrganizationFactory(name="Secret Org", name_be="САКРЭТНАЯ", name_ru="СЕКРЕТНАЯ")
+    for person in hidden:
+        person.organizations.set([secret])
+    LocalName.objects.create(
+        kind="region", name="Hidden Region", name_be="СХАВАНЫ", name_ru="СКРЫТЫЙ"
+    )
+    text = page(client, language, url)
+    for leaked in ("САКРЭТНАЯ", "СЕКРЕТНАЯ", "СХАВАНЫ", "СКРЫТЫЙ"):
+        assert leaked not in text

@@ -186,7 +186,12 @@ def facet_groups(
         selected = [v for v in filterset.form.data.getlist(name) if v.strip()]
         largest = list(counts)[:shown]
         values = largest + [v for v in selected if v not in largest]
-        labels = FACET_LABELS.get(name) or local_names.shown_names(name, values)
+        # Only values the public list counts are named in be/ru: a value typed
+        # into the query string and used only by hidden records is echoed as
+        # typed, never given its recorded translation.
+        labels = FACET_LABELS.get(name) or local_names.shown_names(
+            name, [v for v in values if v in counts]
+        )
         options = [
             {
                 "value": value,
