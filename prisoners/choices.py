@@ -90,3 +90,11 @@ class NameKind(models.TextChoices):
 
 # The kinds written as free text on the records, named in LocalName.
 FREE_TEXT_KINDS = [NameKind.REGION, NameKind.COUNTRY, NameKind.AUTHORITY]
+
+
+# A status whose be/ru word agrees with the person's gender (choices labels
+# cannot): "памерлая", "памерлы". Other statuses read the same for everyone.
+GENDERED_STATUS = {
+    (Status.DECEASED, Gender.FEMALE): pgettext_lazy("female", "deceased"),
+    (Status.DECEASED, Gender.MALE): pgettext_lazy("male", "deceased"),
+}

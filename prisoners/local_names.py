@@ -31,6 +31,36 @@ def in_language(record, field: str, language: str | None = None) -> str:
     return getattr(record, field) or ""
 
 
+# The spelling of a person's name in each language's script, when recorded.
+NAME_FIELDS = {"be": "name_be", "ru": "name_ru"}
+
+
+def local_person_name(person) -> str:
+    """The person's name in the active language's script, or "" if the
+    record has none (or the language writes names in Latin)."""
+    field = NAME_FIELDS.get(translation.get_language() or "")
+    return (getattr(person, field, "") or "").strip() if field else ""
+
+
+def display_name(person) -> str:
+    """Plain text (a <title>, a feed's entry): "Алесь Бяляцкі (Ales
+    Bialiatski)" on a Belarusian page, "Ales Bialiatski" where there is no
+    such spelling."""
+    local = local_person_name(person)
+    if local and local != person.name:
+        return f"{local} ({person.name})"
+    return person.name
+
+
+def shown_status(person) -> str:
+    """The person's status in the form that agrees with their recorded
+    gender ("памерлая", "памерлы"), the status's own label otherwise."""
+    from .choices import GENDERED_STATUS
+
+    gendered = GENDERED_STATUS.get((person.status, person.gender))
+    return str(gendered) if gendered else str(person.get_status_display())
+
+
 class LocalNames:
     """The Belarusian and Russian names of the values records write as text
     (regions, countries, authorities): read once, then looked up."""

@@ -289,3 +289,16 @@ def test_it_never_names_in_be_ru_what_only_hidden_records_use(client, ales, url,
     text = page(client, language, url)
     for leaked in ("САКРЭТНАЯ", "СЕКРЕТНАЯ", "СХАВАНЫ", "СКРЫТЫЙ"):
         assert leaked not in text
+
+
+def test_the_people_feed_names_and_states_as_the_list_does(client):
+    PersonFactory(
+        person_id="vera",
+        name="Vera Example",
+        name_be="Вера Прыклад",
+        gender="female",
+        died_on="2021-05-21",
+    )
+    feed = page(client, "be", "/prisoners/feed.atom")
+    assert "Вера Прыклад (Vera Example)" in feed
+    assert "памерлая" in feed

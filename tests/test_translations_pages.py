@@ -186,7 +186,7 @@ def world():
                 "Краіна пасля вызвалення: Lithuania",
                 "У межах групавога вызвалення: 123 political prisoners freed",
                 "Перамоўшчык: US envoy",
-                "US: зняцце — Belaruskali; Belarusian Potash Company",
+                "ЗША: зняцце — Belaruskali; Belarusian Potash Company",
                 "13 снежня 2025",
             ],
         ),
@@ -196,7 +196,7 @@ def world():
                 "Страна после освобождения: Lithuania",
                 "В рамках группового освобождения: 123 political prisoners freed",
                 "Переговорщик: US envoy",
-                "US: снятие — Belaruskali; Belarusian Potash Company",
+                "США: снятие — Belaruskali; Belarusian Potash Company",
                 "13 декабря 2025",
             ],
         ),
@@ -214,12 +214,12 @@ def test_it_shows_data_on_a_person_page_as_label_and_value(client, world, langua
         (
             "be",
             ["Тып вызвалення", "Краіна пасля вызвалення", "Перамоўшчык US envoy"],
-            ["EU: змякчэнне — Belavia", "Дзеянне змякчэнне", "Прававая падстава"],
+            ["ЕС: змякчэнне — Belavia", "Дзеянне змякчэнне", "Прававая падстава"],
         ),
         (
             "ru",
             ["Тип освобождения", "Страна после освобождения", "Переговорщик US envoy"],
-            ["EU: смягчение — Belavia", "Действие смягчение", "Правовое основание"],
+            ["ЕС: смягчение — Belavia", "Действие смягчение", "Правовое основание"],
         ),
     ],
 )

@@ -101,7 +101,7 @@ class NamesPass:
             table.problem(
                 line,
                 "name_en",
-                f"only a charge has an English title: the English name of a {kind} "
+                f"only a charge has an English title: the English name of {_a(kind)} "
                 "is its name as recorded",
             )
             refused = True
@@ -111,7 +111,7 @@ class NamesPass:
         for column in ("name", *fields_of(kind)):
             limit = _limit(kind, column)
             if len(values.get(column, "")) > limit:
-                table.problem(line, column, f"is longer than {limit} characters for a {kind}")
+                table.problem(line, column, f"is longer than {limit} characters for {_a(kind)}")
                 refused = True
         return refused
 
@@ -157,3 +157,8 @@ def name_rows(kind: Kind = NAMES) -> Iterator[list[str]]:
     for name_kind, record in stored_names():
         values = name_values(name_kind, record)
         yield [kind.by_name[column].write(values[column]) for column in kind.names]
+
+
+def _a(kind: str) -> str:
+    """ "a region", "an organization": the importer's lines are English."""
+    return f"an {kind}" if kind[:1] in "aeiou" else f"a {kind}"

@@ -163,9 +163,14 @@ class SanctionsEvent(ChoiceLabels):
         permissions = [("publish_sanctionsevent", "Can publish and unpublish sanctions events")]
 
     def __str__(self) -> str:
-        # One string, so that be/ru can write "ЕС: змякчэнне — Belavia".
+        return self.title_with(self.authority)
+
+    def title_with(self, authority: str) -> str:
+        """The event's title naming the authority as given (the public pages
+        give its name in the page's language: "ЕС: змякчэнне — Belavia")."""
+        # One string, so that be/ru can write the whole title their way.
         return pgettext("a sanctions event's title", "%(authority)s %(action)s: %(target)s") % {
-            "authority": self.authority,
+            "authority": authority,
             "action": self.get_action_display(),
             "target": self.target,
         }

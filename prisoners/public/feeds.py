@@ -11,7 +11,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .. import privacy
+from .. import local_names, privacy
 from ..history import data_last_changed
 from . import errors, queries
 from .citation import absolute
@@ -66,10 +66,10 @@ class PersonFeed(SiteFeed):
         return queries.with_detentions(people)[:ITEMS]
 
     def item_title(self, person):
-        return person.name
+        return local_names.display_name(person)
 
     def item_description(self, person):
-        parts = [str(person.get_status_display())]
+        parts = [local_names.shown_status(person)]
         for detention in person.detentions.all():
             text = _("detained %(date)s") % {
                 "date": detention.detained_on.display() if detention.detained_on else _("(unknown)")

@@ -10,7 +10,7 @@ from django.utils import formats, translation
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from .. import query_strings
+from .. import local_names, query_strings
 from ..local_names import LocalNames
 
 register = template.Library()
@@ -56,31 +56,16 @@ MONTHS = [
     gettext_lazy("dec"),
 ]
 
-# The spelling of a name in each language's script, when the record has it.
-NAME_FIELDS = {"be": "name_be", "ru": "name_ru"}
-
-
-def _local_name(person) -> str:
-    """The person's name in the active language's script, or "" if the
-    record has none (or the language writes names in Latin)."""
-    field = NAME_FIELDS.get(translation.get_language() or "")
-    return (getattr(person, field, "") or "").strip() if field else ""
-
 
 @register.filter
 def display_name(person) -> str:
-    """Plain text (a <title>): "Алесь Бяляцкі (Ales Bialiatski)" on a
-    Belarusian page, "Ales Bialiatski" where there is no such spelling."""
-    local = _local_name(person)
-    if local and local != person.name:
-        return f"{local} ({person.name})"
-    return person.name
+    return local_names.display_name(person)
 
 
 @register.filter
 def person_name(person) -> str:
     """The name as HTML, in the page's script with the Latin form beside it."""
-    local = _local_name(person)
+    local = local_names.local_person_name(person)
     if not local or local == person.name:
         return format_html("{}", person.name)
     language = translation.get_language()
@@ -99,10 +84,21 @@ def shown_name(context, kind: str, value: str) -> str:
     writes it (``{% shown_name "region" person.region %}``), or as recorded.
     The names are read once for the whole page (includes share its render
     context), not once a row."""
+    return _page_names(context).shown(kind, value)
+
+
+@register.simple_tag(takes_context=True)
+def sanctions_title(context, event) -> str:
+    """A sanctions event's title with its authority in the page's language
+    (``{% sanctions_title event %}``)."""
+    return event.title_with(_page_names(context).shown("authority", event.authority))
+
+
+def _page_names(context) -> LocalNames:
     names = context.render_context.get(LocalNames)
     if names is None:
         names = context.render_context[LocalNames] = LocalNames()
-    return names.shown(kind, value)
+    return names
 
 
 @register.simple_tag(takes_context=True)

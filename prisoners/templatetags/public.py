@@ -6,10 +6,9 @@ import re
 from datetime import date, datetime
 
 from django import template
-from django.utils.translation import ngettext, pgettext, pgettext_lazy
+from django.utils.translation import ngettext, pgettext
 
-from .. import query_strings
-from ..choices import Gender, Status
+from .. import local_names, query_strings
 from ..history import data_last_changed
 from ..partial_dates import PartialDate, Precision, month_in_full
 from ..public import citation
@@ -19,11 +18,6 @@ register = template.Library()
 # A status said of one person agrees with their recorded gender in
 # Belarusian and Russian ("памерлая", "умерший"); without a recorded gender
 # the status's own label is shown.
-GENDERED_STATUS = {
-    (Status.DECEASED, Gender.FEMALE): pgettext_lazy("female", "deceased"),
-    (Status.DECEASED, Gender.MALE): pgettext_lazy("male", "deceased"),
-}
-
 # An <input type="date">'s value: a valid date string or nothing (HTML).
 DATE_STRING = re.compile(r"\d{4,}-\d{2}-\d{2}")
 
@@ -95,8 +89,7 @@ def date_value(value) -> str:
 @register.filter
 def gendered_status(person) -> str:
     """The person's status, in the form that agrees with their gender."""
-    gendered = GENDERED_STATUS.get((person.status, person.gender))
-    return str(gendered) if gendered else person.get_status_display()
+    return local_names.shown_status(person)
 
 
 @register.filter
