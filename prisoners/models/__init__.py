@@ -15,6 +15,7 @@ from .base import EVENT_ID_LETTER, ID_PATTERN, LONG_TEXT, PRIVATE, PUBLIC
 from .derived import EventCount, FacetCount, FigureBuild, HeldChange, ReleaseDay
 from .events import ReleaseEvent, SanctionsEvent
 from .identity import NotSameAs, OtherDetentionId, OtherId
+from .imports import ImportJob
 from .merges import MergeRecord
 from .people import Detention, Person, Release
 from .references import Charge, Facility, Organization, Source
@@ -37,6 +38,7 @@ __all__ = [
     "FigureBuild",
     "Gender",
     "HeldChange",
+    "ImportJob",
     "MergeRecord",
     "NotSameAs",
     "Organization",
