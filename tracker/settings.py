@@ -176,6 +176,12 @@ IMPORT_DIR = Path(env_str("IMPORT_DIR") or BASE_DIR / "var" / "imports")
 # its worker is `manage.py db_worker` (`make run` starts one beside the
 # server). A larger site may use Redis instead (README, "Production").
 TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
+    # Redis through RQ (pip install django-tasks-rq): its queue on REDIS_URL,
+    # its worker `manage.py rqworker --job-class django_tasks_rq.Job default`.
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    TASKS["default"]["QUEUES"] = ["default"]
+    RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}
 # An import of fewer rows than this still runs at once, in the request.
 IMPORT_BACKGROUND_ROWS = env_int("IMPORT_BACKGROUND_ROWS", 2000)
 # An upload beyond 2.5 MB goes to a temporary file (mode 0600, removed when
