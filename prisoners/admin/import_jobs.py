@@ -140,6 +140,22 @@ def result_data(result: ImportResult) -> dict:
     }
 
 
+def start_job(user, token: str, files, step: str, choices: dict | None = None) -> ImportJob:
+    """Record a job for this step of the stored upload ``token`` (``files``:
+    its (name, path) pairs) and enqueue its task."""
+    job = ImportJob.objects.create(
+        user=user,
+        token=token,
+        names=[name for name, _path in files],
+        step=step,
+        choices=choices or {},
+        rows_total=count_rows(files),
+    )
+    result = run_import_job.enqueue(job.pk)
+    ImportJob.objects.filter(pk=job.pk).update(task_id=str(result.id))
+    return job
+
+
 @task()
 def run_import_job(job_id: int) -> str:
     """Run one step of an admin import: the check (a dry run, whose changes

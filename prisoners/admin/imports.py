@@ -42,8 +42,8 @@ from .import_jobs import (
     VIA,
     count_rows,
     read_progress,
-    run_import_job,
     seconds_left,
+    start_job,
     upload_files,
 )
 
@@ -394,16 +394,7 @@ def _start(request, token: str, files, step: str, choices: dict | None = None):
         started = ImportJob.objects.filter(token=token, step=step).first()
         if started:  # confirmed twice (a second click, the back button)
             return redirect("prisoners_import_job", started.pk)
-    job = ImportJob.objects.create(
-        user=request.user,
-        token=token,
-        names=[name for name, _path in files],
-        step=step,
-        choices=choices or {},
-        rows_total=count_rows(files),
-    )
-    result = run_import_job.enqueue(job.pk)
-    ImportJob.objects.filter(pk=job.pk).update(task_id=str(result.id))
+    job = start_job(request.user, token, files, step, choices)
     return redirect("prisoners_import_job", job.pk)
 
 
