@@ -356,7 +356,7 @@ def run_step(user, token: str, stored, step: str, worker_pid: int, port: int) ->
         seen.add(status["progress_value"])
         asked = time.perf_counter()
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/en/prisoners/", timeout=30):
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/prisoners/", timeout=30):
                 answers += 1
         except OSError as error:
             failed += 1

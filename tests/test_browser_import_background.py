@@ -1,0 +1,64 @@
+"""In a real browser: a curator's large import runs in the background; the
+progress page follows the worker with its script (no reload needed) and
+shows the preview, then what was imported, when each step ends."""
+
+import importlib
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+
+from prisoners.models import ImportJob, Person
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+FILE = (
+    b"person_id,name,published,person_sources,detained_on\n"
+    b"p-1,Ales Bialiatski,yes,https://e.org/a,2021-07-14\n"
+    b"p-2,Maria Kalesnikava,no,,2020-09-07\n"
+)
+
+
+@pytest.fixture
+def roles():
+    migration = importlib.import_module("prisoners.migrations.0003_roles")
+    migration.create_roles(apps, None)
+
+
+def run_the_worker():
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+
+
+def test_the_progress_page_updates_itself_until_the_import_is_done(
+    roles, editor, live_server, page, settings, tmp_path
+):
+    settings.IMPORT_BACKGROUND_ROWS = 2
+    settings.IMPORT_DIR = tmp_path / "imports"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/prisoners/import/")
+    page.fill("#id_username", "editor")
+    page.fill("#id_password", "editor-pass-1234")
+    page.click("input[type=submit]")
+    page.set_input_files(
+        "input[name=files]", {"name": "p.csv", "mimeType": "text/csv", "buffer": FILE}
+    )
+    page.click("#content-main input[type=submit]")
+    page.wait_for_selector("progress")
+    assert "Waiting for the worker" in page.inner_text(".import-state")
+
+    run_the_worker()  # the check; the page notices without being reloaded by hand
+    page.wait_for_selector("text=The files check out", timeout=10_000)
+    assert not Person.objects.exists()
+    page.click(".submit-row input[type=submit].default")
+    page.wait_for_selector("progress")
+
+    run_the_worker()  # the write
+    page.wait_for_selector("text=Imported. These records were written:", timeout=10_000)
+    assert Person.objects.count() == 2
+    assert list(ImportJob.objects.values_list("step", "state").order_by("pk")) == [
+        ("check", "done"),
+        ("write", "done"),
+    ]
+    assert not errors  # no script error, nothing refused by the CSP
