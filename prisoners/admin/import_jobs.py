@@ -14,6 +14,7 @@ alike. The job's row gets the final counters and the result when the step ends.
 from __future__ import annotations
 
 import contextlib
+import csv
 import json
 import logging
 import os
@@ -45,14 +46,18 @@ def upload_files(directory: Path, names: list[str]) -> list[tuple[str, Path]]:
 
 
 def count_rows(files: list[tuple[str, Path]]) -> int:
-    """The rows of ``files`` below their headers, counted as line breaks (a
-    quoted cell over several lines counts more: an estimate, for the progress
-    bar and the choice to run in the background)."""
+    """The records of ``files`` below their headers (a quoted cell over
+    several lines is one record), for the progress bar and the choice to run
+    in the background. Undecodable bytes are counted, not judged: the
+    importer reports them."""
     rows = 0
     for _name, path in files:
-        with path.open("rb") as stream:
-            lines = sum(chunk.count(b"\n") for chunk in iter(lambda: stream.read(1 << 20), b""))
-        rows += max(lines - 1, 0)
+        # A file the csv module cannot read is the importer's to report.
+        with (
+            path.open(encoding="utf-8", errors="replace", newline="") as stream,
+            contextlib.suppress(csv.Error),
+        ):
+            rows += max(sum(1 for _record in csv.reader(stream)) - 1, 0)
     return rows
 
 
