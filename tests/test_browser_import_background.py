@@ -36,7 +36,11 @@ def test_the_progress_page_updates_itself_until_the_import_is_done(
     settings.IMPORT_DIR = tmp_path / "imports"
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     errors = []
-    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on(
+        "console",
+        lambda message: "Content Security Policy" in message.text and errors.append(message.text),
+    )
     page.goto(f"{live_server.url}/admin/login/?next=/admin/prisoners/import/")
     page.fill("#id_username", "editor")
     page.fill("#id_password", "editor-pass-1234")
