@@ -9,25 +9,18 @@ backend and its worker, `db_worker --batch`."""
 import json
 
 import pytest
-from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import IntegrityError, OperationalError
-from django.urls import include, path
 
 from prisoners.admin.import_jobs import Progress, read_progress
-from prisoners.admin.imports import import_urls
 from prisoners.interchange.importer import Importer
 from prisoners.models import ImportJob, Person
 
 from .factories import PersonFactory
-from .test_interchange_admin import GOOD, staff
 
-urlpatterns = [
-    path("admin/", include(import_urls(admin.site))),
-    path("admin/", admin.site.urls),
-    path("", include("prisoners.public.urls")),
-]
+# The import URLs before the admin's own, as the project wires them.
+from .test_interchange_admin import GOOD, staff, urlpatterns  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
 
