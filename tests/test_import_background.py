@@ -232,3 +232,30 @@ def test_small_files_still_run_at_once(editor_client, settings):
     assert response.status_code == 200
     assert b"The files check out" in response.content
     assert not ImportJob.objects.exists()
+
+
+def test_answers_to_probable_matches_are_kept_for_the_background_write(
+    curator_client, client, curator
+):
+    ales = PersonFactory(
+        person_id="ales-bialiatski", name="Ales Bialiatski", born="1962-09-25", visibility="draft"
+    )
+    upload(
+        curator_client, "person_id,name,born,region\nv-17,Бяляцкі Алесь,1962,Minsk\nv-18,X Y,,\n"
+    )
+    first = ImportJob.objects.get()
+    page = curator_client.get(job_url(first))
+    assert b"import-matches" in page.content
+    curator_client.post(
+        job_url(first),
+        {"token": first.token, "choose": "1", "match-v-17": "same:ales-bialiatski"},
+    )
+    second = ImportJob.objects.exclude(pk=first.pk).get()
+    assert (second.step, second.state) == ("check", "done")
+    assert second.choices == {"v-17": "ales-bialiatski"}
+    # Back from another session: the write takes the answers of the last check.
+    client.force_login(curator)
+    client.post(job_url(second), {"token": second.token})
+    ales.refresh_from_db()
+    assert ales.region == "Minsk"
+    assert Person.objects.count() == 2

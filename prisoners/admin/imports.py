@@ -326,7 +326,13 @@ def _confirm(request, context, token: str, publisher: bool):
 
 
 def _choices(request, token: str) -> dict:
-    return request.session.get(f"import-{token}-choices", {})
+    """The answers given in this session, or (coming back to a background
+    import from another session) those its last check ran with."""
+    chosen = request.session.get(f"import-{token}-choices")
+    if chosen is None and token:
+        checks = ImportJob.objects.filter(user=request.user, token=token, step="check")
+        chosen = checks.values_list("choices", flat=True).first()
+    return chosen or {}
 
 
 def _match_context(request, result: ImportResult, token: str) -> dict:
