@@ -94,6 +94,9 @@ def test_an_import_is_checked_then_written_as_tasks(editor_client, settings):
     assert ImportJob.objects.filter(step="write").count() == 1
 
 
+# The worker closes a connection left inside a transaction (PostgreSQL): no
+# test transaction around this one.
+@pytest.mark.django_db(transaction=True)
 def test_the_progress_page_works_without_javascript_and_its_status_is_json(
     curator_client, settings
 ):
