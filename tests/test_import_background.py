@@ -7,6 +7,7 @@ inside enqueue(), as a worker would run it); one runs the real database
 backend and its worker, `db_worker --batch`."""
 
 import json
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -116,6 +117,9 @@ def test_the_progress_page_works_without_javascript_and_its_status_is_json(
     assert not status["finished"]
     assert (status["rows_total"], status["rows_checked"]) == (2, 0)
     assert status["state_text"] == "Waiting for the worker to start it."
+    ImportJob.objects.filter(pk=job.pk).update(created_at=job.created_at - timedelta(minutes=2))
+    late = curator_client.get(f"{job_url(job)}status/").json()
+    assert late["state_text"].startswith("Still waiting: no background worker seems to be running")
 
     call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
 

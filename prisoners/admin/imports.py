@@ -29,6 +29,7 @@ from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
+from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -390,6 +391,19 @@ STATE_TEXTS = {
 }
 
 
+# A job still queued after this long probably has no worker to run it.
+WORKER_SILENT_SECONDS = 60
+NO_WORKER = _(
+    "Still waiting: no background worker seems to be running. Ask the administrator "
+    "to start it (manage.py db_worker); the import then starts by itself."
+)
+
+
+def _waiting_long(job: ImportJob) -> bool:
+    waited = (timezone.now() - job.created_at).total_seconds()
+    return job.state == ImportJob.State.QUEUED and waited > WORKER_SILENT_SECONDS
+
+
 def _in_background(files: list[tuple[str, Path]]) -> bool:
     return count_rows(files) >= settings.IMPORT_BACKGROUND_ROWS
 
@@ -425,7 +439,7 @@ def job_status(job: ImportJob) -> dict:
         "progress_value": counts["rows_checked"] + counts["records_written"],
         "progress_max": counts["rows_total"] + (counts["records_total"] or counts["rows_total"]),
         "seconds_left": left,
-        "state_text": str(STATE_TEXTS[job.state]),
+        "state_text": str(NO_WORKER if _waiting_long(job) else STATE_TEXTS[job.state]),
         "time_left": (
             ngettext("about %(seconds)s second", "about %(seconds)s seconds", left)
             % {"seconds": left}
