@@ -9,6 +9,7 @@ from django.apps import apps
 from django.core.management import call_command
 
 from prisoners.models import ImportJob, Person
+from tests.staff_login import upload_as_editor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -41,14 +42,7 @@ def test_the_progress_page_updates_itself_until_the_import_is_done(
         "console",
         lambda message: "Content Security Policy" in message.text and errors.append(message.text),
     )
-    page.goto(f"{live_server.url}/admin/login/?next=/admin/prisoners/import/")
-    page.fill("#id_username", "editor")
-    page.fill("#id_password", "editor-pass-1234")
-    page.click("input[type=submit]")
-    page.set_input_files(
-        "input[name=files]", {"name": "p.csv", "mimeType": "text/csv", "buffer": FILE}
-    )
-    page.click("#content-main input[type=submit]")
+    upload_as_editor(page, live_server, "p.csv", FILE)
     page.wait_for_selector("progress")
     assert "Waiting for the worker" in page.inner_text(".import-state")
 
