@@ -44,10 +44,14 @@ $(VENV)/.installed: $(BIN)/python requirements.txt requirements-dev.txt
 		} > $@.tmp && mv $@.tmp $@ && echo "Wrote $@ (DEBUG=1, a new SECRET_KEY)"; \
 	fi
 
-run: $(VENV)/.installed .env ## Migrate, load the demo, create a local admin, serve on http://127.0.0.1:8000 (SQLite)
+# The background worker (large admin imports) runs beside the server and
+# stops with it (Ctrl+C, or the server exiting).
+run: $(VENV)/.installed .env ## Migrate, load the demo, create a local admin, serve on http://127.0.0.1:8000 (SQLite) with a background worker
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
 	$(DEV_ENV) $(BIN)/python manage.py load_demo
 	$(DEV_ENV) PORT=$(PORT) $(BIN)/python manage.py local_admin
+	@$(DEV_ENV) $(BIN)/python manage.py db_worker --no-startup-delay & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # axe-core for the accessibility tests, from the npm registry (never a CDN).

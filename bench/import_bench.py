@@ -8,6 +8,17 @@ Each measurement runs in a fresh process on a fresh database (a temporary
 SQLite file, or a PostgreSQL database created for it and dropped after), so
 peak memory (max RSS) is that of one import, next to the process's baseline
 after Django is set up.
+
+In the background, as the admin runs a large import (PostgreSQL):
+
+    .venv/bin/python bench/import_bench.py --background [--rows 50000]
+        [--postgres postgres://postgres@127.0.0.1:5432]
+
+stores the files as an upload, runs the check and then the write as tasks in
+a `manage.py db_worker` process, while gunicorn serves public pages that are
+asked for every half second; prints the time of each step, the worker's peak
+memory (VmHWM), the slowest answer of the server meanwhile, and how often
+the progress moved.
 """
 
 from __future__ import annotations
@@ -18,6 +29,7 @@ import json
 import os
 import random
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -213,6 +225,157 @@ def report(label: str, figures: dict) -> None:
     )
 
 
+# In the background: the upload, the check and the write as the admin runs them.
+
+BACKGROUND_ENV = {
+    "DEBUG": "0",  # as in production (DEBUG would also keep every query in memory)
+    "SECRET_KEY": "benchmark-only-" + "x" * 40,
+    "SITE_URL": "http://127.0.0.1:8000",
+    "ALLOWED_HOSTS": "127.0.0.1",
+    "SECURE_SSL_REDIRECT": "0",
+    "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+    "DJANGO_SETTINGS_MODULE": "tracker.settings",
+}
+
+
+def bench_upload(directory: Path, rows: int) -> list[Path]:
+    """The files the curator uploads. Hook for the spreadsheet formats: once
+    .xlsx with a column mapping is in, write an .xlsx here with be/ru headers
+    (e.g. "Прозвішча, імя", "Дата задержания") and give its mapping to the
+    check (start_job's mapping), so that the figures are those of issue 17."""
+    return write_files(directory, rows)
+
+
+def peak_mb(pid: int) -> float:
+    """A process's peak resident memory (VmHWM), from /proc."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def background(server: str, rows: int, port: int = 8765) -> None:
+    import psycopg
+
+    name = f"bench_background_{os.getpid()}"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    imports = Path(tempfile.mkdtemp(prefix="bench-imports-"))
+    env = {**os.environ, **BACKGROUND_ENV, "DATABASE_URL": f"{server}/{name}"}
+    env["IMPORT_DIR"] = str(imports)
+    processes = []
+    try:
+        manage = [sys.executable, "manage.py"]
+        subprocess.run([*manage, "migrate", "--no-input"], cwd=ROOT, env=env, check=True)
+        # As production: the pages name their static files from the manifest.
+        collect = [*manage, "collectstatic", "--no-input", "-v", "0"]
+        subprocess.run(collect, cwd=ROOT, env=env, check=True)
+        os.environ.update(env)
+        sys.path.insert(0, str(ROOT))
+        import django
+
+        django.setup()
+        from django.contrib.auth import get_user_model
+
+        from prisoners.admin.import_jobs import upload_files
+        from prisoners.admin.imports import store
+        from prisoners.models import ImportJob, Person
+
+        user = get_user_model().objects.create_superuser("bench", password="bench-only-1234")
+        token = "bench"
+        directory = store() / token
+        directory.mkdir(mode=0o700)
+        files = bench_upload(Path(tempfile.mkdtemp(prefix="bench-files-")), rows)
+        for number, path in enumerate(files):
+            (directory / f"{number}.csv").write_bytes(path.read_bytes())
+        stored = upload_files(directory, [path.name for path in files])
+
+        gunicorn = [str(Path(sys.executable).parent / "gunicorn"), "tracker.wsgi"]
+        processes.append(
+            subprocess.Popen(
+                [*gunicorn, "--bind", f"127.0.0.1:{port}", "--workers", "2"],
+                cwd=ROOT,
+                env=env,
+                stderr=subprocess.DEVNULL,
+            )
+        )
+        worker = subprocess.Popen(
+            [*manage, "db_worker", "--no-startup-delay", "--no-reload", "--interval", "0.2"],
+            cwd=ROOT,
+            env=env,
+            stderr=subprocess.DEVNULL,
+        )
+        processes.append(worker)
+        time.sleep(3)  # both up
+        figures = {"rows": rows}
+        for step in (ImportJob.Step.CHECK, ImportJob.Step.WRITE):
+            figures[step] = run_step(user, token, stored, step, worker.pid, port)
+        figures["people"] = Person.objects.count()
+        figures["worker_peak_mb"] = peak_mb(worker.pid)
+        print(json.dumps(figures, indent=2))
+        check, write = figures[ImportJob.Step.CHECK], figures[ImportJob.Step.WRITE]
+        print(
+            f"Background import, PostgreSQL: {rows:,} rows ({figures['people']:,} people) "
+            f"checked in {check['seconds']:.1f} s and written in {write['seconds']:.1f} s "
+            f"({check['seconds'] + write['seconds']:.1f} s in all); worker peak memory "
+            f"{figures['worker_peak_mb']:.0f} MB; the server answered "
+            f"{check['answers'] + write['answers']} page requests meanwhile, the slowest in "
+            f"{max(check['slowest_answer'], write['slowest_answer']):.2f} s, "
+            f"{check['failed_answers'] + write['failed_answers']} failed; the progress "
+            f"moved {check['progress_moves']} and {write['progress_moves']} times."
+        )
+    finally:
+        for process in processes:
+            process.terminate()
+            process.wait(timeout=30)
+        shutil.rmtree(imports, ignore_errors=True)
+        from django.db import connections
+
+        connections.close_all()
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def run_step(user, token: str, stored, step: str, worker_pid: int, port: int) -> dict:
+    """Enqueue one step, ask the server for a page every half second until
+    the job ends, and note how the job's progress moved."""
+    import urllib.request
+
+    from prisoners.admin.import_jobs import start_job
+    from prisoners.admin.imports import job_status
+    from prisoners.models import ImportJob
+
+    job = start_job(user, token, stored, step)
+    started = time.perf_counter()
+    answers, failed, slowest, seen = 0, 0, 0.0, set()
+    while True:
+        job.refresh_from_db()
+        if job.finished:
+            break
+        status = job_status(job)
+        seen.add(status["progress_value"])
+        asked = time.perf_counter()
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/prisoners/", timeout=30):
+                answers += 1
+        except OSError as error:
+            failed += 1
+            print(f"the server failed: {error}", file=sys.stderr)
+        slowest = max(slowest, time.perf_counter() - asked)
+        time.sleep(0.5)
+    seconds = time.perf_counter() - started
+    if job.state != ImportJob.State.DONE or job.result.get("errors"):
+        raise SystemExit(f"{step} failed: {job.result} {job.failure}")
+    return {
+        "seconds": seconds,
+        "answers": answers,
+        "failed_answers": failed,
+        "slowest_answer": slowest,
+        "progress_moves": len(seen) - 1,
+        "worker_peak_mb_so_far": peak_mb(worker_pid),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=10_000)
@@ -220,9 +383,15 @@ def main() -> None:
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--skip-postgres", action="store_true")
     parser.add_argument("--worker", metavar="DATABASE_URL", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--background", action="store_true", help="a background import (PostgreSQL)"
+    )
     args = parser.parse_args()
     if args.worker:
         worker(args.worker, args.rows)
+        return
+    if args.background:
+        background(args.postgres, args.rows)
         return
     sqlite = on_sqlite(args.rows)
     report("SQLite", sqlite)

@@ -22,3 +22,16 @@ def log_in_verified(client, user) -> StaffDevices:
     session[DEVICE_ID_SESSION_KEY] = devices.totp.persistent_id
     session.save()
     return devices
+
+
+def upload_as_editor(page, live_server, name: str, content: bytes) -> None:
+    """In a browser: the ``editor`` persona (tests/conftest.py) logs in and
+    uploads one file on the import page."""
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/prisoners/import/")
+    page.fill("#id_username", "editor")
+    page.fill("#id_password", "editor-pass-1234")
+    page.click("input[type=submit]")
+    page.set_input_files(
+        "input[name=files]", {"name": name, "mimeType": "text/csv", "buffer": content}
+    )
+    page.click("#content-main input[type=submit]")

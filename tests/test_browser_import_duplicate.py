@@ -9,6 +9,7 @@ from django.apps import apps
 
 from prisoners.models import OtherId, Person
 from tests.factories import PersonFactory
+from tests.staff_login import upload_as_editor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,14 +26,7 @@ def test_an_editor_says_a_probable_duplicate_is_the_same_person(roles, editor, l
     ales = PersonFactory(
         person_id="ales-bialiatski", name="Ales Bialiatski", born="1962-09-25", visibility="draft"
     )
-    page.goto(f"{live_server.url}/admin/login/?next=/admin/prisoners/import/")
-    page.fill("#id_username", "editor")
-    page.fill("#id_password", "editor-pass-1234")
-    page.click("input[type=submit]")
-    page.set_input_files(
-        "input[name=files]", {"name": "p.csv", "mimeType": "text/csv", "buffer": FILE}
-    )
-    page.click("#content-main input[type=submit]")
+    upload_as_editor(page, live_server, "p.csv", FILE)
     page.wait_for_selector(".import-matches")
     assert "looks like ales-bialiatski" in page.inner_text(".import-errors")
     link = page.locator(".import-match a", has_text="ales-bialiatski")

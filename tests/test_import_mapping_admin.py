@@ -250,3 +250,27 @@ def test_our_prisoners_file_with_a_column_of_its_own_is_mapped(curator_client):
     assert proposed(response) == ["person_id", "name", ""]
     response = choose(curator_client, response, choices=("person_id", "name", "aliases"))
     assert response.context["result"].ok, response.context["result"].errors
+
+
+def test_a_mapped_spreadsheet_is_checked_and_written_in_the_background(
+    curator_client, settings, tmp_path
+):
+    """The mapping the curator chose travels with the background job: the
+    worker reads the sheet as the mapping screen showed it."""
+    from prisoners.models import ImportJob
+
+    settings.IMPORT_BACKGROUND_ROWS = 2
+    settings.IMPORT_DIR = tmp_path / "imports"
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    response = choose(curator_client, upload(curator_client, "l.xlsx", xlsx(RUSSIAN)))
+    check = ImportJob.objects.get()
+    assert response.status_code == 302
+    assert (check.step, check.state, check.rows_total) == ("check", "done", 3)
+    assert check.reading["mapping"]["dates"] == "DMY"
+    assert not Person.objects.exists()
+
+    curator_client.post(f"{URL}jobs/{check.pk}/", {"token": check.token})
+    write = ImportJob.objects.get(step="write")
+    assert write.state == "done", write.result
+    detention = Detention.objects.get(person__person_id="p-1")
+    assert (str(detention.detained_on), detention.facility.name) == ("2021-07-14", "ИК-9")

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "django_tasks_db",
     "prisoners",
 ]
 
@@ -171,6 +172,20 @@ USE_TZ = True
 # only this user may read. The command line takes files of any size.
 MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 50)
 IMPORT_DIR = Path(env_str("IMPORT_DIR") or BASE_DIR / "var" / "imports")
+
+# Background tasks (django.tasks): the admin's long imports run as tasks.
+# The database backend (django-tasks-db) needs nothing beyond the database;
+# its worker is `manage.py db_worker` (`make run` starts one beside the
+# server). A larger site may use Redis instead (README, "Production").
+TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
+    # Redis through RQ (pip install django-tasks-rq): its queue on REDIS_URL,
+    # its worker `manage.py rqworker --job-class django_tasks_rq.Job default`.
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    TASKS["default"]["QUEUES"] = ["default"]
+    RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}
+# An import of fewer rows than this still runs at once, in the request.
+IMPORT_BACKGROUND_ROWS = env_int("IMPORT_BACKGROUND_ROWS", 2000)
 # An upload beyond 2.5 MB goes to a temporary file (mode 0600, removed when
 # the request ends) rather than memory; a request's other fields, which
 # never carry a file, may not exceed 2.5 MB (Django's defaults, said here).

@@ -5,6 +5,10 @@ error, with the line numbers the command line gives, or what would be created,
 updated and left unchanged); the confirm step imports the stored upload again,
 checking it again. Curators import drafts; a user who may publish people
 imports with an editor's rights.
+
+Files of IMPORT_BACKGROUND_ROWS rows or more are checked and written in the
+background (``import_jobs.py``): the curator is sent to the job's page, which
+shows the progress, then the same preview, then what was imported.
 """
 
 from __future__ import annotations
@@ -22,17 +26,31 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
+from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from ..interchange.changes import ACTIONS, Change
 from ..interchange.importer import SUMMARY_KINDS, ImportResult, run_import
 from ..interchange.sheets import SUFFIXES
-from ..models import Detention, Person, Release, ReleaseEvent, SanctionsEvent
+from ..models import Detention, ImportJob, Person, Release, ReleaseEvent, SanctionsEvent
 from . import mapping
+from .import_jobs import (
+    CRASHED,
+    DATABASE_GONE,
+    EXPIRED,
+    VIA,
+    count_rows,
+    read_progress,
+    seconds_left,
+    start_job,
+    upload_files,
+)
 
-VIA = "admin import"
+RECENT_JOBS = 10
 # Uploads wait in settings.IMPORT_DIR between preview and confirm, one
 # directory per token, at most this long unconfirmed.
 KEEP_SECONDS = 24 * 60 * 60
@@ -134,13 +152,17 @@ def _store(request, files) -> str:
 
 
 def _stored(request, token: str) -> list[tuple[str, Path]] | None:
-    """The upload behind ``token``, if this session made it (the token is
-    never used as a path before the session vouches for it)."""
+    """The upload behind ``token``, if this session made it or it is one of
+    this user's background imports (the token is never used as a path before
+    the session or a job vouches for it)."""
     names = request.session.get(f"import-{token}")
+    if not names and token:
+        job = ImportJob.objects.filter(user=request.user, token=token).first()
+        names = job.names if job else None
     directory = store() / token
     if not names or not directory.is_dir():
         return None
-    return [(name, directory / f"{number}.csv") for number, name in enumerate(names)]
+    return upload_files(directory, names)
 
 
 def _discard(request, token: str) -> None:
@@ -209,7 +231,12 @@ def import_view(request, admin_site):
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     if form.is_bound and form.is_valid():
         return _read(request, context, _store(request, form.cleaned_data["files"]), publisher)
-    return render(request, "admin/prisoners/import.html", {**context, "form": form})
+    jobs = ImportJob.objects.filter(user=request.user)[:RECENT_JOBS]
+    return render(
+        request,
+        "admin/prisoners/import.html",
+        {**context, "form": form, "jobs": jobs, "background_rows": settings.IMPORT_BACKGROUND_ROWS},
+    )
 
 
 def _expired(request):
@@ -223,6 +250,8 @@ def _read(request, context, token: str, publisher: bool):
     screen = mapping.next_screen(request, context, token, files)
     if screen is not None:
         return screen
+    if _in_background(files):
+        return _start(request, token, files, ImportJob.Step.CHECK)
     result = _run(request, token, files, publisher, dry_run=True)
     _keep_or_discard(request, token, result)
     return _preview(request, context, result, token, [name for name, _p in files])
@@ -237,9 +266,20 @@ def _run(request, token: str, files, publisher: bool, **options) -> ImportResult
         user=request.user,
         via=VIA,
         can_publish=publisher,
-        **mapping.reading(request, token),
+        **_reading(request, token),
         **options,
     )
+
+
+def _reading(request, token: str) -> dict:
+    """How the upload is read (mapping.py's answers, kept in the session),
+    or, from another session, as the upload's background import read it."""
+    answers = mapping.reading(request, token)
+    if not any(answers.values()):
+        job = ImportJob.objects.filter(user=request.user, token=token).order_by("-pk").first()
+        if job is not None:
+            return {**answers, **job.reading}
+    return answers
 
 
 def _preview(request, context, result: ImportResult, token: str, names: list[str]):
@@ -263,12 +303,12 @@ def _keep_or_discard(request, token: str, result: ImportResult) -> None:
     upload when it cannot be imported (unless a choice about a probable
     match may still make it importable)."""
     if result.ok:
-        _keep_changes(token, result)
+        keep_changes(token, result)
     elif not result.matches:
         _discard(request, token)
 
 
-def _keep_changes(token: str, result: ImportResult) -> None:
+def keep_changes(token: str, result: ImportResult) -> None:
     """Keep the dry run's outcome beside the upload, so that the preview's
     other pages read it rather than run the import again."""
     kept = {
@@ -286,14 +326,18 @@ def _preview_page(request, context, token: str):
     if files is None or not kept.is_file():
         messages.error(request, _("This upload has expired or was already imported: upload again."))
         return redirect("prisoners_import")
-    data = json.loads(kept.read_text(encoding="utf-8"))
-    result = ImportResult(
+    result = _kept_result(token)
+    return _preview(request, context, result, token, [name for name, _path in files])
+
+
+def _kept_result(token: str) -> ImportResult:
+    data = json.loads((store() / token / "changes.json").read_text(encoding="utf-8"))
+    return ImportResult(
         summary=data["summary"],
         notices=data["notices"],
         dry_run=True,
         changes=[Change.from_dict(change) for change in data["changes"]],
     )
-    return _preview(request, context, result, token, [name for name, _path in files])
 
 
 def _change_list(request, changes: list[Change], token: str) -> dict:
@@ -326,6 +370,8 @@ def _confirm(request, context, token: str, publisher: bool):
         messages.error(request, _("This upload has expired or was already imported: upload again."))
         return redirect("prisoners_import")
     choices = _choices(request, token)
+    if _in_background(files):
+        return _start(request, token, files, ImportJob.Step.WRITE, choices)
     result = _run(request, token, files, publisher, choices=choices)
     if not result.ok:
         # Something changed since the preview: show what is wrong now.
@@ -346,7 +392,13 @@ def _confirm(request, context, token: str, publisher: bool):
 
 
 def _choices(request, token: str) -> dict:
-    return request.session.get(f"import-{token}-choices", {})
+    """The answers given in this session, or (coming back to a background
+    import from another session) those its last check ran with."""
+    chosen = request.session.get(f"import-{token}-choices")
+    if chosen is None and token:
+        checks = ImportJob.objects.filter(user=request.user, token=token, step="check")
+        chosen = checks.values_list("choices", flat=True).first()
+    return chosen or {}
 
 
 def _match_context(request, result: ImportResult, token: str) -> dict:
@@ -382,9 +434,142 @@ def _choose(request, context, token: str, publisher: bool):
             candidates = request.POST.get(f"candidates-{person_id}", "").split()
             choices[person_id] = sorted(candidates)
     request.session[f"import-{token}-choices"] = choices
+    if _in_background(files):
+        return _start(request, token, files, ImportJob.Step.CHECK, choices)
     result = _run(request, token, files, publisher, dry_run=True, choices=choices)
     _keep_or_discard(request, token, result)
     return _preview(request, context, result, token, [name for name, _p in files])
+
+
+# In the background: an upload of IMPORT_BACKGROUND_ROWS rows or more is
+# checked, and written once confirmed, by a task (import_jobs.py); the
+# curator follows it on the job's page and may leave it and come back.
+
+
+STATE_TEXTS = {
+    ImportJob.State.QUEUED: _("Waiting for the worker to start it."),
+    ImportJob.State.RUNNING: _("Running."),
+    ImportJob.State.DONE: _("Done."),
+    ImportJob.State.FAILED: _("Failed."),
+}
+
+
+# A job still queued after this long probably has no worker to run it.
+WORKER_SILENT_SECONDS = 60
+NO_WORKER = _(
+    "Still waiting: no background worker seems to be running. Ask the administrator "
+    "to start it (manage.py db_worker); the import then starts by itself."
+)
+
+
+def _waiting_long(job: ImportJob) -> bool:
+    waited = (timezone.now() - job.created_at).total_seconds()
+    return job.state == ImportJob.State.QUEUED and waited > WORKER_SILENT_SECONDS
+
+
+def _in_background(files: list[tuple[str, Path]]) -> bool:
+    return count_rows(files) >= settings.IMPORT_BACKGROUND_ROWS
+
+
+def _start(request, token: str, files, step: str, choices: dict | None = None):
+    """Record a job for this step of the upload, enqueue it, show its page."""
+    if step == ImportJob.Step.WRITE:
+        started = ImportJob.objects.filter(token=token, step=step).first()
+        if started:  # confirmed twice (a second click, the back button)
+            return redirect("prisoners_import_job", started.pk)
+    job = start_job(request.user, token, files, step, choices, _reading(request, token))
+    return redirect("prisoners_import_job", job.pk)
+
+
+def _own_job(request, pk: int) -> ImportJob:
+    """A job its user (or a superuser) may see; anyone else gets a 404."""
+    jobs = ImportJob.objects.all() if request.user.is_superuser else request.user.import_jobs
+    return get_object_or_404(jobs, pk=pk)
+
+
+def job_status(job: ImportJob) -> dict:
+    """What the progress page shows, and its script reads as JSON: the
+    counts, the bar (a row read and a record written count one each; before
+    the write pass, as many records as rows) and texts in the page's language."""
+    counts = read_progress(job, store() / job.token)
+    left = seconds_left(job, counts)
+    return {
+        "id": job.pk,
+        "step": job.step,
+        "state": job.state,
+        "finished": job.finished,
+        **counts,
+        "progress_value": counts["rows_checked"] + counts["records_written"],
+        "progress_max": counts["rows_total"] + (counts["records_total"] or counts["rows_total"]),
+        "seconds_left": left,
+        "state_text": str(NO_WORKER if _waiting_long(job) else STATE_TEXTS[job.state]),
+        "time_left": (
+            ngettext("about %(seconds)s second", "about %(seconds)s seconds", left)
+            % {"seconds": left}
+            if left is not None
+            else gettext("not known yet")
+        ),
+    }
+
+
+def job_view(request, admin_site, pk: int):
+    """A background import: its progress while queued or running, then the
+    preview (after the check) or what was imported (after the write). The
+    preview's forms post here, as they post to the import page."""
+    if not can_import(request.user):
+        raise PermissionDenied
+    job = _own_job(request, pk)
+    if request.method == "POST":
+        return import_view(request, admin_site)
+    context = {
+        **admin_site.each_context(request),
+        "title": _("Import records"),
+        "opts": Person._meta,
+        "can_publish": can_publish(request.user),
+        "job": job,
+        "status": job_status(job),
+    }
+    if job.state == ImportJob.State.DONE and job.step == ImportJob.Step.CHECK:
+        return _job_preview(request, context, job)
+    if job.state == ImportJob.State.DONE:
+        messages.success(request, _("The import is done: the records are written."))
+        context["summary"] = _summary_table(ImportResult(summary=job.result.get("summary", {})))
+        context["notices"] = job.result.get("notices", [])
+    if job.state == ImportJob.State.FAILED:
+        context.update(_failure(job))
+    return render(request, "admin/prisoners/import_job.html", context)
+
+
+def _job_preview(request, context, job: ImportJob):
+    """The preview of a background check, from what the task kept."""
+    data = job.result
+    kept = store() / job.token / "changes.json"
+    if not data.get("errors") and not kept.is_file():
+        messages.error(request, _("This upload has expired or was already imported: upload again."))
+        return redirect("prisoners_import")
+    if data.get("errors"):
+        result = ImportResult(errors=data["errors"], notices=data["notices"], dry_run=True)
+        result.matches = data.get("matches", [])
+    else:
+        result = _kept_result(job.token)
+    return _preview(request, context, result, job.token, job.names)
+
+
+def _failure(job: ImportJob) -> dict:
+    reason = job.result.get("reason")
+    why = {
+        DATABASE_GONE: _("The database went away while importing: nothing was written. Try again."),
+        EXPIRED: _("This upload has expired or was already imported: upload again."),
+        CRASHED: _("The import stopped on an unexpected error: nothing was written (%(error)s).")
+        % {"error": job.failure},
+    }.get(reason, "")
+    return {"failure": why, "errors": job.result.get("errors", [])}
+
+
+def job_status_view(request, pk: int):
+    if not can_import(request.user):
+        raise PermissionDenied
+    return JsonResponse(job_status(_own_job(request, pk)))
 
 
 def import_urls(admin_site) -> list[URLPattern]:
@@ -394,4 +579,19 @@ def import_urls(admin_site) -> list[URLPattern]:
     def view(request):
         return import_view(request, admin_site)
 
-    return [path("prisoners/import/", admin_site.admin_view(view), name="prisoners_import")]
+    def job(request, pk):
+        return job_view(request, admin_site, pk)
+
+    return [
+        path("prisoners/import/", admin_site.admin_view(view), name="prisoners_import"),
+        path(
+            "prisoners/import/jobs/<int:pk>/",
+            admin_site.admin_view(job),
+            name="prisoners_import_job",
+        ),
+        path(
+            "prisoners/import/jobs/<int:pk>/status/",
+            admin_site.admin_view(job_status_view),
+            name="prisoners_import_job_status",
+        ),
+    ]

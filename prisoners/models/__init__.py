@@ -15,6 +15,7 @@ from .base import EVENT_ID_LETTER, ID_PATTERN, LONG_TEXT, PRIVATE, PUBLIC
 from .derived import EventCount, FacetCount, FigureBuild, HeldChange, ReleaseDay
 from .events import ReleaseEvent, SanctionsEvent
 from .identity import NotSameAs, OtherDetentionId, OtherId
+from .imports import ImportJob
 from .mappings import ColumnMapping, DateOrder
 from .merges import MergeRecord
 from .people import Detention, Person, Release
@@ -41,6 +42,7 @@ __all__ = [
     "FigureBuild",
     "Gender",
     "HeldChange",
+    "ImportJob",
     "LocalName",
     "MergeRecord",
     "NotSameAs",
