@@ -14,8 +14,11 @@ In the background, as the admin runs a large import (PostgreSQL):
     .venv/bin/python bench/import_bench.py --background [--rows 50000]
         [--postgres postgres://postgres@127.0.0.1:5432]
 
-stores the files as an upload, runs the check and then the write as tasks in
-a `manage.py db_worker` process, while gunicorn serves public pages that are
+writes the prisoners as an .xlsx with Russian headers (XlsxWriter), saves
+the column mapping the admin's screen would (its proposals, the curator's
+choice for the rest), stores the files as an upload read through that
+mapping, runs the check and then the write as tasks in a `manage.py
+db_worker` process, while gunicorn serves public pages that are
 asked for every half second; prints the time of each step, the worker's peak
 memory (VmHWM), the slowest answer of the server meanwhile, and how often
 the progress moved.
