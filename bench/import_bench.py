@@ -311,8 +311,12 @@ def write_xlsx(csv_path: Path, xlsx_path: Path) -> list[str]:
                 value = _as_curators_write(column, text)
                 if isinstance(value, date):
                     sheet.write_datetime(r, c, value, day)
+                elif isinstance(value, int):
+                    sheet.write_number(r, c, value)
                 elif value is not None:
-                    sheet.write(r, c, value)
+                    # Not write(): it would make each URL a hyperlink, and
+                    # a sheet holds at most 65,530 of them.
+                    sheet.write_string(r, c, value)
     book.close()
     return headers
 
