@@ -36,7 +36,7 @@ from django.utils.translation import gettext_lazy as _
 from ..interchange.changes import ACTIONS, Change
 from ..interchange.importer import SUMMARY_KINDS, ImportResult, run_import
 from ..interchange.sheets import SUFFIXES
-from ..models import Detention, ImportJob, Person, Release, ReleaseEvent, SanctionsEvent
+from ..models import Detention, ImportJob, LocalName, Person, Release, ReleaseEvent, SanctionsEvent
 from . import mapping
 from .import_jobs import (
     CRASHED,
@@ -186,6 +186,7 @@ KIND_NAMES = {
     "releases": Release._meta.verbose_name_plural,
     "release events": ReleaseEvent._meta.verbose_name_plural,
     "sanctions events": SanctionsEvent._meta.verbose_name_plural,
+    "names": LocalName._meta.verbose_name_plural,
 }
 
 
