@@ -66,14 +66,17 @@ class LocalNames:
     (regions, countries, authorities): read once, then looked up."""
 
     def __init__(self) -> None:
-        from .models import LocalName
-
-        self._rows = {(row.kind, row.name): row for row in LocalName.objects.all()}
+        # Read on the first be/ru lookup: an English page asks nothing.
+        self._rows: dict | None = None
 
     def shown(self, kind: str, value: str, language: str | None = None) -> str:
         """``value`` as the page's language writes it, or as recorded."""
-        if not value:
+        if not value or not active_local_language(language):
             return value
+        if self._rows is None:
+            from .models import LocalName
+
+            self._rows = {(row.kind, row.name): row for row in LocalName.objects.all()}
         row = self._rows.get((kind, value))
         return in_language(row, "name", language) if row else value
 
@@ -85,6 +88,8 @@ def shown_names(kind: str, values, language: str | None = None) -> dict[str, str
     from .models import Facility, Organization
 
     values = list(values)
+    if not active_local_language(language):
+        return {value: value for value in values}
     if kind in FREE_TEXT_KINDS:
         names = LocalNames()
         return {value: names.shown(kind, value, language) for value in values}
