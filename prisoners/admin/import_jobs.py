@@ -160,11 +160,19 @@ def result_data(result: ImportResult) -> dict:
 
 
 def start_job(
-    user, token: str, files, step: str, choices: dict | None = None, reading: dict | None = None
+    user,
+    token: str,
+    files,
+    step: str,
+    choices: dict | None = None,
+    reading: dict | None = None,
+    rows: int | None = None,
 ) -> ImportJob:
     """Record a job for this step of the stored upload ``token`` (``files``:
     its (name, path) pairs) and enqueue its task. ``reading``: how the files
-    are read (``mapping``, ``encoding``: the admin's reading screens)."""
+    are read (``mapping``, ``encoding``: the admin's reading screens);
+    ``rows``: their rows, when the caller has counted them already (a
+    spreadsheet is read whole to be counted)."""
     job = ImportJob.objects.create(
         user=user,
         token=token,
@@ -172,7 +180,7 @@ def start_job(
         step=step,
         choices=choices or {},
         reading={k: v for k, v in (reading or {}).items() if v},
-        rows_total=count_rows(files),
+        rows_total=count_rows(files) if rows is None else rows,
     )
     result = run_import_job.enqueue(job.pk)
     ImportJob.objects.filter(pk=job.pk).update(task_id=str(result.id))

@@ -251,8 +251,8 @@ def _read(request, context, token: str, publisher: bool):
     screen = mapping.next_screen(request, context, token, files)
     if screen is not None:
         return screen
-    if _in_background(files):
-        return _start(request, token, files, ImportJob.Step.CHECK)
+    if rows := _background_rows(files):
+        return _start(request, token, files, ImportJob.Step.CHECK, rows)
     result = _run(request, token, files, publisher, dry_run=True)
     _keep_or_discard(request, token, result)
     return _preview(request, context, result, token, [name for name, _p in files])
@@ -371,8 +371,8 @@ def _confirm(request, context, token: str, publisher: bool):
         messages.error(request, _("This upload has expired or was already imported: upload again."))
         return redirect("prisoners_import")
     choices = _choices(request, token)
-    if _in_background(files):
-        return _start(request, token, files, ImportJob.Step.WRITE, choices)
+    if rows := _background_rows(files):
+        return _start(request, token, files, ImportJob.Step.WRITE, rows, choices)
     result = _run(request, token, files, publisher, choices=choices)
     if not result.ok:
         # Something changed since the preview: show what is wrong now.
@@ -435,8 +435,8 @@ def _choose(request, context, token: str, publisher: bool):
             candidates = request.POST.get(f"candidates-{person_id}", "").split()
             choices[person_id] = sorted(candidates)
     request.session[f"import-{token}-choices"] = choices
-    if _in_background(files):
-        return _start(request, token, files, ImportJob.Step.CHECK, choices)
+    if rows := _background_rows(files):
+        return _start(request, token, files, ImportJob.Step.CHECK, rows, choices)
     result = _run(request, token, files, publisher, dry_run=True, choices=choices)
     _keep_or_discard(request, token, result)
     return _preview(request, context, result, token, [name for name, _p in files])
@@ -468,17 +468,19 @@ def _waiting_long(job: ImportJob) -> bool:
     return job.state == ImportJob.State.QUEUED and waited > WORKER_SILENT_SECONDS
 
 
-def _in_background(files: list[tuple[str, Path]]) -> bool:
-    return count_rows(files) >= settings.IMPORT_BACKGROUND_ROWS
+def _background_rows(files: list[tuple[str, Path]]) -> int | None:
+    """The files' rows when they are many enough to go to the background."""
+    rows = count_rows(files)
+    return rows if rows >= settings.IMPORT_BACKGROUND_ROWS else None
 
 
-def _start(request, token: str, files, step: str, choices: dict | None = None):
+def _start(request, token: str, files, step: str, rows: int, choices: dict | None = None):
     """Record a job for this step of the upload, enqueue it, show its page."""
     if step == ImportJob.Step.WRITE:
         started = ImportJob.objects.filter(token=token, step=step).first()
         if started:  # confirmed twice (a second click, the back button)
             return redirect("prisoners_import_job", started.pk)
-    job = start_job(request.user, token, files, step, choices, _reading(request, token))
+    job = start_job(request.user, token, files, step, choices, _reading(request, token), rows)
     return redirect("prisoners_import_job", job.pk)
 
 
