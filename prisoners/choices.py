@@ -98,3 +98,22 @@ GENDERED_STATUS = {
     (Status.DECEASED, Gender.FEMALE): pgettext_lazy("female", "deceased"),
     (Status.DECEASED, Gender.MALE): pgettext_lazy("male", "deceased"),
 }
+
+
+class DateOrder(models.TextChoices):
+    """How a curator's file writes its dates (a saved column mapping)."""
+
+    DMY = "DMY", _("day.month.year")
+    YMD = "YMD", _("year.month.day")
+
+
+class ImportStep(models.TextChoices):
+    CHECK = "check", _("check")
+    WRITE = "write", _("write")
+
+
+class ImportState(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("running")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")

@@ -75,13 +75,18 @@ def _sheet_rows(path: Path) -> int:
             return 0
 
 
+def progress_file(job: ImportJob, directory: Path) -> Path:
+    """Where a running job's counts are kept, beside its upload."""
+    return directory / f"progress-{job.pk}.json"
+
+
 class Progress:
     """The ``progress`` of run_import (a tqdm-like wrapper of each pass's
     items) that counts rows read and records written, and keeps the counts
     in the job's progress file."""
 
     def __init__(self, job: ImportJob, directory: Path):
-        self.path = directory / f"progress-{job.pk}.json"
+        self.path = progress_file(job, directory)
         self.counts = {
             "rows_total": job.rows_total,
             "rows_checked": 0,
@@ -119,7 +124,7 @@ def read_progress(job: ImportJob, directory: Path) -> dict:
     if job.state == ImportJob.State.RUNNING:
         # Missing until the first rows are read.
         with contextlib.suppress(OSError, ValueError):
-            counts.update(json.loads((directory / f"progress-{job.pk}.json").read_text("utf-8")))
+            counts.update(json.loads(progress_file(job, directory).read_text("utf-8")))
     return counts
 
 

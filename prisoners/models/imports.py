@@ -9,25 +9,20 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..choices import ImportState, ImportStep
+
 
 class ImportJob(models.Model):
     """One step (check or write) of an admin import, run as a task.
 
     While the task runs, its counters are kept beside the upload
-    (``progress.json``, see ``admin/import_jobs.py``), not in this row: the
+    (``progress-<job>.json``, see ``admin/import_jobs.py``), not in this row: the
     write happens in one transaction, and a row updated inside it would not
     be seen by the progress page until the end. The row gets the final
     counters and the result when the step ends."""
 
-    class Step(models.TextChoices):
-        CHECK = "check", _("check")
-        WRITE = "write", _("write")
-
-    class State(models.TextChoices):
-        QUEUED = "queued", _("queued")
-        RUNNING = "running", _("running")
-        DONE = "done", _("done")
-        FAILED = "failed", _("failed")
+    Step = ImportStep
+    State = ImportState
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -7,10 +7,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ..choices import DateOrder
 
-class DateOrder(models.TextChoices):
-    DMY = "DMY", _("day.month.year")
-    YMD = "YMD", _("year.month.day")
+__all__ = ["ColumnMapping", "DateOrder"]
 
 
 class ColumnMapping(models.Model):
