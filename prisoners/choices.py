@@ -75,6 +75,14 @@ class SanctionsAction(models.TextChoices):
     REIMPOSED = "reimposed", pgettext_lazy("sanctions action", "reimposed")
 
 
+class FacilityKind(models.TextChoices):
+    PRETRIAL = "pretrial", _("pre-trial detention centre")
+    COLONY = "colony", _("penal colony")
+    PRISON = "prison", _("prison")
+    TEMPORARY = "temporary", _("temporary detention")
+    OTHER = "other", pgettext_lazy("a kind of facility", "other")
+
+
 class NameKind(models.TextChoices):
     """What a row of names.csv names: a value the records write as text
     (region, country, authority: a LocalName) or a reference record

@@ -145,7 +145,7 @@ def _people_of(instance):
         return m.Person.objects.filter(pk=instance.pk)
     if isinstance(instance, (m.Detention, m.OtherId)):
         return m.Person.objects.filter(pk=instance.person_id)
-    if isinstance(instance, m.Release):
+    if isinstance(instance, (m.Release, m.Stay)):
         return m.Person.objects.filter(detentions=instance.detention_id)
     if isinstance(instance, m.Source):
         return m.Person.objects.filter(

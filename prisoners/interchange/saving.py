@@ -30,6 +30,7 @@ from simple_history.models import HistoricalRecords
 
 from ..data_version import records_written
 from ..models import Charge, Facility, Organization, Person, Source
+from ..models.references import free_facility_ids
 
 CHUNK = 500
 
@@ -172,17 +173,37 @@ class References:
         for model, wanted in names.items():
             key = self.FIELD[model]
             found = self.cache[model] = {}
-            for chunk in chunks(wanted):
-                for obj in model.objects.filter(**{f"{key}__in": chunk}):
-                    found[getattr(obj, key)] = obj
+            if model is Facility:
+                found.update(self._facilities(wanted))
+            else:
+                for chunk in chunks(wanted):
+                    for obj in model.objects.filter(**{f"{key}__in": chunk}):
+                        found[getattr(obj, key)] = obj
             missing = sorted(wanted - found.keys())
             if missing:
                 found.update((getattr(obj, key), obj) for obj in self._create(model, key, missing))
 
+    @staticmethod
+    def _facilities(names: set[str]) -> dict[str, Facility]:
+        """The stored facilities of these names, in any case (one facility).
+        Compared in Python: SQLite's LOWER() folds ASCII letters only, and
+        the facilities are a short list."""
+        by_lower = {facility.name.lower(): facility for facility in Facility.objects.all()}
+        return {name: by_lower[name.lower()] for name in names if name.lower() in by_lower}
+
+    @staticmethod
+    def _new(model: type, key: str, names: list[str]) -> list[models.Model]:
+        if model is Facility:
+            # One record for a name written in several cases in the files.
+            names = list({name.lower(): name for name in reversed(names)}.values())
+            ids = free_facility_ids(names)
+            return [Facility(name=name, facility_id=ids[name]) for name in names]
+        return [model(**{key: name}) for name in names]
+
     def _create(self, model: type, key: str, names: list[str]) -> list[models.Model]:
         """The records named, created with their history rows, or read when
         another import has created them since they were looked up."""
-        new = [model(**{key: name}) for name in names]
+        new = self._new(model, key, names)
         try:
             with transaction.atomic():
                 created = model.objects.bulk_create(new, batch_size=CHUNK)
@@ -192,10 +213,14 @@ class References:
                 try:
                     with transaction.atomic():
                         # bulk_create: no signal, so no history row of its own.
-                        created += model.objects.bulk_create([model(**{key: name})])
+                        created += model.objects.bulk_create(self._new(model, key, [name]))
                         new.append(created[-1])
                 except IntegrityError:
-                    new.append(model.objects.get(**{key: name}))
+                    new.append(
+                        self._facilities({name})[name]
+                        if model is Facility
+                        else model.objects.get(**{key: name})
+                    )
         if created:
             model.history.bulk_history_create(
                 created, batch_size=CHUNK, default_user=self.user, default_change_reason=self.via
@@ -203,4 +228,7 @@ class References:
         return new
 
     def get(self, model: type, name: str) -> models.Model:
-        return self.cache[model][name]
+        found = self.cache[model]
+        if model is Facility and name not in found:
+            found[name] = self._facilities({name})[name]
+        return found[name]

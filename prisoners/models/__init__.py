@@ -4,6 +4,7 @@ sanctions, the sources behind them, and the figures derived from them."""
 from ..choices import (
     NON_CUSTODIAL,
     EndReason,
+    FacilityKind,
     Gender,
     ReleaseType,
     SanctionsAction,
@@ -21,6 +22,7 @@ from .merges import MergeRecord
 from .people import Detention, Person, Release
 from .references import Charge, Facility, LocalName, Organization, Source
 from .staff import StaffPreference
+from .stays import Stay
 from .version import DataVersion
 
 __all__ = [
@@ -39,6 +41,7 @@ __all__ = [
     "EventCount",
     "FacetCount",
     "Facility",
+    "FacilityKind",
     "FigureBuild",
     "Gender",
     "HeldChange",
@@ -60,5 +63,6 @@ __all__ = [
     "Source",
     "StaffPreference",
     "Status",
+    "Stay",
     "Visibility",
 ]
