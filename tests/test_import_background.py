@@ -199,7 +199,7 @@ def test_a_write_that_breaks_writes_nothing_and_says_why(editor_client, monkeypa
     upload(editor_client)
     check = ImportJob.objects.get()
 
-    def breaks(self, user, via):
+    def breaks(self, user, via, history=True):
         raise error
 
     monkeypatch.setattr(Importer, "write", breaks)
@@ -214,7 +214,7 @@ def test_a_database_refusal_is_an_error_line_of_the_failed_job(editor_client, mo
     upload(editor_client)
     check = ImportJob.objects.get()
 
-    def refused(self, user, via):
+    def refused(self, user, via, history=True):
         raise IntegrityError("duplicate key")
 
     monkeypatch.setattr(Importer, "write", refused)

@@ -175,7 +175,7 @@ def test_a_database_lost_while_importing_is_the_503_page_and_the_upload_waits(
     response = upload(editor_client, ("prisoners.csv", GOOD))
     token = response.context["token"]
 
-    def lost(self, user, via):
+    def lost(self, user, via, history=True):
         raise OperationalError("server closed the connection unexpectedly")
 
     with monkeypatch.context() as patched:

@@ -129,7 +129,7 @@ def run_import(
     if not importer.problems:
         try:
             with transaction.atomic(), acting_as(user, via):
-                importer.write(user, via)
+                importer.write(user, via, history=not dry_run)
                 if dry_run:
                     transaction.set_rollback(True)
         except OperationalError:
