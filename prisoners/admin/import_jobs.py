@@ -198,7 +198,8 @@ def run_import_job(job_id: int) -> str:
     are kept for the preview) or the write (as the curator who started it,
     with their rights now). Returns the job's final state."""
     # Imported here: imports.py starts jobs, and this module is its helper.
-    from .imports import can_publish, keep_changes, store
+    from .imports import can_publish, keep_changes
+    from .uploads import store
 
     job = ImportJob.objects.select_related("user").get(pk=job_id)
     if job.state != ImportJob.State.QUEUED:

@@ -14,11 +14,6 @@ shows the progress, then the same preview, then what was imported.
 from __future__ import annotations
 
 import json
-import os
-import secrets
-import shutil
-import stat
-import time
 from pathlib import Path
 
 from django import forms
@@ -47,14 +42,10 @@ from .import_jobs import (
     read_progress,
     seconds_left,
     start_job,
-    upload_files,
 )
+from .uploads import discard, keep, store, stored
 
 RECENT_JOBS = 10
-# Uploads wait in settings.IMPORT_DIR between preview and confirm, one
-# directory per token, at most this long unconfirmed.
-KEEP_SECONDS = 24 * 60 * 60
-PRIVATE = 0o700
 CHANGES_PER_PAGE = 50
 REQUIRED_PERMISSIONS = [
     f"prisoners.{action}_{model}"
@@ -119,64 +110,12 @@ def upload_too_big(size: int) -> str | None:
     ) % {"size": f"{size / (1024 * 1024):.1f}", "limit": limit}
 
 
-def store() -> Path:
-    """settings.IMPORT_DIR, made if missing, readable by this user only
-    (uploads hold unpublished records); a looser mode is tightened."""
-    directory = Path(settings.IMPORT_DIR)
-    directory.mkdir(mode=PRIVATE, parents=True, exist_ok=True)
-    if stat.S_IMODE(directory.stat().st_mode) != PRIVATE:
-        directory.chmod(PRIVATE)
-    return directory
-
-
 def can_import(user) -> bool:
     return user.is_active and user.is_staff and user.has_perms(REQUIRED_PERMISSIONS)
 
 
 def can_publish(user) -> bool:
     return user.has_perm("prisoners.publish_person")
-
-
-def _store(request, files) -> str:
-    _forget_old_uploads()
-    token = secrets.token_urlsafe(16)
-    directory = store() / token
-    directory.mkdir(mode=PRIVATE)
-    for number, upload in enumerate(files):
-        path = directory / f"{number}.csv"
-        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
-    request.session[f"import-{token}"] = [f.name for f in files]
-    return token
-
-
-def _stored(request, token: str) -> list[tuple[str, Path]] | None:
-    """The upload behind ``token``, if this session made it or it is one of
-    this user's background imports (the token is never used as a path before
-    the session or a job vouches for it)."""
-    names = request.session.get(f"import-{token}")
-    if not names and token:
-        job = ImportJob.objects.filter(user=request.user, token=token).first()
-        names = job.names if job else None
-    directory = store() / token
-    if not names or not directory.is_dir():
-        return None
-    return upload_files(directory, names)
-
-
-def _discard(request, token: str) -> None:
-    request.session.pop(f"import-{token}", None)
-    request.session.pop(f"import-{token}-choices", None)
-    mapping.forget(request, token)
-    shutil.rmtree(store() / token, ignore_errors=True)
-
-
-def _forget_old_uploads() -> None:
-    """Uploads left unconfirmed for KEEP_SECONDS are removed."""
-    for directory in store().iterdir():
-        if directory.stat().st_mtime < time.time() - KEEP_SECONDS:
-            shutil.rmtree(directory, ignore_errors=True)
 
 
 # The preview names each kind of record as the admin does, translated.
@@ -217,7 +156,7 @@ def import_view(request, admin_site):
     }
     if request.method == "POST" and "reading" in request.POST:
         token = request.POST.get("token", "")
-        files = _stored(request, token)
+        files = stored(request, token)
         if files is None:
             return _expired(request)
         return mapping.answer(request, context, token, files) or _read(
@@ -231,7 +170,7 @@ def import_view(request, admin_site):
         return _preview_page(request, context, request.GET["token"])
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     if form.is_bound and form.is_valid():
-        return _read(request, context, _store(request, form.cleaned_data["files"]), publisher)
+        return _read(request, context, keep(request, form.cleaned_data["files"]), publisher)
     jobs = ImportJob.objects.filter(user=request.user)[:RECENT_JOBS]
     return render(
         request,
@@ -247,7 +186,7 @@ def _expired(request):
 
 def _read(request, context, token: str, publisher: bool):
     """The reading screens the upload needs (mapping.py), then the dry run."""
-    files = _stored(request, token)
+    files = stored(request, token)
     screen = mapping.next_screen(request, context, token, files)
     if screen is not None:
         return screen
@@ -306,7 +245,7 @@ def _keep_or_discard(request, token: str, result: ImportResult) -> None:
     if result.ok:
         keep_changes(token, result)
     elif not result.matches:
-        _discard(request, token)
+        discard(request, token)
 
 
 def keep_changes(token: str, result: ImportResult) -> None:
@@ -322,7 +261,7 @@ def keep_changes(token: str, result: ImportResult) -> None:
 
 def _preview_page(request, context, token: str):
     """Another page (or filter) of a preview this session made."""
-    files = _stored(request, token)
+    files = stored(request, token)
     kept = store() / token / "changes.json"
     if files is None or not kept.is_file():
         messages.error(request, _("This upload has expired or was already imported: upload again."))
@@ -366,7 +305,7 @@ def _change_list(request, changes: list[Change], token: str) -> dict:
 
 
 def _confirm(request, context, token: str, publisher: bool):
-    files = _stored(request, token)
+    files = stored(request, token)
     if files is None:
         messages.error(request, _("This upload has expired or was already imported: upload again."))
         return redirect("prisoners_import")
@@ -376,9 +315,9 @@ def _confirm(request, context, token: str, publisher: bool):
     result = _run(request, token, files, publisher, choices=choices)
     if not result.ok:
         # Something changed since the preview: show what is wrong now.
-        _discard(request, token)
+        discard(request, token)
         return _preview(request, context, result, token, [name for name, _p in files])
-    _discard(request, token)
+    discard(request, token)
     messages.success(
         request, _("Imported. %(summary)s") % {"summary": "; ".join(result.summary_lines())}
     )
@@ -420,7 +359,7 @@ def _match_context(request, result: ImportResult, token: str) -> dict:
 
 def _choose(request, context, token: str, publisher: bool):
     """Keep the curator's answers to the matches, then preview again."""
-    files = _stored(request, token)
+    files = stored(request, token)
     if files is None:
         messages.error(request, _("This upload has expired or was already imported: upload again."))
         return redirect("prisoners_import")
