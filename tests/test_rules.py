@@ -1,11 +1,15 @@
 """Each domain rule is held by the database itself (writing around clean())
 and explained by clean() in words a curator understands."""
 
+import json
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from prisoners import rules
+from prisoners.messages import Message
 from prisoners.models import Detention, Person, Release, ReleaseEvent
 from prisoners.partial_dates import PartialDate
 
@@ -217,7 +221,18 @@ def test_a_release_on_the_day_of_the_arrest_passes_and_one_before_is_refused():
     assert rules.release_not_before_arrest(day("2021-07-14"), day("2021-07-14")) is None
     violation = rules.release_not_before_arrest(day("2021-06"), day("2021-07-14"))
     assert (violation.field, violation.code) == ("released_on", "release_before_arrest")
-    assert violation.in_english() == "the release (2021-06) is before the arrest (2021-07-14)"
+    assert str(violation.line()) == "the release (2021-06) is before the arrest (2021-07-14)"
+
+
+def test_a_rules_line_is_said_in_the_language_active_when_shown():
+    """The line keeps the rule's one wording, with each date after its name
+    in the reader's language, however the translation orders the words."""
+    line = rules.release_not_before_arrest(day("2021-06"), day("2021-07-14")).line()
+    with translation.override("be"):
+        assert str(line) == "вызваленне (2021-06) раней за арышт (2021-07-14)"
+    with translation.override("ru"):
+        assert str(line) == "освобождение (2021-06) раньше ареста (2021-07-14)"
+    assert Message.from_data(json.loads(json.dumps(line.as_data()))) == line
 
 
 def test_unknown_dates_pass_the_order_rules():
@@ -231,7 +246,9 @@ def test_a_death_after_the_arrest_passes_and_one_before_is_refused_naming_the_de
     violation = rules.death_not_before_arrest(day("2020"), day("2021-07"), "d-1")
     assert violation.code == "death_before_arrest"
     assert violation.error().messages == ["Death is before the arrest of detention d-1."]
-    assert violation.in_english() == "death (2020) is before the arrest (2021-07) of detention d-1"
+    assert str(violation.line()) == "death (2020) is before the arrest (2021-07) of detention d-1"
+    with translation.override("ru"):
+        assert str(violation.line()) == "смерть (2020) раньше ареста (2021-07) в задержании d-1"
 
 
 def test_a_withdrawal_needs_a_recognition_given_before_it():

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from ..interchange.importer import ImportResult, run_import
 from ..interchange.sheets import Unreadable, is_spreadsheet, spreadsheet_rows
+from ..messages import to_data
 from ..models import ImportJob
 
 logger = logging.getLogger(__name__)
@@ -146,8 +147,9 @@ def result_data(result: ImportResult) -> dict:
     changes stays beside the upload, in changes.json: it can be large)."""
     return {
         "summary": {kind: dict(counts) for kind, counts in result.summary.items()},
-        "errors": result.errors,
-        "notices": result.notices,
+        # Kept as msgids and values: said in the language of whoever looks.
+        "errors": [problem.as_data() for problem in result.problems],
+        "notices": [to_data(notice) for notice in result.notices],
         "matches": [
             {
                 "path": match.path,
@@ -155,7 +157,7 @@ def result_data(result: ImportResult) -> dict:
                 "person_id": match.person_id,
                 "name": match.name,
                 "candidates": [
-                    {"pk": c.pk, "person_id": c.person_id, "describe": c.describe()}
+                    {"pk": c.pk, "person_id": c.person_id, "describe": to_data(c.describe())}
                     for c in match.candidates
                 ],
             }

@@ -30,7 +30,9 @@ from django.utils.translation import gettext_lazy as _
 
 from ..interchange.changes import ACTIONS, Change
 from ..interchange.importer import SUMMARY_KINDS, ImportResult, run_import
+from ..interchange.reading import Problem
 from ..interchange.sheets import SUFFIXES
+from ..messages import from_data, to_data
 from ..models import Detention, ImportJob, LocalName, Person, Release, ReleaseEvent, SanctionsEvent
 from . import mapping
 from .import_jobs import (
@@ -253,7 +255,7 @@ def keep_changes(token: str, result: ImportResult) -> None:
     other pages read it rather than run the import again."""
     kept = {
         "summary": {kind: dict(counts) for kind, counts in result.summary.items()},
-        "notices": result.notices,
+        "notices": [to_data(notice) for notice in result.notices],
         "changes": [change.as_dict() for change in result.changes],
     }
     (store() / token / "changes.json").write_text(json.dumps(kept), encoding="utf-8")
@@ -274,7 +276,7 @@ def _kept_result(token: str) -> ImportResult:
     data = json.loads((store() / token / "changes.json").read_text(encoding="utf-8"))
     return ImportResult(
         summary=data["summary"],
-        notices=data["notices"],
+        notices=[from_data(notice) for notice in data["notices"]],
         dry_run=True,
         changes=[Change.from_dict(change) for change in data["changes"]],
     )
@@ -322,7 +324,7 @@ def _confirm(request, context, token: str, publisher: bool):
         request, _("Imported. %(summary)s") % {"summary": "; ".join(result.summary_lines())}
     )
     for notice in result.notices:
-        messages.warning(request, notice)
+        messages.warning(request, str(notice))
     return redirect("admin:prisoners_person_changelist")
 
 
@@ -445,6 +447,8 @@ def job_status(job: ImportJob) -> dict:
         "progress_max": counts["rows_total"] + (counts["records_total"] or counts["rows_total"]),
         "seconds_left": left,
         "state_text": str(NO_WORKER if _waiting_long(job) else STATE_TEXTS[job.state]),
+        # The file's errors, in the page's language (the job keeps them as msgids).
+        "errors": job_errors(job),
         "time_left": (
             ngettext("about %(seconds)s second", "about %(seconds)s seconds", left)
             % {"seconds": left}
@@ -476,7 +480,7 @@ def job_view(request, admin_site, pk: int):
     if job.state == ImportJob.State.DONE:
         messages.success(request, _("The import is done: the records are written."))
         context["summary"] = _summary_table(ImportResult(summary=job.result.get("summary", {})))
-        context["notices"] = job.result.get("notices", [])
+        context["notices"] = [from_data(notice) for notice in job.result.get("notices", [])]
     if job.state == ImportJob.State.FAILED:
         context.update(_failure(job))
     return render(request, "admin/prisoners/import_job.html", context)
@@ -490,8 +494,20 @@ def _job_preview(request, context, job: ImportJob):
         messages.error(request, _("This upload has expired or was already imported: upload again."))
         return redirect("prisoners_import")
     if data.get("errors"):
-        result = ImportResult(errors=data["errors"], notices=data["notices"], dry_run=True)
-        result.matches = data.get("matches", [])
+        result = ImportResult(
+            problems=[Problem.from_data(error) for error in data["errors"]],
+            notices=[from_data(notice) for notice in data["notices"]],
+            dry_run=True,
+        )
+        result.matches = [
+            {
+                **match,
+                "candidates": [
+                    {**c, "describe": from_data(c["describe"])} for c in match["candidates"]
+                ],
+            }
+            for match in data.get("matches", [])
+        ]
     else:
         result = _kept_result(job.token)
     return _preview(request, context, result, job.token, job.names)
@@ -505,7 +521,12 @@ def _failure(job: ImportJob) -> dict:
         CRASHED: _("The import stopped on an unexpected error: nothing was written (%(error)s).")
         % {"error": job.failure},
     }.get(reason, "")
-    return {"failure": why, "errors": job.result.get("errors", [])}
+    return {"failure": why, "errors": job_errors(job)}
+
+
+def job_errors(job: ImportJob) -> list[str]:
+    """A job's error lines, in the language active now."""
+    return [str(Problem.from_data(error)) for error in job.result.get("errors", [])]
 
 
 def job_status_view(request, pk: int):
