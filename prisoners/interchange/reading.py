@@ -83,6 +83,10 @@ class Problems:
         """Sorted by file (in the order given) and line."""
         return [item[3] for item in sorted(self._items, key=lambda item: item[:3])]
 
+    def lines(self) -> list[str]:
+        """The sorted problems as lines, in the active language."""
+        return [str(problem) for problem in self.sorted()]
+
 
 # A mapped cell whose value could not be read: its error is said, and the
 # read pass takes the column as broken (no second error about it).
