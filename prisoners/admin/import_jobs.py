@@ -19,6 +19,7 @@ import json
 import logging
 import os
 import shutil
+import threading
 import time
 from pathlib import Path
 
@@ -36,6 +37,13 @@ VIA = "admin import"
 # The progress file is rewritten at most this often.
 PROGRESS_EVERY_SECONDS = 1.0
 WRITING = "writing"
+# The running task touches a file beside the upload this often, from a thread
+# of its own, so that a long pass writing no progress still shows it alive.
+HEARTBEAT_SECONDS = 30
+# A running job with no sign of life (progress or heartbeat) for this long
+# lost its worker (killed, the machine restarted): nothing of it was written,
+# the write being one transaction.
+STOPPED_AFTER_SECONDS = 10 * 60
 # Why a step failed, when the files are not at fault (job.result["reason"]).
 DATABASE_GONE = "database"
 CRASHED = "crashed"
@@ -79,6 +87,45 @@ def _sheet_rows(path: Path) -> int:
 def progress_file(job: ImportJob, directory: Path) -> Path:
     """Where a running job's counts are kept, beside its upload."""
     return directory / f"progress-{job.pk}.json"
+
+
+def heartbeat_file(job: ImportJob, directory: Path) -> Path:
+    return directory / f"alive-{job.pk}"
+
+
+@contextlib.contextmanager
+def heartbeat(path: Path):
+    """Touch ``path`` every HEARTBEAT_SECONDS while the block runs: when the
+    worker dies, so does the thread, and the file's time stands still."""
+    done = threading.Event()
+
+    def beat():
+        while True:
+            with contextlib.suppress(OSError):
+                path.touch()
+            if done.wait(HEARTBEAT_SECONDS):
+                return
+
+    thread = threading.Thread(target=beat, name=f"heartbeat {path.name}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
+        path.unlink(missing_ok=True)
+
+
+def has_stopped(job: ImportJob, directory: Path) -> bool:
+    """Whether a running job's worker is gone: no progress, no heartbeat
+    and no start for STOPPED_AFTER_SECONDS."""
+    if job.state != ImportJob.State.RUNNING or job.started_at is None:
+        return False
+    times = [job.started_at.timestamp()]
+    for path in (progress_file(job, directory), heartbeat_file(job, directory)):
+        with contextlib.suppress(OSError):
+            times.append(path.stat().st_mtime)
+    return time.time() - max(times) > STOPPED_AFTER_SECONDS
 
 
 class Progress:
@@ -216,16 +263,17 @@ def run_import_job(job_id: int) -> str:
     progress = Progress(job, directory)
     check = job.step == ImportJob.Step.CHECK
     try:
-        result = run_import(
-            files,
-            user=job.user,
-            via=VIA,
-            can_publish=can_publish(job.user),
-            dry_run=check,
-            progress=progress,
-            choices=job.choices,
-            **job.reading,
-        )
+        with heartbeat(heartbeat_file(job, directory)):
+            result = run_import(
+                files,
+                user=job.user,
+                via=VIA,
+                can_publish=can_publish(job.user),
+                dry_run=check,
+                progress=progress,
+                choices=job.choices,
+                **job.reading,
+            )
     except OperationalError as error:
         logger.warning("Import job %s: the database went away: %s", job.pk, error)
         return _fail(job, DATABASE_GONE, progress.counts)

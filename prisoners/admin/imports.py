@@ -41,6 +41,7 @@ from .import_jobs import (
     EXPIRED,
     VIA,
     count_rows,
+    has_stopped,
     read_progress,
     seconds_left,
     start_job,
@@ -173,7 +174,9 @@ def import_view(request, admin_site):
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     if form.is_bound and form.is_valid():
         return _read(request, context, keep(request, form.cleaned_data["files"]), publisher)
-    jobs = ImportJob.objects.filter(user=request.user)[:RECENT_JOBS]
+    jobs = list(ImportJob.objects.filter(user=request.user)[:RECENT_JOBS])
+    for job in jobs:
+        job.stopped = has_stopped(job, store() / job.token)
     return render(
         request,
         "admin/prisoners/import.html",
@@ -398,10 +401,21 @@ STATE_TEXTS = {
 
 # A job still queued after this long probably has no worker to run it.
 WORKER_SILENT_SECONDS = 60
+STOPPED = _(
+    "The import stopped: the background worker ended before it finished (it was stopped, "
+    "or the server restarted). Nothing was written: an import is written whole or not at "
+    "all. Upload the files again."
+)
 NO_WORKER = _(
     "Still waiting: no background worker seems to be running. Ask the administrator "
     "to start it (manage.py db_worker); the import then starts by itself."
 )
+
+
+def _state_text(job: ImportJob, stopped: bool):
+    if stopped:
+        return STOPPED
+    return NO_WORKER if _waiting_long(job) else STATE_TEXTS[job.state]
 
 
 def _waiting_long(job: ImportJob) -> bool:
@@ -437,16 +451,19 @@ def job_status(job: ImportJob) -> dict:
     the write pass, as many records as rows) and texts in the page's language."""
     counts = read_progress(job, store() / job.token)
     left = seconds_left(job, counts)
+    stopped = has_stopped(job, store() / job.token)
     return {
         "id": job.pk,
         "step": job.step,
         "state": job.state,
-        "finished": job.finished,
+        # A running job whose worker is gone ends there (import_jobs.has_stopped).
+        "stopped": stopped,
+        "finished": job.finished or stopped,
         **counts,
         "progress_value": counts["rows_checked"] + counts["records_written"],
         "progress_max": counts["rows_total"] + (counts["records_total"] or counts["rows_total"]),
         "seconds_left": left,
-        "state_text": str(NO_WORKER if _waiting_long(job) else STATE_TEXTS[job.state]),
+        "state_text": str(_state_text(job, stopped)),
         # The file's errors, in the page's language (the job keeps them as msgids).
         "errors": job_errors(job),
         "time_left": (
@@ -483,6 +500,8 @@ def job_view(request, admin_site, pk: int):
         context["notices"] = [from_data(notice) for notice in job.result.get("notices", [])]
     if job.state == ImportJob.State.FAILED:
         context.update(_failure(job))
+    if context["status"]["stopped"]:
+        context["failure"] = STOPPED
     return render(request, "admin/prisoners/import_job.html", context)
 
 
