@@ -7,7 +7,9 @@ errors as msgids and values, so each reader sees them in their language."""
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.utils import translation
 
+from prisoners.interchange.importer import run_import
 from prisoners.models import ImportJob
 
 from .factories import PersonFactory
@@ -130,3 +132,24 @@ def test_the_command_line_prints_its_errors_in_english(tmp_path, capsys):
             )
             in printed
         )
+
+
+def test_a_belarusian_curator_is_told_what_was_imported_in_belarusian(curator_client):
+    response = upload(curator_client, (("prisoners.csv", GOOD),), "be")
+    confirmed = curator_client.post(
+        URL, {"token": response.context["token"]}, HTTP_ACCEPT_LANGUAGE="be", follow=True
+    )
+    said = [str(message) for message in confirmed.context["messages"]]
+    assert said[0] == (
+        "Імпартавана. людзі: створана 2, зменена 0, без змен 0; "
+        "затрыманні: створана 2, зменена 0, без змен 0"
+    )
+    assert "Слупок published ігнаруецца" in said[1]
+
+
+def test_a_row_of_too_many_cells_is_counted_in_the_russian_plural():
+    files = [("p.csv", b"person_id,name\np-1,N,extra\n")]
+    result = run_import(files, dry_run=True)
+    with translation.override("ru"):
+        assert result.errors == ["p.csv:2: -: в строке 3 ячейки, а в заголовке 2"]
+    assert result.errors == ["p.csv:2: -: the row has 3 cells but the header has 2"]

@@ -145,6 +145,21 @@ def _summary_table(result: ImportResult) -> list[dict]:
     ]
 
 
+def _summary_text(result: ImportResult) -> str:
+    """Each kind of record touched, with its counts, in the admin's language."""
+    counts = _("%(kind)s: created %(created)s, updated %(updated)s, unchanged %(unchanged)s")
+    deleted = _("%(counts)s, deleted %(deleted)s")
+    rows = [
+        r
+        for r in _summary_table(result)
+        if any(r[w] for w in ("created", "updated", "unchanged", "deleted"))
+    ]
+    texts = [
+        counts % r if not r["deleted"] else deleted % {"counts": counts % r, **r} for r in rows
+    ]
+    return "; ".join(texts)
+
+
 def import_view(request, admin_site):
     """Upload (GET, POST with files), preview (the dry run), confirm (POST
     with the token)."""
@@ -323,9 +338,7 @@ def _confirm(request, context, token: str, publisher: bool):
         discard(request, token)
         return _preview(request, context, result, token, [name for name, _p in files])
     discard(request, token)
-    messages.success(
-        request, _("Imported. %(summary)s") % {"summary": "; ".join(result.summary_lines())}
-    )
+    messages.success(request, _("Imported. %(summary)s") % {"summary": _summary_text(result)})
     for notice in result.notices:
         messages.warning(request, str(notice))
     return redirect("admin:prisoners_person_changelist")
