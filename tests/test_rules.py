@@ -7,9 +7,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import translation
+from django.utils.translation import pgettext
 
 from prisoners import rules
-from prisoners.messages import Message
+from prisoners.messages import DATE_NAME, Message
 from prisoners.models import Detention, Person, Release, ReleaseEvent
 from prisoners.partial_dates import PartialDate
 
@@ -319,3 +320,21 @@ def test_a_person_with_a_source_on_a_detention_has_a_source_and_one_without_has_
     with_one.detentions.get().sources.set([SourceFactory()])
     PersonFactory(sources=[])
     assert list(Person.objects.with_source()) == [with_one]
+
+
+@pytest.mark.parametrize("language", ["en", "be", "ru"])
+def test_every_rules_line_puts_each_date_after_its_name_in_each_language(language):
+    """A translation of a date's name (context messages.DATE_NAME) is the
+    very words its wording's translation uses, so no date lands at the end."""
+    later, earlier = day("2020"), day("2021-07")
+    violations = [
+        rules.death_not_before_birth(later, earlier),
+        rules.sentence_not_before_arrest(later, earlier),
+        rules.release_not_before_arrest(later, earlier),
+        rules.death_not_before_arrest(later, earlier, "d-1"),
+    ]
+    with translation.override(language):
+        for violation in violations:
+            line = str(violation.line())
+            for name, value in violation.line().dates:
+                assert f"{pgettext(DATE_NAME, name)} ({value})" in line, line
