@@ -19,6 +19,7 @@ from datetime import date
 
 from django.db.models import Q
 
+from .messages import Message, say
 from .models import NotSameAs, Person
 from .partial_dates import PartialDate
 from .search import normalize
@@ -69,10 +70,16 @@ class Recorded:
     name: str
     born: PartialDate | None
 
-    def describe(self) -> str:
+    def describe(self) -> Message:
         """``<person_id> (<name>, born <born>)``, as problems name them."""
-        born = f", born {self.born}" if self.born else ""
-        return f"{self.person_id} ({self.name}{born})"
+        if self.born:
+            return say(
+                "%(id)s (%(name)s, born %(born)s)",
+                id=self.person_id,
+                name=self.name,
+                born=self.born,
+            )
+        return say("%(id)s (%(name)s)", id=self.person_id, name=self.name)
 
 
 def stored_spelling_keys(search_text: str) -> set[str]:

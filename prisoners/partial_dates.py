@@ -22,6 +22,8 @@ from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from .messages import say
+
 
 class Precision(models.TextChoices):
     DAY = "day", _("day")
@@ -112,7 +114,9 @@ class PartialDate:
         text = text.strip()
         match = _PATTERN.match(text)
         if not match:
-            raise ValueError(f"{text!r} is not a date: use YYYY-MM-DD, YYYY-MM or YYYY")
+            raise ValueError(
+                say("%(value)r is not a date: use YYYY-MM-DD, YYYY-MM or YYYY", value=text)
+            )
         year, month, day = match.groups()
         try:
             if day:
@@ -121,7 +125,7 @@ class PartialDate:
                 return cls(date(int(year), int(month), 1), Precision.MONTH)
             return cls(date(int(year), 1, 1), Precision.YEAR)
         except ValueError:
-            raise ValueError(f"{text!r} is not a real calendar date") from None
+            raise ValueError(say("%(value)r is not a real calendar date", value=text)) from None
 
     @classmethod
     def coerce(cls, value: PartialDate | date | str | None) -> PartialDate | None:

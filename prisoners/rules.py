@@ -15,8 +15,10 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .choices import NON_CUSTODIAL, EndReason, Visibility
+from .messages import Message
 from .partial_dates import PartialDate
 
 # Who counts in totals and charts: published or anonymous people. Anonymous
@@ -45,6 +47,16 @@ class Code(StrEnum):
     PUBLISHED_CHANGE_NEEDS_EDITOR = "published_change_needs_editor"
 
 
+# The dates' names in the wordings below, where a report's line puts each
+# date compared (Violation.line). The context is messages.DATE_NAME:
+# translators give the very words their translation of the wording uses.
+DEATH = pgettext_lazy("a date named in a rule", "death")
+BIRTH = pgettext_lazy("a date named in a rule", "birth")
+THE_ARREST = pgettext_lazy("a date named in a rule", "the arrest")
+THE_RELEASE = pgettext_lazy("a date named in a rule", "the release")
+THE_SENTENCE = pgettext_lazy("a date named in a rule", "the sentence")
+
+
 @dataclass(frozen=True)
 class Violation:
     """A rule refused: on ``field``, with ``code`` and the rule's wording."""
@@ -54,30 +66,28 @@ class Violation:
     message: Promise
     params: dict = field(default_factory=dict)
     # The dates compared, each beside the phrase of the wording that names it.
-    dates: tuple[tuple[str, PartialDate], ...] = ()
+    dates: tuple[tuple[Promise, PartialDate], ...] = ()
 
     def error(self) -> ValidationError:
         return ValidationError(self.message, code=self.code, params=self.params or None)
 
-    def in_english(self) -> str:
-        """The wording in English as a line of a report: lower case first, no
-        full stop, each date compared in brackets after the phrase naming it
-        ("the release (2021-06) is before the arrest (2021-07-14)")."""
-        with translation.override("en"):
+    def line(self) -> Message:
+        """The wording as a line of a report, said in the language active
+        when shown: lower case first, no full stop, each date compared in
+        brackets after the phrase naming it ("the release (2021-06) is before
+        the arrest (2021-07-14)"). Kept as msgids and values until then, so
+        that a background import's lines read in their reader's language."""
+        with translation.override(None):  # the msgids, untranslated
             text = str(self.message)
-        if self.params:
-            text = text % self.params
-        text = text[:1].lower() + text[1:].removesuffix(".")
-        for phrase, value in self.dates:
-            text = text.replace(phrase, f"{phrase} ({value})", 1)
-        return text
+            dates = tuple((str(phrase), str(value)) for phrase, value in self.dates)
+        return Message(text, dict(self.params), clause=True, dates=dates)
 
 
 def _order(
     later: PartialDate | None,
     earlier: PartialDate | None,
     violation: tuple[str, Code, Promise],
-    phrases: tuple[str, str] = ("", ""),
+    phrases: tuple[Promise, Promise] | None = None,
     params: dict | None = None,
 ) -> Violation | None:
     """The ``violation`` (field, code, wording) when ``later`` is before
@@ -86,7 +96,7 @@ def _order(
     with the first of ``earlier``."""
     if not (later and earlier) or later.not_before(earlier):
         return None
-    dates = ((phrases[0], later), (phrases[1], earlier)) if phrases[0] else ()
+    dates = ((phrases[0], later), (phrases[1], earlier)) if phrases else ()
     return Violation(*violation, params=params or {}, dates=dates)
 
 
@@ -95,7 +105,7 @@ def death_not_before_birth(died_on, born) -> Violation | None:
         died_on,
         born,
         ("died_on", Code.DEATH_BEFORE_BIRTH, _("Death is before birth.")),
-        ("death", "birth"),
+        (DEATH, BIRTH),
     )
 
 
@@ -114,7 +124,7 @@ def sentence_not_before_arrest(sentenced_on, detained_on) -> Violation | None:
         sentenced_on,
         detained_on,
         ("sentenced_on", Code.SENTENCE_BEFORE_ARREST, _("The sentence is before the arrest.")),
-        ("the sentence", "the arrest"),
+        (THE_SENTENCE, THE_ARREST),
     )
 
 
@@ -123,7 +133,7 @@ def release_not_before_arrest(released_on, detained_on) -> Violation | None:
         released_on,
         detained_on,
         ("released_on", Code.RELEASE_BEFORE_ARREST, _("The release is before the arrest.")),
-        ("the release", "the arrest"),
+        (THE_RELEASE, THE_ARREST),
     )
 
 
@@ -136,7 +146,7 @@ def death_not_before_arrest(
         died_on,
         detained_on,
         (field, Code.DEATH_BEFORE_ARREST, _("Death is before the arrest of detention %(id)s.")),
-        ("death", "the arrest"),
+        (DEATH, THE_ARREST),
         params={"id": detention_id},
     )
 

@@ -58,4 +58,4 @@ def test_people_said_to_be_different_are_not_proposed_again(bialiatski):
 
 def test_a_match_is_described_as_problems_name_it(bialiatski):
     (match,) = probable_matches(["Ales Bialiatski"], None)
-    assert match.describe() == "viasna-1 (Ales Bialiatski, born 1962-09-25)"
+    assert str(match.describe()) == "viasna-1 (Ales Bialiatski, born 1962-09-25)"

@@ -7,14 +7,19 @@ inside enqueue(), as a worker would run it); one runs the real database
 backend and its worker, `db_worker --batch`."""
 
 import json
+import os
+import time
 from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import IntegrityError, OperationalError
+from django.utils import timezone
 
+from prisoners.admin import import_jobs
 from prisoners.admin.import_jobs import Progress, read_progress
+from prisoners.admin.imports import job_errors
 from prisoners.interchange.importer import Importer
 from prisoners.models import ImportJob, Person
 
@@ -221,7 +226,7 @@ def test_a_database_refusal_is_an_error_line_of_the_failed_job(editor_client, mo
     editor_client.post(job_url(check), {"token": check.token})
     write = ImportJob.objects.get(step="write")
     assert write.state == "failed"
-    assert "the database refused" in write.result["errors"][0]
+    assert job_errors(write) == ["-:0: -: the database refused the record: duplicate key"]
 
 
 def test_a_file_with_errors_is_shown_as_today_and_its_upload_removed(editor_client, settings):
@@ -266,3 +271,64 @@ def test_answers_to_probable_matches_are_kept_for_the_background_write(
     ales.refresh_from_db()
     assert ales.region == "Minsk"
     assert Person.objects.count() == 2
+
+
+def running_job(curator, settings, minutes_ago: int) -> ImportJob:
+    """A job the worker started ``minutes_ago`` and that wrote nothing since."""
+    started = timezone.now() - timedelta(minutes=minutes_ago)
+    (settings.IMPORT_DIR / "t0ken").mkdir(parents=True)
+    return ImportJob.objects.create(
+        user=curator,
+        token="t0ken",
+        names=["prisoners.csv"],
+        step="write",
+        state="running",
+        rows_total=2,
+        created_at=started,
+        started_at=started,
+    )
+
+
+def test_a_job_whose_worker_died_is_shown_stopped_with_what_to_do(
+    curator_client, curator, settings
+):
+    job = running_job(curator, settings, minutes_ago=11)
+    status = curator_client.get(f"{job_url(job)}status/").json()
+    assert status["stopped"] and status["finished"]
+    assert status["state_text"].startswith("The import stopped:")
+    page = curator_client.get(job_url(job))
+    assert b"<progress" not in page.content
+    assert b"Nothing was written: an import is written whole or not at all." in page.content
+    assert b"Upload the files again." in page.content
+    assert b"Upload again</a>" in page.content
+    listed = curator_client.get(URL, HTTP_ACCEPT_LANGUAGE="be")
+    assert "Спынены" in listed.content.decode()
+
+
+def test_a_running_job_with_a_recent_sign_of_life_is_still_running(
+    curator_client, curator, settings
+):
+    job = running_job(curator, settings, minutes_ago=11)
+    # The worker's heartbeat (or its progress) was written a minute ago.
+    beat = settings.IMPORT_DIR / "t0ken" / f"alive-{job.pk}"
+    beat.touch()
+    a_minute_ago = time.time() - 60
+    os.utime(beat, (a_minute_ago, a_minute_ago))
+    status = curator_client.get(f"{job_url(job)}status/").json()
+    assert not status["stopped"] and not status["finished"]
+    assert status["state_text"] == "Running."
+    # Without one for longer, it has stopped.
+    long_ago = time.time() - 11 * 60
+    os.utime(beat, (long_ago, long_ago))
+    assert curator_client.get(f"{job_url(job)}status/").json()["stopped"]
+
+
+def test_the_running_task_keeps_a_heartbeat_and_removes_it_at_the_end(tmp_path, monkeypatch):
+    monkeypatch.setattr(import_jobs, "HEARTBEAT_SECONDS", 0.01)
+    path = tmp_path / "alive-1"
+    with import_jobs.heartbeat(path):
+        time.sleep(0.05)
+        first = path.stat().st_mtime_ns
+        time.sleep(0.05)
+        assert path.stat().st_mtime_ns > first
+    assert not path.exists()

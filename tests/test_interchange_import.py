@@ -516,7 +516,7 @@ def test_a_curators_import_creates_drafts_and_never_changes_published():
     Person.objects.filter(person_id="p-1").update(visibility="anonymous")
     result = run(*files, can_publish=False, via="admin import")
     assert result.ok, result.errors
-    assert result.notices and "published column is ignored" in result.notices[0]
+    assert result.notices and "published column is ignored" in str(result.notices[0])
     visibility = dict(Person.objects.values_list("person_id", "visibility"))
     assert visibility == {"p-1": "anonymous", "p-2": "draft"}
     published = dict(ReleaseEvent.objects.values_list("event_id", "published"))

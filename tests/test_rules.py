@@ -1,11 +1,16 @@
 """Each domain rule is held by the database itself (writing around clean())
 and explained by clean() in words a curator understands."""
 
+import json
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
+from django.utils.translation import pgettext
 
 from prisoners import rules
+from prisoners.messages import DATE_NAME, Message
 from prisoners.models import Detention, Person, Release, ReleaseEvent
 from prisoners.partial_dates import PartialDate
 
@@ -217,7 +222,18 @@ def test_a_release_on_the_day_of_the_arrest_passes_and_one_before_is_refused():
     assert rules.release_not_before_arrest(day("2021-07-14"), day("2021-07-14")) is None
     violation = rules.release_not_before_arrest(day("2021-06"), day("2021-07-14"))
     assert (violation.field, violation.code) == ("released_on", "release_before_arrest")
-    assert violation.in_english() == "the release (2021-06) is before the arrest (2021-07-14)"
+    assert str(violation.line()) == "the release (2021-06) is before the arrest (2021-07-14)"
+
+
+def test_a_rules_line_is_said_in_the_language_active_when_shown():
+    """The line keeps the rule's one wording, with each date after its name
+    in the reader's language, however the translation orders the words."""
+    line = rules.release_not_before_arrest(day("2021-06"), day("2021-07-14")).line()
+    with translation.override("be"):
+        assert str(line) == "вызваленне (2021-06) раней за арышт (2021-07-14)"
+    with translation.override("ru"):
+        assert str(line) == "освобождение (2021-06) раньше ареста (2021-07-14)"
+    assert Message.from_data(json.loads(json.dumps(line.as_data()))) == line
 
 
 def test_unknown_dates_pass_the_order_rules():
@@ -231,7 +247,9 @@ def test_a_death_after_the_arrest_passes_and_one_before_is_refused_naming_the_de
     violation = rules.death_not_before_arrest(day("2020"), day("2021-07"), "d-1")
     assert violation.code == "death_before_arrest"
     assert violation.error().messages == ["Death is before the arrest of detention d-1."]
-    assert violation.in_english() == "death (2020) is before the arrest (2021-07) of detention d-1"
+    assert str(violation.line()) == "death (2020) is before the arrest (2021-07) of detention d-1"
+    with translation.override("ru"):
+        assert str(violation.line()) == "смерть (2020) раньше ареста (2021-07) в задержании d-1"
 
 
 def test_a_withdrawal_needs_a_recognition_given_before_it():
@@ -302,3 +320,21 @@ def test_a_person_with_a_source_on_a_detention_has_a_source_and_one_without_has_
     with_one.detentions.get().sources.set([SourceFactory()])
     PersonFactory(sources=[])
     assert list(Person.objects.with_source()) == [with_one]
+
+
+@pytest.mark.parametrize("language", ["en", "be", "ru"])
+def test_every_rules_line_puts_each_date_after_its_name_in_each_language(language):
+    """A translation of a date's name (context messages.DATE_NAME) is the
+    very words its wording's translation uses, so no date lands at the end."""
+    later, earlier = day("2020"), day("2021-07")
+    violations = [
+        rules.death_not_before_birth(later, earlier),
+        rules.sentence_not_before_arrest(later, earlier),
+        rules.release_not_before_arrest(later, earlier),
+        rules.death_not_before_arrest(later, earlier, "d-1"),
+    ]
+    with translation.override(language):
+        for violation in violations:
+            line = str(violation.line())
+            for name, value in violation.line().dates:
+                assert f"{pgettext(DATE_NAME, name)} ({value})" in line, line

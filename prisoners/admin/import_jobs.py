@@ -19,6 +19,7 @@ import json
 import logging
 import os
 import shutil
+import threading
 import time
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from django.utils import timezone
 
 from ..interchange.importer import ImportResult, run_import
 from ..interchange.sheets import Unreadable, is_spreadsheet, spreadsheet_rows
+from ..messages import to_data
 from ..models import ImportJob
 
 logger = logging.getLogger(__name__)
@@ -35,6 +37,13 @@ VIA = "admin import"
 # The progress file is rewritten at most this often.
 PROGRESS_EVERY_SECONDS = 1.0
 WRITING = "writing"
+# The running task touches a file beside the upload this often, from a thread
+# of its own, so that a long pass writing no progress still shows it alive.
+HEARTBEAT_SECONDS = 30
+# A running job with no sign of life (progress or heartbeat) for this long
+# lost its worker (killed, the machine restarted): nothing of it was written,
+# the write being one transaction.
+STOPPED_AFTER_SECONDS = 10 * 60
 # Why a step failed, when the files are not at fault (job.result["reason"]).
 DATABASE_GONE = "database"
 CRASHED = "crashed"
@@ -78,6 +87,45 @@ def _sheet_rows(path: Path) -> int:
 def progress_file(job: ImportJob, directory: Path) -> Path:
     """Where a running job's counts are kept, beside its upload."""
     return directory / f"progress-{job.pk}.json"
+
+
+def heartbeat_file(job: ImportJob, directory: Path) -> Path:
+    return directory / f"alive-{job.pk}"
+
+
+@contextlib.contextmanager
+def heartbeat(path: Path):
+    """Touch ``path`` every HEARTBEAT_SECONDS while the block runs: when the
+    worker dies, so does the thread, and the file's time stands still."""
+    done = threading.Event()
+
+    def beat():
+        while True:
+            with contextlib.suppress(OSError):
+                path.touch()
+            if done.wait(HEARTBEAT_SECONDS):
+                return
+
+    thread = threading.Thread(target=beat, name=f"heartbeat {path.name}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
+        path.unlink(missing_ok=True)
+
+
+def has_stopped(job: ImportJob, directory: Path) -> bool:
+    """Whether a running job's worker is gone: no progress, no heartbeat
+    and no start for STOPPED_AFTER_SECONDS."""
+    if job.state != ImportJob.State.RUNNING or job.started_at is None:
+        return False
+    times = [job.started_at.timestamp()]
+    for path in (progress_file(job, directory), heartbeat_file(job, directory)):
+        with contextlib.suppress(OSError):
+            times.append(path.stat().st_mtime)
+    return time.time() - max(times) > STOPPED_AFTER_SECONDS
 
 
 class Progress:
@@ -146,8 +194,9 @@ def result_data(result: ImportResult) -> dict:
     changes stays beside the upload, in changes.json: it can be large)."""
     return {
         "summary": {kind: dict(counts) for kind, counts in result.summary.items()},
-        "errors": result.errors,
-        "notices": result.notices,
+        # Kept as msgids and values: said in the language of whoever looks.
+        "errors": [problem.as_data() for problem in result.problems],
+        "notices": [to_data(notice) for notice in result.notices],
         "matches": [
             {
                 "path": match.path,
@@ -155,7 +204,7 @@ def result_data(result: ImportResult) -> dict:
                 "person_id": match.person_id,
                 "name": match.name,
                 "candidates": [
-                    {"pk": c.pk, "person_id": c.person_id, "describe": c.describe()}
+                    {"pk": c.pk, "person_id": c.person_id, "describe": to_data(c.describe())}
                     for c in match.candidates
                 ],
             }
@@ -198,7 +247,8 @@ def run_import_job(job_id: int) -> str:
     are kept for the preview) or the write (as the curator who started it,
     with their rights now). Returns the job's final state."""
     # Imported here: imports.py starts jobs, and this module is its helper.
-    from .imports import can_publish, keep_changes, store
+    from .imports import can_publish, keep_changes
+    from .uploads import store
 
     job = ImportJob.objects.select_related("user").get(pk=job_id)
     if job.state != ImportJob.State.QUEUED:
@@ -213,16 +263,17 @@ def run_import_job(job_id: int) -> str:
     progress = Progress(job, directory)
     check = job.step == ImportJob.Step.CHECK
     try:
-        result = run_import(
-            files,
-            user=job.user,
-            via=VIA,
-            can_publish=can_publish(job.user),
-            dry_run=check,
-            progress=progress,
-            choices=job.choices,
-            **job.reading,
-        )
+        with heartbeat(heartbeat_file(job, directory)):
+            result = run_import(
+                files,
+                user=job.user,
+                via=VIA,
+                can_publish=can_publish(job.user),
+                dry_run=check,
+                progress=progress,
+                choices=job.choices,
+                **job.reading,
+            )
     except OperationalError as error:
         logger.warning("Import job %s: the database went away: %s", job.pk, error)
         return _fail(job, DATABASE_GONE, progress.counts)

@@ -14,11 +14,6 @@ shows the progress, then the same preview, then what was imported.
 from __future__ import annotations
 
 import json
-import os
-import secrets
-import shutil
-import stat
-import time
 from pathlib import Path
 
 from django import forms
@@ -35,7 +30,9 @@ from django.utils.translation import gettext_lazy as _
 
 from ..interchange.changes import ACTIONS, Change
 from ..interchange.importer import SUMMARY_KINDS, ImportResult, run_import
+from ..interchange.reading import Problem
 from ..interchange.sheets import SUFFIXES
+from ..messages import from_data, to_data
 from ..models import Detention, ImportJob, LocalName, Person, Release, ReleaseEvent, SanctionsEvent
 from . import mapping
 from .import_jobs import (
@@ -44,17 +41,14 @@ from .import_jobs import (
     EXPIRED,
     VIA,
     count_rows,
+    has_stopped,
     read_progress,
     seconds_left,
     start_job,
-    upload_files,
 )
+from .uploads import discard, keep, store, stored
 
 RECENT_JOBS = 10
-# Uploads wait in settings.IMPORT_DIR between preview and confirm, one
-# directory per token, at most this long unconfirmed.
-KEEP_SECONDS = 24 * 60 * 60
-PRIVATE = 0o700
 CHANGES_PER_PAGE = 50
 REQUIRED_PERMISSIONS = [
     f"prisoners.{action}_{model}"
@@ -119,64 +113,12 @@ def upload_too_big(size: int) -> str | None:
     ) % {"size": f"{size / (1024 * 1024):.1f}", "limit": limit}
 
 
-def store() -> Path:
-    """settings.IMPORT_DIR, made if missing, readable by this user only
-    (uploads hold unpublished records); a looser mode is tightened."""
-    directory = Path(settings.IMPORT_DIR)
-    directory.mkdir(mode=PRIVATE, parents=True, exist_ok=True)
-    if stat.S_IMODE(directory.stat().st_mode) != PRIVATE:
-        directory.chmod(PRIVATE)
-    return directory
-
-
 def can_import(user) -> bool:
     return user.is_active and user.is_staff and user.has_perms(REQUIRED_PERMISSIONS)
 
 
 def can_publish(user) -> bool:
     return user.has_perm("prisoners.publish_person")
-
-
-def _store(request, files) -> str:
-    _forget_old_uploads()
-    token = secrets.token_urlsafe(16)
-    directory = store() / token
-    directory.mkdir(mode=PRIVATE)
-    for number, upload in enumerate(files):
-        path = directory / f"{number}.csv"
-        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
-    request.session[f"import-{token}"] = [f.name for f in files]
-    return token
-
-
-def _stored(request, token: str) -> list[tuple[str, Path]] | None:
-    """The upload behind ``token``, if this session made it or it is one of
-    this user's background imports (the token is never used as a path before
-    the session or a job vouches for it)."""
-    names = request.session.get(f"import-{token}")
-    if not names and token:
-        job = ImportJob.objects.filter(user=request.user, token=token).first()
-        names = job.names if job else None
-    directory = store() / token
-    if not names or not directory.is_dir():
-        return None
-    return upload_files(directory, names)
-
-
-def _discard(request, token: str) -> None:
-    request.session.pop(f"import-{token}", None)
-    request.session.pop(f"import-{token}-choices", None)
-    mapping.forget(request, token)
-    shutil.rmtree(store() / token, ignore_errors=True)
-
-
-def _forget_old_uploads() -> None:
-    """Uploads left unconfirmed for KEEP_SECONDS are removed."""
-    for directory in store().iterdir():
-        if directory.stat().st_mtime < time.time() - KEEP_SECONDS:
-            shutil.rmtree(directory, ignore_errors=True)
 
 
 # The preview names each kind of record as the admin does, translated.
@@ -203,6 +145,21 @@ def _summary_table(result: ImportResult) -> list[dict]:
     ]
 
 
+def _summary_text(result: ImportResult) -> str:
+    """Each kind of record touched, with its counts, in the admin's language."""
+    counts = _("%(kind)s: created %(created)s, updated %(updated)s, unchanged %(unchanged)s")
+    deleted = _("%(counts)s, deleted %(deleted)s")
+    rows = [
+        r
+        for r in _summary_table(result)
+        if any(r[w] for w in ("created", "updated", "unchanged", "deleted"))
+    ]
+    texts = [
+        counts % r if not r["deleted"] else deleted % {"counts": counts % r, **r} for r in rows
+    ]
+    return "; ".join(texts)
+
+
 def import_view(request, admin_site):
     """Upload (GET, POST with files), preview (the dry run), confirm (POST
     with the token)."""
@@ -217,7 +174,7 @@ def import_view(request, admin_site):
     }
     if request.method == "POST" and "reading" in request.POST:
         token = request.POST.get("token", "")
-        files = _stored(request, token)
+        files = stored(request, token)
         if files is None:
             return _expired(request)
         return mapping.answer(request, context, token, files) or _read(
@@ -231,8 +188,10 @@ def import_view(request, admin_site):
         return _preview_page(request, context, request.GET["token"])
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     if form.is_bound and form.is_valid():
-        return _read(request, context, _store(request, form.cleaned_data["files"]), publisher)
-    jobs = ImportJob.objects.filter(user=request.user)[:RECENT_JOBS]
+        return _read(request, context, keep(request, form.cleaned_data["files"]), publisher)
+    jobs = list(ImportJob.objects.filter(user=request.user)[:RECENT_JOBS])
+    for job in jobs:
+        job.stopped = has_stopped(job, store() / job.token)
     return render(
         request,
         "admin/prisoners/import.html",
@@ -247,7 +206,7 @@ def _expired(request):
 
 def _read(request, context, token: str, publisher: bool):
     """The reading screens the upload needs (mapping.py), then the dry run."""
-    files = _stored(request, token)
+    files = stored(request, token)
     screen = mapping.next_screen(request, context, token, files)
     if screen is not None:
         return screen
@@ -306,7 +265,7 @@ def _keep_or_discard(request, token: str, result: ImportResult) -> None:
     if result.ok:
         keep_changes(token, result)
     elif not result.matches:
-        _discard(request, token)
+        discard(request, token)
 
 
 def keep_changes(token: str, result: ImportResult) -> None:
@@ -314,7 +273,7 @@ def keep_changes(token: str, result: ImportResult) -> None:
     other pages read it rather than run the import again."""
     kept = {
         "summary": {kind: dict(counts) for kind, counts in result.summary.items()},
-        "notices": result.notices,
+        "notices": [to_data(notice) for notice in result.notices],
         "changes": [change.as_dict() for change in result.changes],
     }
     (store() / token / "changes.json").write_text(json.dumps(kept), encoding="utf-8")
@@ -322,7 +281,7 @@ def keep_changes(token: str, result: ImportResult) -> None:
 
 def _preview_page(request, context, token: str):
     """Another page (or filter) of a preview this session made."""
-    files = _stored(request, token)
+    files = stored(request, token)
     kept = store() / token / "changes.json"
     if files is None or not kept.is_file():
         messages.error(request, _("This upload has expired or was already imported: upload again."))
@@ -335,7 +294,7 @@ def _kept_result(token: str) -> ImportResult:
     data = json.loads((store() / token / "changes.json").read_text(encoding="utf-8"))
     return ImportResult(
         summary=data["summary"],
-        notices=data["notices"],
+        notices=[from_data(notice) for notice in data["notices"]],
         dry_run=True,
         changes=[Change.from_dict(change) for change in data["changes"]],
     )
@@ -366,7 +325,7 @@ def _change_list(request, changes: list[Change], token: str) -> dict:
 
 
 def _confirm(request, context, token: str, publisher: bool):
-    files = _stored(request, token)
+    files = stored(request, token)
     if files is None:
         messages.error(request, _("This upload has expired or was already imported: upload again."))
         return redirect("prisoners_import")
@@ -376,14 +335,12 @@ def _confirm(request, context, token: str, publisher: bool):
     result = _run(request, token, files, publisher, choices=choices)
     if not result.ok:
         # Something changed since the preview: show what is wrong now.
-        _discard(request, token)
+        discard(request, token)
         return _preview(request, context, result, token, [name for name, _p in files])
-    _discard(request, token)
-    messages.success(
-        request, _("Imported. %(summary)s") % {"summary": "; ".join(result.summary_lines())}
-    )
+    discard(request, token)
+    messages.success(request, _("Imported. %(summary)s") % {"summary": _summary_text(result)})
     for notice in result.notices:
-        messages.warning(request, notice)
+        messages.warning(request, str(notice))
     return redirect("admin:prisoners_person_changelist")
 
 
@@ -420,7 +377,7 @@ def _match_context(request, result: ImportResult, token: str) -> dict:
 
 def _choose(request, context, token: str, publisher: bool):
     """Keep the curator's answers to the matches, then preview again."""
-    files = _stored(request, token)
+    files = stored(request, token)
     if files is None:
         messages.error(request, _("This upload has expired or was already imported: upload again."))
         return redirect("prisoners_import")
@@ -457,10 +414,21 @@ STATE_TEXTS = {
 
 # A job still queued after this long probably has no worker to run it.
 WORKER_SILENT_SECONDS = 60
+STOPPED = _(
+    "The import stopped: the background worker ended before it finished (it was stopped, "
+    "or the server restarted). Nothing was written: an import is written whole or not at "
+    "all. Upload the files again."
+)
 NO_WORKER = _(
     "Still waiting: no background worker seems to be running. Ask the administrator "
     "to start it (manage.py db_worker); the import then starts by itself."
 )
+
+
+def _state_text(job: ImportJob, stopped: bool):
+    if stopped:
+        return STOPPED
+    return NO_WORKER if _waiting_long(job) else STATE_TEXTS[job.state]
 
 
 def _waiting_long(job: ImportJob) -> bool:
@@ -496,16 +464,21 @@ def job_status(job: ImportJob) -> dict:
     the write pass, as many records as rows) and texts in the page's language."""
     counts = read_progress(job, store() / job.token)
     left = seconds_left(job, counts)
+    stopped = has_stopped(job, store() / job.token)
     return {
         "id": job.pk,
         "step": job.step,
         "state": job.state,
-        "finished": job.finished,
+        # A running job whose worker is gone ends there (import_jobs.has_stopped).
+        "stopped": stopped,
+        "finished": job.finished or stopped,
         **counts,
         "progress_value": counts["rows_checked"] + counts["records_written"],
         "progress_max": counts["rows_total"] + (counts["records_total"] or counts["rows_total"]),
         "seconds_left": left,
-        "state_text": str(NO_WORKER if _waiting_long(job) else STATE_TEXTS[job.state]),
+        "state_text": str(_state_text(job, stopped)),
+        # The file's errors, in the page's language (the job keeps them as msgids).
+        "errors": job_errors(job),
         "time_left": (
             ngettext("about %(seconds)s second", "about %(seconds)s seconds", left)
             % {"seconds": left}
@@ -537,9 +510,11 @@ def job_view(request, admin_site, pk: int):
     if job.state == ImportJob.State.DONE:
         messages.success(request, _("The import is done: the records are written."))
         context["summary"] = _summary_table(ImportResult(summary=job.result.get("summary", {})))
-        context["notices"] = job.result.get("notices", [])
+        context["notices"] = [from_data(notice) for notice in job.result.get("notices", [])]
     if job.state == ImportJob.State.FAILED:
         context.update(_failure(job))
+    if context["status"]["stopped"]:
+        context["failure"] = STOPPED
     return render(request, "admin/prisoners/import_job.html", context)
 
 
@@ -551,8 +526,20 @@ def _job_preview(request, context, job: ImportJob):
         messages.error(request, _("This upload has expired or was already imported: upload again."))
         return redirect("prisoners_import")
     if data.get("errors"):
-        result = ImportResult(errors=data["errors"], notices=data["notices"], dry_run=True)
-        result.matches = data.get("matches", [])
+        result = ImportResult(
+            problems=[Problem.from_data(error) for error in data["errors"]],
+            notices=[from_data(notice) for notice in data["notices"]],
+            dry_run=True,
+        )
+        result.matches = [
+            {
+                **match,
+                "candidates": [
+                    {**c, "describe": from_data(c["describe"])} for c in match["candidates"]
+                ],
+            }
+            for match in data.get("matches", [])
+        ]
     else:
         result = _kept_result(job.token)
     return _preview(request, context, result, job.token, job.names)
@@ -566,7 +553,12 @@ def _failure(job: ImportJob) -> dict:
         CRASHED: _("The import stopped on an unexpected error: nothing was written (%(error)s).")
         % {"error": job.failure},
     }.get(reason, "")
-    return {"failure": why, "errors": job.result.get("errors", [])}
+    return {"failure": why, "errors": job_errors(job)}
+
+
+def job_errors(job: ImportJob) -> list[str]:
+    """A job's error lines, in the language active now."""
+    return [str(Problem.from_data(error)) for error in job.result.get("errors", [])]
 
 
 def job_status_view(request, pk: int):

@@ -7,32 +7,35 @@ line naming the file, the row and the column.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop
+
 from .. import rules
+from ..messages import say
 from ..models import Detention, Person, ReleaseEvent, SanctionsEvent
 from .changes import public_columns_changed
 from .columns import RELEASE_EVENTS, SANCTIONS_EVENTS, VISIBILITY_OF, person_values
-from .plans import PersonPlan, date_of, release_given, stays_open
+from .plans import REQUIRED, PersonPlan, date_of, release_given, stays_open
 from .saving import chunks
 
 # The file's column for a field a rule names, where they differ.
 COLUMN_OF = {"visibility": "published"}
 
-# What the importer writes for the rules whose wording (translated in the
-# catalogs) differs from the line the importer has always written (which
-# tests pin, naming the file's columns); every other rule's line is its
-# wording in English with the dates compared (rules.Violation.in_english).
+# What the importer writes for the rules whose wording differs from the line
+# the importer has always written (which names the file's columns); every
+# other rule's line is its wording with the dates compared
+# (rules.Violation.line). All are said in the reader's language.
 IN_FILES = {
-    rules.Code.WITHDRAWN_NEVER_GIVEN: (
+    rules.Code.WITHDRAWN_NEVER_GIVEN: gettext_noop(
         "recognition is withdrawn but was never given: recognized_on is empty"
     ),
-    rules.Code.WITHDRAWN_BEFORE_RECOGNIZED: (
-        "the withdrawal ({withdrawn}) is before the recognition ({recognized})"
+    rules.Code.WITHDRAWN_BEFORE_RECOGNIZED: gettext_noop(
+        "the withdrawal (%(withdrawn)s) is before the recognition (%(recognized)s)"
     ),
-    rules.Code.SECOND_OPEN_DETENTION: (
-        "a second open detention: detention {open_one} has not ended; "
+    rules.Code.SECOND_OPEN_DETENTION: gettext_noop(
+        "a second open detention: detention %(open_one)s has not ended; "
         "give its release (released_on, release_type) first"
     ),
-    rules.Code.PUBLISHED_WITHOUT_SOURCE: (
+    rules.Code.PUBLISHED_WITHOUT_SOURCE: gettext_noop(
         "a published person needs a source: give person_sources or sources"
     ),
 }
@@ -67,7 +70,7 @@ class CheckPass:
                     continue
                 for column in kind.columns:
                     if column.required and column.name not in plan.present:
-                        self.problems.add(plan.path, plan.line, column.name, "a value is required")
+                        self.problems.add(plan.path, plan.line, column.name, REQUIRED)
 
     def _check_release_event_references(self) -> None:
         in_files = self.events[RELEASE_EVENTS]
@@ -89,8 +92,11 @@ class CheckPass:
                     plan.path,
                     plan.line,
                     "release_event",
-                    f"unknown release event {event_id!r}: not in the database "
-                    "nor in a release events file of this import",
+                    say(
+                        "unknown release event %(id)r: not in the database "
+                        "nor in a release events file of this import",
+                        id=event_id,
+                    ),
                 )
 
     def _check_sanctions_references(self) -> None:
@@ -113,8 +119,11 @@ class CheckPass:
                         plan.path,
                         plan.line,
                         "sanctions",
-                        f"unknown sanctions event {event_id!r}: not in the database "
-                        "nor in a sanctions events file of this import",
+                        say(
+                            "unknown sanctions event %(id)r: not in the database "
+                            "nor in a sanctions events file of this import",
+                            id=event_id,
+                        ),
                     )
 
     def _check_detention_owners(self) -> None:
@@ -134,14 +143,18 @@ class CheckPass:
                         plan.path,
                         plan.line,
                         "detention_id",
-                        f"detention {detention_id} belongs to person {owner}",
+                        say(
+                            "detention %(id)s belongs to person %(person)s",
+                            id=detention_id,
+                            person=owner,
+                        ),
                     )
 
     def _check_person(self, plan: PersonPlan, stored: Person | None) -> None:
         person = self._final_person(plan, stored)
         detentions = self._final_detentions(plan, stored)
         if not person["name"] and "name" not in plan.broken:
-            self.problems.add(plan.path, plan.line, "name", "a value is required")
+            self.problems.add(plan.path, plan.line, "name", REQUIRED)
         born, died = date_of(person["born"]), date_of(person["died_on"])
         recognized = date_of(person["recognized_on"])
         withdrawn = date_of(person["recognition_withdrawn_on"])
@@ -166,11 +179,11 @@ class CheckPass:
                     self.problems.add(
                         *at,
                         "released_on",
-                        "a release needs a date: give released_on or a release_event",
+                        say("a release needs a date: give released_on or a release_event"),
                     )
                 if not values["release_type"] and not (row and "release_type" in row.broken):
                     self.problems.add(
-                        *at, "release_type", "release_type is required with a release"
+                        *at, "release_type", say("release_type is required with a release")
                     )
                 self._refuse(at, rules.release_not_before_arrest(released, detained))
             self._refuse(at, rules.death_not_before_arrest(died, detained, detention_id))
@@ -191,10 +204,10 @@ class CheckPass:
         )
         if stored is not None and not self.can_publish:
             changed = public_columns_changed(person_values(stored), person, detentions)
-            who = f"person {plan.person_id}"
+            who = say("person %(id)s", id=plan.person_id)
             violation = rules.published_change_by(False, stored.visibility, changed, who)
             if violation:
-                self.problems.add(plan.path, plan.line, changed[0], violation.in_english())
+                self.problems.add(plan.path, plan.line, changed[0], violation.line())
 
     def _refuse(self, at: tuple[str, int], violation: rules.Violation | None, **values) -> None:
         """Report ``violation`` (if any) at ``at``, (path, line), on its column."""
@@ -202,5 +215,5 @@ class CheckPass:
             return
         column = COLUMN_OF.get(violation.field, violation.field)
         template = IN_FILES.get(violation.code)
-        text = template.format(**values) if template else violation.in_english()
-        self.problems.add(*at, column, text)
+        message = say(template, **values) if template else violation.line()
+        self.problems.add(*at, column, message)

@@ -18,6 +18,7 @@ from django.core.validators import URLValidator
 from django.db.models import Q
 
 from ..choices import NameKind, Visibility
+from ..messages import Message, say, say_count
 from ..models import (
     EVENT_ID_LETTER,
     ID_PATTERN,
@@ -58,13 +59,36 @@ def clean_text(value: str) -> str:
 
 
 # Readers take a non-empty, cleaned cell and raise ValueError with a message
-# fit to show a curator. Writers give the cell for a value.
+# fit to show a curator (a messages.Message, said in the reader's language).
+# Writers give the cell for a value.
+
+
+def _too_long(limit: int, value: str = "") -> Message:
+    if value:
+        return say_count(
+            "%(value)r… is longer than %(limit)s character",
+            "%(value)r… is longer than %(limit)s characters",
+            "limit",
+            value=value[:40],
+            limit=limit,
+        )
+    return say_count(
+        "is longer than %(limit)s character",
+        "is longer than %(limit)s characters",
+        "limit",
+        limit=limit,
+    )
+
+
+def _not_one_of(value: str, choices: list[str]) -> Message:
+    # The choices are the file's words (yes, no, pardon…): never translated.
+    return say("%(value)r is not one of: %(choices)s", value=value, choices=", ".join(choices))
 
 
 def read_text(max_length: int | None = None) -> Callable[[str], str]:
     def read(cell: str) -> str:
         if max_length and len(cell) > max_length:
-            raise ValueError(f"is longer than {max_length} characters")
+            raise ValueError(_too_long(max_length))
         return cell
 
     return read
@@ -74,13 +98,18 @@ def read_id(max_length: int, event: bool = False) -> Callable[[str], str]:
     def read(cell: str) -> str:
         if not _ID.match(cell):
             raise ValueError(
-                f"{cell!r} is not an id: use lower-case letters, digits and '-', "
-                "starting with a letter or digit"
+                say(
+                    "%(value)r is not an id: use lower-case letters, digits and '-', "
+                    "starting with a letter or digit",
+                    value=cell,
+                )
             )
         if event and not _EVENT_LETTER.search(cell):
-            raise ValueError(f"{cell!r} is not an event id: it needs at least one letter")
+            raise ValueError(
+                say("%(value)r is not an event id: it needs at least one letter", value=cell)
+            )
         if len(cell) > max_length:
-            raise ValueError(f"is longer than {max_length} characters")
+            raise ValueError(_too_long(max_length))
         return cell
 
     return read
@@ -94,17 +123,28 @@ def read_choice(choices: list[str]) -> Callable[[str], str]:
     def read(cell: str) -> str:
         value = cell.lower()
         if value not in choices:
-            raise ValueError(f"{cell!r} is not one of: {', '.join(choices)}")
+            raise ValueError(_not_one_of(cell, choices))
         return value
 
     return read
 
 
 def read_count(what: str) -> Callable[[str], int]:
+    """A whole number of ``what``: "months" or "people"."""
+
     def read(cell: str) -> int:
-        if not _WHOLE_NUMBER.match(cell):
-            raise ValueError(f"{cell!r} is not a number of {what}: use a whole number, 0 or more")
-        return int(cell)
+        if _WHOLE_NUMBER.match(cell):
+            return int(cell)
+        if what == "months":
+            raise ValueError(
+                say(
+                    "%(value)r is not a number of months: use a whole number, 0 or more",
+                    value=cell,
+                )
+            )
+        raise ValueError(
+            say("%(value)r is not a number of people: use a whole number, 0 or more", value=cell)
+        )
 
     return read
 
@@ -112,7 +152,7 @@ def read_count(what: str) -> Callable[[str], int]:
 def read_yes_no(cell: str) -> bool:
     value = cell.lower()
     if value not in ("yes", "no"):
-        raise ValueError(f"{cell!r} is not one of: yes, no")
+        raise ValueError(_not_one_of(cell, ["yes", "no"]))
     return value == "yes"
 
 
@@ -123,7 +163,7 @@ def read_names(max_length: int | None = None, ordered: bool = False) -> Callable
         names = list(dict.fromkeys(n.strip() for n in cell.split(";") if n.strip()))
         for name in names:
             if max_length and len(name) > max_length:
-                raise ValueError(f"{name[:40]!r}… is longer than {max_length} characters")
+                raise ValueError(_too_long(max_length, name))
         return tuple(names if ordered else sorted(names))
 
     return read
@@ -147,11 +187,13 @@ def read_urls(cell: str) -> tuple:
     urls = sorted(set(cell.split()))
     for url in urls:
         if len(url) > (limit := _max(Source, "url")):
-            raise ValueError(f"{url[:40]!r}… is longer than {limit} characters")
+            raise ValueError(_too_long(limit, url))
         try:
             _url_validator(url)
         except ValidationError:
-            raise ValueError(f"{url!r} is not a URL (separate URLs by spaces)") from None
+            raise ValueError(
+                say("%(value)r is not a URL (separate URLs by spaces)", value=url)
+            ) from None
     return tuple(urls)
 
 

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, OperationalError, transaction
 
 from ..history import acting_as
+from ..messages import Message, say
 from ..models import Charge, Facility, Organization, Source
 from .changes import UNCHANGED, Change
 from .checks import CheckPass
@@ -26,8 +27,8 @@ from .mapping import Mapping
 from .matching import Choices, Match, MatchPass
 from .names import NamesPass
 from .plans import FileArg, PersonPlan, ReadPass, RowPlan
-from .reading import Problems
-from .writing import WritePass
+from .reading import Problem, Problems
+from .writing import REFUSED_RECORD, WritePass
 
 SUMMARY_KINDS = [
     "people",
@@ -42,9 +43,10 @@ Progress = Callable[[Iterable, int | None, str], Iterable]
 
 @dataclass
 class ImportResult:
-    errors: list[str] = field(default_factory=list)
+    # Each error, said in the language active when shown (``errors``).
+    problems: list[Problem | str] = field(default_factory=list)
     summary: dict[str, Counter] = field(default_factory=dict)
-    notices: list[str] = field(default_factory=list)
+    notices: list[Message | str] = field(default_factory=list)
     dry_run: bool = False
     # New people who probably are recorded ones (each also an error line).
     matches: list[Match] = field(default_factory=list)
@@ -53,7 +55,12 @@ class ImportResult:
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.problems
+
+    @property
+    def errors(self) -> list[str]:
+        """``FILE:LINE: COLUMN: message`` lines in the active language."""
+        return [str(problem) for problem in self.problems]
 
     def summary_lines(self) -> list[str]:
         """``people: 3 created, 1 updated, 10 unchanged`` for each kind touched."""
@@ -82,7 +89,7 @@ class ImportResult:
         if not self.ok:
             return "\n".join(self.errors)
         head = ["Dry run: nothing was written."] if self.dry_run else []
-        return "\n".join(head + self.notices + self.summary_lines())
+        return "\n".join(head + [str(n) for n in self.notices] + self.summary_lines())
 
 
 def run_import(
@@ -139,9 +146,9 @@ def run_import(
         except (DatabaseError, ValidationError) as error:
             # The checks should have caught it; say where it happened.
             path, line, what = importer.writing
-            importer.problems.add(path, line, "-", f"the database refused {what}: {error}")
+            importer.problems.add(path, line, "-", say(what, error=str(error)))
     return ImportResult(
-        errors=importer.problems.lines(),
+        problems=importer.problems.sorted(),
         summary=importer.counts if not importer.problems else {},
         notices=importer.notices,
         dry_run=dry_run,
@@ -180,4 +187,4 @@ class Importer(ReadPass, MatchPass, CheckPass, WritePass, NamesPass):
         self.counts: dict[str, Counter] = {kind: Counter() for kind in SUMMARY_KINDS}
         self.changes: list[Change] = []
         # Where the write pass is, to name it if the database refuses a write.
-        self.writing: tuple[str, int, str] = ("-", 0, "the record")
+        self.writing: tuple[str, int, str] = ("-", 0, REFUSED_RECORD)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..messages import Message, say
 from .columns import KINDS, PRISONERS, Kind, recognize
 from .values import DATE_ORDERS, DMY, YMD
 
@@ -88,20 +89,28 @@ class Mapping:
         """From the file form; MappingError says what is wrong with it."""
         if not isinstance(data, dict) or not isinstance(data.get("columns"), dict):
             raise MappingError(
-                'a mapping is {"columns": {"their header": "our column" or null, …}, '
-                '"dates": "DMY" or "YMD"}'
+                say(
+                    'a mapping is {"columns": {"their header": "our column" or null, …}, '
+                    '"dates": "DMY" or "YMD"}'
+                )
             )
         unknown = set(data) - {"columns", "dates"}
         if unknown:
-            raise MappingError(f"unknown key {sorted(unknown)[0]!r}: a mapping has columns, dates")
+            raise MappingError(
+                say("unknown key %(key)r: a mapping has columns, dates", key=sorted(unknown)[0])
+            )
         dates = data.get("dates", DMY)
         if dates not in DATE_ORDERS:
-            raise MappingError(f"dates is {dates!r}: use DMY or YMD")
+            raise MappingError(say("dates is %(dates)r: use DMY or YMD", dates=str(dates)))
         known = {c.name for kind in KINDS for c in kind.columns}
         for header, column in data["columns"].items():
             if column is not None and column not in known:
                 raise MappingError(
-                    f"{header!r} is mapped to {column!r}, which is not a column of the format"
+                    say(
+                        "%(header)r is mapped to %(column)r, which is not a column of the format",
+                        header=header,
+                        column=str(column),
+                    )
                 )
         return cls(dict(data["columns"]), dates)
 
@@ -121,27 +130,32 @@ class Mapping:
     def apply(self, headers: list[str]) -> tuple[Kind | None, list[str | None], list]:
         """The kind of file and our column for each of ``headers``, with
         ``(header, message)`` for each thing wrong (then kind is None)."""
-        errors: list[tuple[str, str]] = []
+        errors: list[tuple[str, Message]] = []
         columns: list[str | None] = []
         given: dict[str, str] = {}
         for header in headers:
             mapped, column = self.column_of(header)
             if not header_key(header):
-                errors.append(("-", "a column has no name in the header"))
+                errors.append(("-", say("a column has no name in the header")))
             elif not mapped:
                 errors.append(
                     (
                         header,
-                        "the mapping does not say what this column is: map it to one of "
-                        "the format's columns, or to null to ignore it",
+                        say(
+                            "the mapping does not say what this column is: map it to one of "
+                            "the format's columns, or to null to ignore it"
+                        ),
                     )
                 )
             elif column and column in given:
                 errors.append(
                     (
                         header,
-                        f"is mapped to {column}, as {given[column]!r} is: "
-                        "map only one column to it",
+                        say(
+                            "is mapped to %(column)s, as %(other)r is: map only one column to it",
+                            column=column,
+                            other=given[column],
+                        ),
                     )
                 )
                 column = None
@@ -150,14 +164,27 @@ class Mapping:
             columns.append(column)
         kind = recognize(list(given)) if given else None
         if kind is None:
-            errors.append(("-", f"the mapping gives no {PRISONERS.id_column} column"))
+            errors.append(
+                ("-", say("the mapping gives no %(column)s column", column=PRISONERS.id_column))
+            )
         else:
             for column in kind.columns:
                 if column.required and column.name not in given:
-                    errors.append(("-", f"the mapping gives no {column.name} column"))
+                    errors.append(
+                        ("-", say("the mapping gives no %(column)s column", column=column.name))
+                    )
             for column in given:
                 if column not in kind.by_name:
-                    errors.append((given[column], f"{column} is not a column of {kind.filename}"))
+                    errors.append(
+                        (
+                            given[column],
+                            say(
+                                "%(column)s is not a column of %(file)s",
+                                column=column,
+                                file=kind.filename,
+                            ),
+                        )
+                    )
         return (None if errors else kind), columns, errors
 
 

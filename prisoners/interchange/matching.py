@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from ..data_version import records_written
 from ..identity import MatchIndex, Recorded, more_precise, starts_compatible
+from ..messages import Message, either, say, say_count
 from ..models import Detention, NotSameAs, OtherDetentionId, OtherId, Person
 from .plans import PersonPlan, RowPlan, date_of
 from .saving import chunks
@@ -95,8 +96,14 @@ class MatchPass:
                     plan.path,
                     plan.line,
                     "same_as" if "same_as" in plan.values else "person_id",
-                    f"describes person {target}, as {earlier.file_id} on "
-                    f"{earlier.path}:{earlier.line} does: give one row per person",
+                    say(
+                        "describes person %(id)s, as %(other)s on %(path)s:%(line)s does: "
+                        "give one row per person",
+                        id=target,
+                        other=earlier.file_id,
+                        path=earlier.path,
+                        line=earlier.line,
+                    ),
                 )
                 continue
             targets[target] = plan
@@ -131,15 +138,22 @@ class MatchPass:
             named = self.recorded_ids.get(same_as)
             if named is None:
                 self.problems.add(
-                    *plan.at("same_as"), "same_as", f"no person {same_as!r} is recorded"
+                    *plan.at("same_as"),
+                    "same_as",
+                    say("no person %(id)r is recorded", id=same_as),
                 )
                 return ""
             if recorded is not None and recorded != named:
                 self.problems.add(
                     *plan.at("same_as"),
                     "same_as",
-                    f"{plan.file_id} is recorded as person {recorded}, not {named}: "
-                    "merge the two people in the admin",
+                    say(
+                        "%(id)s is recorded as person %(recorded)s, not %(named)s: "
+                        "merge the two people in the admin",
+                        id=plan.file_id,
+                        recorded=recorded,
+                        named=named,
+                    ),
                 )
                 return ""
             recorded = named
@@ -161,8 +175,10 @@ class MatchPass:
             ]
             candidates = index.matches(_names(plan), born, exclude_pks=excluded)
             if candidates:
-                described = " or ".join(c.describe() for c in candidates)
-                self.problems.add(*plan.at("name"), "name", f"looks like {described}")
+                described = either([c.describe() for c in candidates])
+                self.problems.add(
+                    *plan.at("name"), "name", say("looks like %(people)s", people=described)
+                )
                 self.matches.append(
                     Match(plan.path, plan.line, plan.file_id, plan.values["name"], candidates)
                 )
@@ -178,13 +194,13 @@ class MatchPass:
                     self.problems.add(
                         *plan.at("not_same_as"),
                         "not_same_as",
-                        f"no person {other!r} is recorded or in the files",
+                        say("no person %(id)r is recorded or in the files", id=other),
                     )
                 elif person == plan.person_id:
                     self.problems.add(
                         *plan.at("not_same_as"),
                         "not_same_as",
-                        f"{other!r} is this person ({plan.person_id})",
+                        say("%(id)r is this person (%(person)s)", id=other, person=plan.person_id),
                     )
                 else:
                     self.new_not_same.append((plan.person_id, other))
@@ -196,7 +212,9 @@ class MatchPass:
                     owner = in_files[other].person_id
                 if owner is not None and owner != plan.person_id:
                     self.problems.add(
-                        *plan.at("other_ids"), "other_ids", f"{other!r} is person {owner}"
+                        *plan.at("other_ids"),
+                        "other_ids",
+                        say("%(id)r is person %(person)s", id=other, person=owner),
                     )
                 elif owner is None:
                     self.new_other_ids.append((other, plan.person_id))
@@ -229,7 +247,12 @@ class MatchPass:
                     row.path,
                     row.line,
                     "detention_id",
-                    f"detention {row.key} is already given on {earlier.path}:{earlier.line}",
+                    say(
+                        "detention %(id)s is already given on %(path)s:%(line)s",
+                        id=row.key,
+                        path=earlier.path,
+                        line=earlier.line,
+                    ),
                 )
                 continue
             self.detentions[row.key] = row
@@ -240,7 +263,7 @@ class MatchPass:
                         row.path,
                         row.line,
                         "other_detention_ids",
-                        f"{other!r} is detention {owner}",
+                        say("%(id)r is detention %(detention)s", id=other, detention=owner),
                     )
                 elif owner is None:
                     self.new_other_detention_ids.append((other, row.key))
@@ -268,12 +291,16 @@ class MatchPass:
             if d.detention_id not in claimed and starts_compatible(start, d.detained_on)
         ]
         if len(same) > 1:
-            ids = " or ".join(d.detention_id for d in same)
+            ids = either([d.detention_id for d in same])
             self.problems.add(
                 row.path,
                 row.line,
                 "detention_id",
-                f"could be detention {ids} of person {plan.person_id}: give the id of one",
+                say(
+                    "could be detention %(ids)s of person %(person)s: give the id of one",
+                    ids=ids,
+                    person=plan.person_id,
+                ),
             )
             return
         if not same:
@@ -330,12 +357,33 @@ class MatchPass:
                     new, batch_size=500, default_user=user, default_change_reason=via
                 )
                 records_written(new)
-        kept = {
-            "other ids of people": len(other_ids),
-            "other ids of detentions": len(other_detention_ids),
-            "pairs said to be different people": len(new_pairs),
-        }
-        if any(kept.values()):
-            self.notices.append(
-                "Kept: " + ", ".join(f"{n} {what}" for what, n in kept.items() if n) + "."
-            )
+        kept = [
+            say_count(
+                "%(count)s other id of people",
+                "%(count)s other ids of people",
+                "count",
+                count=len(other_ids),
+            ),
+            say_count(
+                "%(count)s other id of detentions",
+                "%(count)s other ids of detentions",
+                "count",
+                count=len(other_detention_ids),
+            ),
+            say_count(
+                "%(count)s pair said to be different people",
+                "%(count)s pairs said to be different people",
+                "count",
+                count=len(new_pairs),
+            ),
+        ]
+        kept = [message for message in kept if message.params["count"]]
+        if kept:
+            self.notices.append(say("Kept: %(what)s.", what=_listed(kept)))
+
+
+def _listed(items: list) -> Message:
+    """``a, b, c``, said in the reader's language."""
+    if len(items) == 1:
+        return items[0]
+    return say("%(these)s, %(that)s", these=_listed(items[:-1]), that=items[-1])

@@ -12,11 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django.utils.translation import gettext_noop
+
 from ..choices import FREE_TEXT_KINDS, NameKind
+from ..messages import Message, say, say_count
 from ..models import Charge, Facility, LocalName, Organization
 from .columns import NAMES, Kind, clean_text
 from .plans import RowPlan
 from .reading import Table
+
+REFUSED_NAME = gettext_noop("the database refused the name: %(error)s")
 
 # The record a kind names, and its field holding ``name``.
 RECORDS = {
@@ -86,8 +91,14 @@ class NamesPass:
                 continue
             earlier = self.name_plans.get((kind, name))
             if earlier is not None:
-                where = f"line {earlier.line}" if earlier.path == table.path else earlier.path
-                table.problem(line, "name", f"the {kind} {name!r} is already given on {where}")
+                values = {"kind": kind, "name": name, "line": earlier.line, "path": earlier.path}
+                if earlier.path == table.path:
+                    message = say(
+                        "the %(kind)s %(name)r is already given on line %(line)s", **values
+                    )
+                else:
+                    message = say("the %(kind)s %(name)r is already given on %(path)s", **values)
+                table.problem(line, "name", message)
                 continue
             plan = RowPlan(f"{kind} {name}", table.path, line, table.present, values, broken)
             self.name_plans[(kind, name)] = plan
@@ -101,17 +112,45 @@ class NamesPass:
             table.problem(
                 line,
                 "name_en",
-                f"only a charge has an English title: the English name of {_a(kind)} "
-                "is its name as recorded",
+                _a(
+                    kind,
+                    say(
+                        "only a charge has an English title: the English name of a %(kind)s "
+                        "is its name as recorded",
+                        kind=kind,
+                    ),
+                    say(
+                        "only a charge has an English title: the English name of an %(kind)s "
+                        "is its name as recorded",
+                        kind=kind,
+                    ),
+                ),
             )
             refused = True
         if kind in (NameKind.ORGANIZATION, NameKind.CHARGE) and ";" in values["name"]:
-            table.problem(line, "name", "cannot contain ';', which separates names in lists")
+            table.problem(line, "name", say("cannot contain ';', which separates names in lists"))
             refused = True
         for column in ("name", *fields_of(kind)):
             limit = _limit(kind, column)
             if len(values.get(column, "")) > limit:
-                table.problem(line, column, f"is longer than {limit} characters for {_a(kind)}")
+                too_long = _a(
+                    kind,
+                    say_count(
+                        "is longer than %(limit)s character for a %(kind)s",
+                        "is longer than %(limit)s characters for a %(kind)s",
+                        "limit",
+                        limit=limit,
+                        kind=kind,
+                    ),
+                    say_count(
+                        "is longer than %(limit)s character for an %(kind)s",
+                        "is longer than %(limit)s characters for an %(kind)s",
+                        "limit",
+                        limit=limit,
+                        kind=kind,
+                    ),
+                )
+                table.problem(line, column, too_long)
                 refused = True
         return refused
 
@@ -123,7 +162,7 @@ class NamesPass:
             )
         }
         for (kind, name), plan in self.name_plans.items():
-            self.writing = (plan.path, plan.line, "the name")
+            self.writing = (plan.path, plan.line, REFUSED_NAME)
             if kind in RECORDS:
                 record = self.references.get(RECORDS[kind][0], name)
                 new = False
@@ -159,6 +198,7 @@ def name_rows(kind: Kind = NAMES) -> Iterator[list[str]]:
         yield [kind.by_name[column].write(values[column]) for column in kind.names]
 
 
-def _a(kind: str) -> str:
-    """ "a region", "an organization": the importer's lines are English."""
-    return f"an {kind}" if kind[:1] in "aeiou" else f"a {kind}"
+def _a(kind: str, after_a: Message, after_an: Message) -> Message:
+    """The message saying "a region" or "an organization" (the kind is the
+    file's word; a translation need not keep the article)."""
+    return after_an if kind[:1] in "aeiou" else after_a

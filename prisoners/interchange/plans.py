@@ -15,6 +15,7 @@ from typing import BinaryIO
 from django.db.models import Prefetch
 
 from .. import rules
+from ..messages import Message, reason, say
 from ..models import Charge, Detention, Facility, Organization, Person, Source
 from ..partial_dates import PartialDate
 from .bulk_values import not_same_as_of
@@ -31,11 +32,12 @@ from .columns import (
 from .reading import UNREADABLE, Table
 
 FileArg = str | os.PathLike | tuple[str, BinaryIO | bytes | str | os.PathLike]
-PUBLISHED_IGNORED = (
+PUBLISHED_IGNORED = say(
     "The published column is ignored: only an editor may publish. New records are "
     "created unpublished and existing ones keep their state."
 )
 NOTHING: frozenset[str] = frozenset()
+REQUIRED = say("a value is required")
 
 
 class PersonPlan:
@@ -127,6 +129,18 @@ def stays_open(values: dict, died_on: str) -> bool:
 NEW_PERSON = {c.name: c.empty for c in PRISONERS.columns if c.of_person} | {"published": "no"}
 
 
+def given_before(what: str, key: str, earlier: RowPlan, table: Table) -> Message:
+    """That ``what`` (a detention, an event) ``key`` is given on an earlier row."""
+    values = {"id": key, "line": earlier.line, "path": earlier.path}
+    if what == "detention" and earlier.path == table.path:
+        return say("detention %(id)s is already given on line %(line)s", **values)
+    if what == "detention":
+        return say("detention %(id)s is already given on %(path)s", **values)
+    if earlier.path == table.path:
+        return say("event %(id)s is already given on line %(line)s", **values)
+    return say("event %(id)s is already given on %(path)s", **values)
+
+
 class ReadPass:
     """Reading the files into plans (the Importer's first step)."""
 
@@ -157,14 +171,14 @@ class ReadPass:
             try:
                 value = column.parse(cell)
             except ValueError as error:
-                table.problem(line, name, str(error))
+                table.problem(line, name, reason(error))
                 broken.add(name)
                 continue
             if not _empty(value):
                 values[name] = value
             elif column.required and (table.kind is not PRISONERS or name == "person_id"):
                 # A person's name may be given on one of their rows only.
-                table.problem(line, name, "a value is required")
+                table.problem(line, name, REQUIRED)
                 broken.add(name)
         return values, frozenset(broken) if broken else NOTHING
 
@@ -213,14 +227,23 @@ class ReadPass:
                     person.lines[column] = (table.path, line)
             elif earlier != value:
                 path, earlier_line = person.at(column)
-                where = f"line {earlier_line}" if path == table.path else f"{path}:{earlier_line}"
-                written = table.kind.by_name[column].write(earlier)
-                table.problem(
-                    line,
-                    column,
-                    f"disagrees with {where} for person {person.person_id}, "
-                    f"which gives {written!r}",
-                )
+                values = {
+                    "line": earlier_line,
+                    "path": path,
+                    "id": person.person_id,
+                    "value": table.kind.by_name[column].write(earlier),
+                }
+                if path == table.path:
+                    message = say(
+                        "disagrees with line %(line)s for person %(id)s, which gives %(value)r",
+                        **values,
+                    )
+                else:
+                    message = say(
+                        "disagrees with %(path)s:%(line)s for person %(id)s, which gives %(value)r",
+                        **values,
+                    )
+                table.problem(line, column, message)
 
     def _read_detention(self, table, line, person: PersonPlan, values, broken) -> None:
         detention_id = values.get("detention_id")
@@ -229,20 +252,23 @@ class ReadPass:
                 return
             if "detained_on" not in values:
                 table.problem(
-                    line, "detention_id", "a detention_id is required when detained_on is empty"
+                    line,
+                    "detention_id",
+                    say("a detention_id is required when detained_on is empty"),
                 )
                 return
             detention_id = f"{person.person_id}-{values['detained_on']}"
             if len(detention_id) > 150:
                 table.problem(
-                    line, "detention_id", "the default id is longer than 150 characters: give one"
+                    line,
+                    "detention_id",
+                    say("the default id is longer than 150 characters: give one"),
                 )
                 return
         earlier = self.detentions.get(detention_id)
         if earlier is not None:
-            where = f"line {earlier.line}" if earlier.path == table.path else earlier.path
             table.problem(
-                line, "detention_id", f"detention {detention_id} is already given on {where}"
+                line, "detention_id", given_before("detention", detention_id, earlier, table)
             )
             return
         plan = RowPlan(detention_id, table.path, line, table.present, values, broken)
@@ -261,8 +287,7 @@ class ReadPass:
                 continue
             earlier = events.get(event_id)
             if earlier is not None:
-                where = f"line {earlier.line}" if earlier.path == table.path else earlier.path
-                table.problem(line, "event_id", f"event {event_id} is already given on {where}")
+                table.problem(line, "event_id", given_before("event", event_id, earlier, table))
                 continue
             events[event_id] = RowPlan(event_id, table.path, line, table.present, values, broken)
             self._remember_names(values, ("sources", Source))

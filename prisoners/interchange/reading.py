@@ -6,8 +6,10 @@ from __future__ import annotations
 import codecs
 import csv
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import BinaryIO
 
+from ..messages import Message, either, from_data, reason, say, say_count, to_data
 from .columns import KINDS, Kind, recognize
 from .mapping import PROPOSED, Mapping, header_key
 from .sheets import WINDOWS_1251, Unreadable, is_spreadsheet, is_utf8, spreadsheet_rows
@@ -21,11 +23,38 @@ from .values import DMY, convert, text_of
 csv.field_size_limit(2**31 - 1)
 
 
+@dataclass(frozen=True)
+class Problem:
+    """One error: ``PATH:LINE: COLUMN: message`` with the file's own line
+    and column names (never translated: they are the file's), the message
+    said in the language active when shown."""
+
+    path: str
+    line: int
+    column: str
+    message: Message | str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.column or '-'}: {self.message}"
+
+    def as_data(self) -> list:
+        """JSON-friendly (a background import keeps its errors so)."""
+        return [self.path, self.line, self.column, to_data(self.message)]
+
+    @classmethod
+    def from_data(cls, data: list | str) -> Problem | str:
+        """The problem back; a line kept as text (by an older version) as it is."""
+        if isinstance(data, str):
+            return data
+        path, line, column, message = data
+        return cls(path, line, column, from_data(message))
+
+
 class Problems:
-    """The errors found so far, each ``PATH:LINE: COLUMN: message``."""
+    """The errors found so far, each a Problem."""
 
     def __init__(self) -> None:
-        self._items: list[tuple[int, int, int, str]] = []
+        self._items: list[tuple[int, int, int, Problem]] = []
         self._files: dict[str, int] = {}
         # A mapped file's own header for each of our columns, by path:
         # errors name the columns as the file does.
@@ -38,12 +67,11 @@ class Problems:
     def name_columns(self, path: str, headers: dict[str, str]) -> None:
         self._headers[path] = headers
 
-    def add(self, path: str, line: int, column: str, message: str) -> None:
+    def add(self, path: str, line: int, column: str, message: Message | str) -> None:
         self.register(path)
         order = self._files[path]
         column = self._headers.get(path, {}).get(column, column)
-        text = f"{path}:{line}: {column or '-'}: {message}"
-        self._items.append((order, line, len(self._items), text))
+        self._items.append((order, line, len(self._items), Problem(path, line, column, message)))
 
     def __bool__(self) -> bool:
         return bool(self._items)
@@ -51,9 +79,13 @@ class Problems:
     def __len__(self) -> int:
         return len(self._items)
 
-    def lines(self) -> list[str]:
+    def sorted(self) -> list[Problem]:
         """Sorted by file (in the order given) and line."""
-        return [item[3] for item in sorted(self._items)]
+        return [item[3] for item in sorted(self._items, key=lambda item: item[:3])]
+
+    def lines(self) -> list[str]:
+        """The sorted problems as lines, in the active language."""
+        return [str(problem) for problem in self.sorted()]
 
 
 # A mapped cell whose value could not be read: its error is said, and the
@@ -153,8 +185,11 @@ class Table:
                 self.problem(
                     number,
                     "-",
-                    f"the file is not UTF-8 text (byte 0x{raw[error.start]:02x} on this line): "
-                    "save it as CSV in UTF-8, or read it as Windows-1251 (--encoding cp1251)",
+                    say(
+                        "the file is not UTF-8 text (byte %(byte)s on this line): save it as "
+                        "CSV in UTF-8, or read it as Windows-1251 (--encoding cp1251)",
+                        byte=f"0x{raw[error.start]:02x}",
+                    ),
                 )
                 self.undecodable = True
                 return
@@ -167,15 +202,18 @@ class Table:
                 line, start = start, reader.line_num + 1
                 yield line, cells
         except csv.Error as error:
-            what = "the header is not" if start == 1 else "not"
-            self.problem(start, "-", f"{what} valid CSV: {error}")
+            if start == 1:
+                message = say("the header is not valid CSV: %(error)s", error=str(error))
+            else:
+                message = say("not valid CSV: %(error)s", error=str(error))
+            self.problem(start, "-", message)
             self.undecodable = True
 
     def _spreadsheet_rows(self, source: BinaryIO) -> Iterator[tuple[int, list]]:
         try:
             yield from spreadsheet_rows(source)
         except Unreadable as error:
-            self.problem(1, "-", str(error))
+            self.problem(1, "-", reason(error))
             self.undecodable = True
 
     def _read_header(self) -> None:
@@ -192,18 +230,25 @@ class Table:
         given = [name for name in self.headers if name]
         if not given:
             if self._rest_is_blank():
-                what = "sheet" if self.spreadsheet else "file"
-                self.problem(line, "-", f"the {what} is empty: line 1 must be the header")
+                if self.spreadsheet:
+                    message = say("the sheet is empty: line 1 must be the header")
+                else:
+                    message = say("the file is empty: line 1 must be the header")
+                self.problem(line, "-", message)
             else:
-                self.problem(line, "-", f"line {line} must be the header, but it is blank")
+                message = say("line %(line)s must be the header, but it is blank", line=line)
+                self.problem(line, "-", message)
             return
         kind = recognize(names)
         if self.spreadsheet and len(given) == 1 and kind is None:
             self.problem(
                 line,
                 "-",
-                f"the first row has one cell only ({_shown(given[0])!r}): the header must be "
-                "the first row, one name a column; delete any title above it",
+                say(
+                    "the first row has one cell only (%(cell)r): the header must be the first "
+                    "row, one name a column; delete any title above it",
+                    cell=_shown(given[0]),
+                ),
             )
             return
         self.foreign = kind is None or not {n for n in names if n} <= set(kind.by_name)
@@ -211,25 +256,30 @@ class Table:
             self._map_header(line)
             return
         if kind is None:
-            expected = "; or ".join(f"{', '.join(k.names[:3])}… ({k.filename})" for k in KINDS)
+            expected = [f"{', '.join(k.names[:3])}… ({k.filename})" for k in KINDS]
             self.problem(
                 line,
                 "-",
-                f"unrecognized header: expected the columns {expected}; "
-                "or map the file's own columns (--mapping)",
+                say(
+                    "unrecognized header: expected the columns %(expected)s; "
+                    "or map the file's own columns (--mapping)",
+                    expected=either(expected, "; or "),
+                ),
             )
             return
         seen: set[str] = set()
         columns: list[str | None] = []
         for name in names:
             if not name:
-                self.problem(line, "-", "a column has no name in the header")
+                self.problem(line, "-", say("a column has no name in the header"))
                 columns.append(None)
             elif name in seen:
-                self.problem(line, _shown(name), "the column is given twice")
+                self.problem(line, _shown(name), say("the column is given twice"))
                 columns.append(None)
             elif name not in kind.by_name:
-                self.problem(line, _shown(name), f"unknown column for {kind.filename}")
+                self.problem(
+                    line, _shown(name), say("unknown column for %(file)s", file=kind.filename)
+                )
                 columns.append(None)
             else:
                 columns.append(name)
@@ -243,7 +293,7 @@ class Table:
         keys = [header_key(h) for h in self.headers]
         for number, key in enumerate(keys):
             if key and key in keys[:number]:
-                errors.append((self.headers[number], "the column is given twice"))
+                errors.append((self.headers[number], say("the column is given twice")))
         for header, message in errors:
             self.problem(line, _shown(header), message)
         if errors:
@@ -280,22 +330,35 @@ class Table:
         for line, cells in self.rows():
             if self.spreadsheet and len(cells) > width:
                 if _filled(cells[width:]):
-                    self.problem(line, "-", "the row has a value beyond the header's last column")
+                    self.problem(
+                        line, "-", say("the row has a value beyond the header's last column")
+                    )
                     continue
                 cells = cells[:width]
             elif self.spreadsheet:
                 cells = list(cells) + [""] * (width - len(cells))
             if len(cells) != width:
                 self.problem(
-                    line, "-", f"the row has {len(cells)} cells but the header has {width}"
+                    line,
+                    "-",
+                    say_count(
+                        "the row has %(cells)s cell but the header has %(width)s",
+                        "the row has %(cells)s cells but the header has %(width)s",
+                        "cells",
+                        cells=len(cells),
+                        width=width,
+                    ),
                 )
                 continue
             if first and (self._mapped or self.spreadsheet) and self._looks_like_a_header(cells):
                 self.problem(
                     line,
                     "-",
-                    "this row looks like a second header row: keep one header row, "
-                    f"line {self.header_line}, and delete this one",
+                    say(
+                        "this row looks like a second header row: keep one header row, "
+                        "line %(line)s, and delete this one",
+                        line=self.header_line,
+                    ),
                 )
                 return
             first = False
@@ -314,7 +377,7 @@ class Table:
             try:
                 values[column] = convert(column, cell, self.mapping.dates or DMY)
             except ValueError as error:
-                self.problem(line, column, str(error))
+                self.problem(line, column, reason(error))
                 values[column] = UNREADABLE
         return values
 

@@ -15,6 +15,8 @@ from typing import BinaryIO
 
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
+from ..messages import say
+
 SPREADSHEET_SUFFIXES = (".xlsx", ".xls", ".ods")
 SUFFIXES = (".csv", *SPREADSHEET_SUFFIXES)
 # What a CSV that is not UTF-8 may be read as: Excel's "CSV" in a Russian or
@@ -38,12 +40,15 @@ def spreadsheet_rows(source: BinaryIO) -> Iterator[tuple[int, list]]:
         sheet = CalamineWorkbook.from_filelike(source).get_sheet_by_index(0)
     except PasswordError:
         raise Unreadable(
-            "the spreadsheet is protected by a password: save a copy without one"
+            say("the spreadsheet is protected by a password: save a copy without one")
         ) from None
     except (CalamineError, ValueError, OSError) as error:
         raise Unreadable(
-            f"the file cannot be read as a spreadsheet ({error}): it may be damaged or "
-            "protected by a password; open it and save it again as .xlsx, .ods or CSV"
+            say(
+                "the file cannot be read as a spreadsheet (%(error)s): it may be damaged or "
+                "protected by a password; open it and save it again as .xlsx, .ods or CSV",
+                error=str(error),
+            )
         ) from None
     # Rows are given from the sheet's first row (blank ones before its first
     # cell used too), so that the numbers are the sheet's.

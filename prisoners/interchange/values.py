@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
+from ..messages import say
 from .columns import KINDS, read_date
 
 DMY, YMD = "DMY", "YMD"
@@ -89,11 +90,18 @@ def text_of(cell) -> str:
 
 def _day(year: int, month: int, day: int, text: str, order: str) -> str:
     if not 1 <= month <= 12:
-        raise ValueError(f"{text!r}: there is no month {month}; is the date order {order} right?")
+        raise ValueError(
+            say(
+                "%(value)r: there is no month %(month)s; is the date order %(order)s right?",
+                value=text,
+                month=month,
+                order=order,
+            )
+        )
     try:
         return date(year, month, day).isoformat()
     except ValueError:
-        raise ValueError(f"{text!r} is not a real calendar date") from None
+        raise ValueError(say("%(value)r is not a real calendar date", value=text)) from None
 
 
 def to_date(cell, order: str = DMY) -> str:
@@ -113,14 +121,20 @@ def to_date(cell, order: str = DMY) -> str:
         if order == DMY:
             if len(last) != 4:
                 raise ValueError(
-                    f"{text!r} does not end in a four-digit year, as the date order DMY "
-                    "(day.month.year) says: is the file's order YMD?"
+                    say(
+                        "%(value)r does not end in a four-digit year, as the date order DMY "
+                        "(day.month.year) says: is the file's order YMD?",
+                        value=text,
+                    )
                 )
             return _day(int(last), int(month), int(first), text, order)
         if len(first) != 4:
             raise ValueError(
-                f"{text!r} does not start with a four-digit year, as the date order YMD "
-                "(year.month.day) says: is the file's order DMY?"
+                say(
+                    "%(value)r does not start with a four-digit year, as the date order YMD "
+                    "(year.month.day) says: is the file's order DMY?",
+                    value=text,
+                )
             )
         return _day(int(first), int(month), int(last), text, order)
     if match := _MONTH_YEAR.match(text) or _YEAR_MONTH.match(text):
@@ -131,10 +145,18 @@ def to_date(cell, order: str = DMY) -> str:
         day, name, year = match.groups()
         month = MONTHS.get(name.rstrip("."))
         if month is None:
-            raise ValueError(f"{text!r} is not a date: {name!r} is not a month's name")
+            raise ValueError(
+                say(
+                    "%(value)r is not a date: %(name)r is not a month's name",
+                    value=text,
+                    name=name,
+                )
+            )
         iso = _day(int(year), month, int(day or 1), text, order)
         return iso if day else iso[:7]
-    raise ValueError(f"{text!r} is not a date: write it as DD.MM.YYYY, MM.YYYY or YYYY")
+    raise ValueError(
+        say("%(value)r is not a date: write it as DD.MM.YYYY, MM.YYYY or YYYY", value=text)
+    )
 
 
 def _serial(number: float) -> str:
@@ -143,7 +165,7 @@ def _serial(number: float) -> str:
     if 0 < number <= LAST_SERIAL:
         # A time of day after the point is dropped: the day is what we keep.
         return (EXCEL_EPOCH + timedelta(days=int(number))).isoformat()
-    raise ValueError(f"{text_of(number)!r} is not a date")
+    raise ValueError(say("%(value)r is not a date", value=text_of(number)))
 
 
 def to_count(cell) -> str:
@@ -160,9 +182,9 @@ def to_count(cell) -> str:
         rest = rest.replace(number, "", 1).replace(unit, "", 1)
     if months and not rest.strip(" ,.и"):
         if not months.is_integer():
-            raise ValueError(f"{text!r} is not a whole number of months")
+            raise ValueError(say("%(value)r is not a whole number of months", value=text))
         return str(int(months))
-    raise ValueError(f"{text!r} is not a whole number")
+    raise ValueError(say("%(value)r is not a whole number", value=text))
 
 
 def to_charges(cell) -> str:
@@ -174,7 +196,7 @@ def to_charges(cell) -> str:
         return ";".join(dict.fromkeys(found))
     if _ARTICLES_ONLY.match(text):
         return ";".join(a.strip() for a in re.split(r"[,;]", text))
-    raise ValueError(f"{text!r} names no article: write it as 'ст. 342' or 342")
+    raise ValueError(say("%(value)r names no article: write it as 'ст. 342' or 342", value=text))
 
 
 def to_gender(cell) -> str:

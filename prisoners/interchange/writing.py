@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
+from django.utils.translation import gettext_noop
+
 from ..models import (
     Charge,
     Detention,
@@ -90,6 +92,13 @@ PERSON_M2M = [
     ("person_sources", "sources", Source),
 ]
 DETENTION_M2M = [("charges", "charges", Charge), ("sources", "sources", Source)]
+# What the database refused, when the checks let a write through that it
+# refuses (the importer says which, with the database's own words).
+REFUSED_RECORD = gettext_noop("the database refused the record: %(error)s")
+REFUSED_BULK = gettext_noop("the database refused the new records written in bulk: %(error)s")
+REFUSED_IDENTITIES = gettext_noop(
+    "the database refused the other ids and the people said different: %(error)s"
+)
 COLUMNS_OF = {k.name: k.by_name for k in (RELEASE_EVENTS, SANCTIONS_EVENTS, NAMES)}
 
 
@@ -126,16 +135,16 @@ class WritePass:
             stored = self._stored_people(chunk)
             new = [plan for plan in chunk if plan.person_id not in stored]
             for plan in chunk:
-                self.writing = (plan.path, plan.line, "the record")
+                self.writing = (plan.path, plan.line, REFUSED_RECORD)
                 if plan.person_id in stored:
                     self._write_person(plan, stored[plan.person_id])
                 else:
                     self._add_person(plan)
             if new:
                 # Inserted together: the database cannot say which one it refused.
-                self.writing = (new[0].path, new[0].line, "the new records written in bulk")
+                self.writing = (new[0].path, new[0].line, REFUSED_BULK)
             self._flush()
-        self.writing = ("-", 0, "the other ids and the people said different")
+        self.writing = ("-", 0, REFUSED_IDENTITIES)
         self.write_identities(user, via)
         # Bulk inserts send no signals: saving.HistoryBatch.flush() and
         # write_identities() tell the data version what they wrote; saves and
@@ -170,7 +179,7 @@ class WritePass:
                 for e in model.objects.filter(event_id__in=keys).prefetch_related(*m2m)
             }
             for plan in chunk:
-                self.writing = (plan.path, plan.line, "the record")
+                self.writing = (plan.path, plan.line, REFUSED_RECORD)
                 event = stored.get(plan.key)
                 current = values_of(event) if event else {}
                 final = dict(current) if event else {c.name: c.empty for c in kind.columns}
@@ -304,9 +313,9 @@ class WritePass:
         with _status_later(stored, self.status_pending):
             for row, detention, values in detentions:
                 if row is not None:
-                    self.writing = (row.path, row.line, "the record")
+                    self.writing = (row.path, row.line, REFUSED_RECORD)
                     self._write_detention(stored, row, detention, values, public)
-            self.writing = (plan.path, plan.line, "the record")
+            self.writing = (plan.path, plan.line, REFUSED_RECORD)
             if changed:
                 self.history.add(stored, "~")
                 stored.save()

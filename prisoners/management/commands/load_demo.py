@@ -107,7 +107,7 @@ def missing_demo() -> tuple[dict[str, bytes], list[str]]:
         if person_id in recorded:
             left_out.append(f"person {person_id}: recorded, or deleted by a curator")
         elif matches:
-            described = " or ".join(m.describe() for m in matches)
+            described = " or ".join(str(m.describe()) for m in matches)
             left_out.append(f"person {person_id}: looks like {described}")
         elif any(row.get("detention_id") in detentions for row in rows):
             left_out.append(f"person {person_id}: a detention is recorded, or was deleted")
