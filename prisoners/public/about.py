@@ -47,7 +47,7 @@ CHOICES = {
 # What each column holds. Keyed by name; (file, name) where one name means
 # different things in different files.
 COLUMN_HELP = {
-    "person_id": _("The person's id on this site; their page is /prisoners/<person_id>/."),
+    "person_id": _("The person's id on this site: the last part of the address of their page."),
     "name": _("Name in Latin script, as written in the press and passports."),
     "name_be": _("Name in Belarusian."),
     "name_ru": _("Name in Russian."),
@@ -82,7 +82,7 @@ COLUMN_HELP = {
     "facility": _("Place of detention."),
     "released_on": _("Day of release."),
     "release_type": _("How the detention ended."),
-    "release_event": _("The group release it was part of (event_id in release_events.csv)."),
+    "release_event": _("The group release it was part of (its id in the file of group releases)."),
     "released_to": _("Country the person went to on release."),
     "sources": _("Sources of this row (URLs)."),
     "status": _("The person's status today: in custody, released, deceased or unknown."),
@@ -98,11 +98,13 @@ COLUMN_HELP = {
     "title_ru": _("Title in Russian."),
     "announced_count": _("How many people the authorities or negotiators announced as released."),
     "negotiator": _("Who negotiated the release."),
-    "sanctions": _("Sanctions events linked to the release (event_id in sanctions_events.csv)."),
+    "sanctions": _(
+        "Sanctions events linked to the release (their ids in the file of sanctions events)."
+    ),
     "description": _("Description in English."),
     "description_be": _("Description in Belarusian."),
     "description_ru": _("Description in Russian."),
-    "authority": _("Who imposes the sanctions (US, EU, UK…)."),
+    "authority": _("Who imposes the sanctions (a state or a union of states)."),
     "action": _("What the authority did."),
     "target": _("Who or what the sanctions apply to."),
     "sector": _("Sector of the economy."),
@@ -119,12 +121,14 @@ FILTER_HELP = {
     "gender": _("Gender."),
     "region": _("Region the person is from."),
     "organization": _("An organization the person belongs to."),
-    "recognized": _("Recognized as a political prisoner (with held_on: on that day)."),
+    "recognized": _(
+        "Recognized as a political prisoner (together with the day held: on that day)."
+    ),
     "recognized_after": _("Recognized on or after this day."),
     "recognized_before": _("Recognized on or before this day."),
     "charge": _("An article of the criminal code."),
     "release_type": _("How a detention ended."),
-    "release_event": _("A group release, by its event_id."),
+    "release_event": _("A group release, by its id."),
     "detained_after": _("Detained on or after this day."),
     "detained_before": _("Detained on or before this day."),
     "released_after": _("Released on or after this day."),
