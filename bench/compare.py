@@ -97,6 +97,9 @@ def requests_for(examples: dict) -> list[tuple[str, str, str | None]]:
             None,
         ),
         ("timeline, 10 years", f"/timeline/?from={TIMELINE[0]}&to={TIMELINE[1]}", None),
+        ("embed, held 10 years", f"/embed/held/?from={TIMELINE[0]}&to={TIMELINE[1]}", None),
+        ("chart SVG, held 10 years", f"/charts/held.svg?from={TIMELINE[0]}&to={TIMELINE[1]}", None),
+        ("embed, headline figure", "/embed/counter/", None),
         ("API, page 2", "/api/prisoners/?page=2", None),
     ]
 

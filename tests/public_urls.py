@@ -224,7 +224,25 @@ def public_urls(world: World) -> list[str]:
         # The API's root (the list of its endpoints) and its documentation.
         "/api/",
         "/api/docs/",
+        # How the list counts, and the charts as images.
+        "/about/data/",
+        "/charts/held.svg",
+        "/charts/held.svg?from=2021-01-01&to=2025-12-31",
+        "/charts/releases.svg?from=2025-01-01&to=2025-12-31",
     ]
+
+
+def embed_urls(world: World) -> list[str]:
+    """The figures other sites may frame, in every language: minimal pages
+    (no site header, navigation or footer), guarded apart from the site's
+    pages for that."""
+    urls = [
+        "/embed/held/",
+        "/embed/held/?from=2021-01-01&to=2025-12-31",
+        "/embed/releases/?from=2025-01-01&to=2025-12-31",
+        "/embed/counter/",
+    ]
+    return [f"{prefix}{url}" for prefix in ("", *LANGUAGE_PREFIXES) for url in urls]
 
 
 def private_urls(world: World) -> list[str]:

@@ -55,6 +55,10 @@ def story():
             world.sanctions_event.get_absolute_url(),
             "/timeline/?from=2021-01-01&to=2025-12-31",
             "/prisoners/facets/region/?status=released",
+            "/about/data/",
+            "/embed/held/?from=2021-01-01&to=2025-12-31",
+            "/embed/releases/?from=2025-01-01&to=2025-12-31",
+            "/embed/counter/",
         ]
 
 

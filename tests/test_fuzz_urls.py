@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from prisoners.public.filters import PersonFilter, ReleaseEventFilter, SanctionsEventFilter
-from tests.public_urls import build_world, public_urls, public_urls_in_languages
+from tests.public_urls import build_world, embed_urls, public_urls, public_urls_in_languages
 from tests.test_filter_fuzz import values as filter_values
 
 METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"]
@@ -101,7 +101,8 @@ def urls(db, settings):
     # Once, not in each example: each assignment stacks one more override.
     settings.API_THROTTLE_RATE = None
     world = build_world()
-    return sorted(set(public_urls(world) + public_urls_in_languages(world) + API_URLS))
+    urls = public_urls(world) + public_urls_in_languages(world) + embed_urls(world)
+    return sorted(set(urls + API_URLS))
 
 
 def with_params(url: str, params: list[tuple[str, str]]) -> str:

@@ -12,12 +12,12 @@ import pytest
 from django.template.loader import render_to_string
 
 from tests.conftest import IN_CI
-from tests.public_urls import build_world, public_urls
+from tests.public_urls import build_world, embed_urls, public_urls
 
 pytestmark = pytest.mark.django_db
 
 # Non-HTML answers of public_urls: feeds, sitemaps, exports, the API.
-NOT_HTML = (".atom", ".xml", ".csv", "/api/")
+NOT_HTML = (".atom", ".xml", ".csv", ".svg", "/api/")
 
 # Pages beyond public_urls: invalid filters (the 400 page with its echoed
 # form), a missing record (404), and the pages in the other languages.
@@ -63,9 +63,13 @@ def checker() -> list[str]:
 
 
 def page_urls(world) -> list[str]:
-    return [
-        url for url in public_urls(world) if not any(part in url for part in NOT_HTML)
-    ] + MORE_PAGES
+    return (
+        [url for url in public_urls(world) if not any(part in url for part in NOT_HTML)]
+        + MORE_PAGES
+        # The framable figures: each kind once, and a range refused (400).
+        + embed_urls(world)[:4]
+        + ["/ru/embed/releases/?from=2025-13-01"]
+    )
 
 
 def test_it_serves_every_public_page_type_as_valid_html(client, world, checker, tmp_path):

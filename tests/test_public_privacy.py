@@ -7,6 +7,7 @@ import pytest
 from tests.public_urls import (
     MARKER,
     build_world,
+    embed_urls,
     private_urls,
     public_urls,
     public_urls_in_languages,
@@ -22,7 +23,7 @@ def world():
 
 
 def test_it_shows_no_private_record_on_any_public_url(client, world):
-    for url in public_urls(world) + public_urls_in_languages(world):
+    for url in public_urls(world) + public_urls_in_languages(world) + embed_urls(world):
         response = client.get(url)
         assert response.status_code == 200, url
         body = b"".join(response.streaming_content) if response.streaming else response.content

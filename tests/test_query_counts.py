@@ -34,6 +34,13 @@ URLS = [
     "/prisoners/?page=2",
     "/releases/many-release/",
     "/releases/many-release/?page=2",
+    # Figures to embed, the charts as images, and how the list counts.
+    "/embed/held/?from=2015-01-01&to=2025-12-31",
+    "/embed/releases/?from=2015-01-01&to=2025-12-31",
+    "/embed/counter/",
+    "/charts/held.svg?from=2015-01-01&to=2025-12-31",
+    "/be/charts/releases.svg?from=2015-01-01&to=2025-12-31",
+    "/about/data/",
 ]
 
 

@@ -16,7 +16,7 @@ from django.utils import translation
 
 from prisoners.stats import figures
 from tests.factories import DetentionFactory, PersonFactory, ReleaseFactory
-from tests.public_urls import build_world, public_urls
+from tests.public_urls import build_world, embed_urls, public_urls
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +26,9 @@ class VisibleText(HTMLParser):
     shown (aria-label, title, placeholder, data-label); no script or style."""
 
     READ = ("aria-label", "title", "placeholder", "data-label", "alt")
+    # Code is not language: parameter and column names, and the HTML of an
+    # embed code a reader copies, stay as the machine reads them.
+    SKIPPED = ("script", "style", "code", "textarea")
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -33,12 +36,12 @@ class VisibleText(HTMLParser):
         self._skip = 0
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style"):
+        if tag in self.SKIPPED:
             self._skip += 1
         self.parts += [value for name, value in attrs if name in self.READ and value]
 
     def handle_endtag(self, tag):
-        if tag in ("script", "style"):
+        if tag in self.SKIPPED:
             self._skip -= 1
 
     def handle_data(self, data):
@@ -263,6 +266,7 @@ LATIN_ALLOWED = {
     "zzz",
     "CSV",
     "JSON",
+    "UTF",
     "API",
     "Atom",
     "CC",
@@ -306,7 +310,15 @@ def _be_ru_pages(world) -> list[str]:
     # An invalid filter (400 with the form's errors), a missing page (404) and
     # a request Django refuses to read (400.html: more fields than it reads).
     malformed = "/prisoners/?" + "&".join(f"f{i}=1" for i in range(1100))
-    return [*pages, "/prisoners/?detained_after=nonsense&status=zzz", "/no-such-page/", malformed]
+    embeds = [url for url in embed_urls(world) if not url.startswith(("/be/", "/ru/"))]
+    return [
+        *pages,
+        *embeds,
+        "/embed/held/?from=nonsense",
+        "/prisoners/?detained_after=nonsense&status=zzz",
+        "/no-such-page/",
+        malformed,
+    ]
 
 
 @pytest.mark.parametrize("language", ["be", "ru"])

@@ -5,6 +5,8 @@ is tracker/client_ip.py's)."""
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin import AdminSite
@@ -90,12 +92,28 @@ def loosened(policy: dict, additions: dict) -> dict:
     return result
 
 
+# The figures other sites may frame (prisoners/public/embeds.py), in every
+# language: any page may frame them. Every other page stays unframable
+# (frame-ancestors 'none' and X-Frame-Options: DENY); the embed views are
+# exempt from the latter. Decided by path, not by the view: a page served
+# from the page cache keeps its headers but not its view's attributes.
+FRAMABLE = "embed/"
+
+
+def framable(path: str) -> bool:
+    languages = "|".join(re.escape(code) for code, _name in settings.LANGUAGES)
+    return re.match(rf"/(?:(?:{languages})/)?{FRAMABLE}", path) is not None
+
+
 class ScopedContentSecurityPolicyMiddleware(ContentSecurityPolicyMiddleware):
-    """Django's CSP middleware, with ``LOOSER_POLICIES`` for their paths;
-    every other page gets ``SECURE_CSP`` as it is."""
+    """Django's CSP middleware, with ``LOOSER_POLICIES`` for their paths and
+    any frame ancestor for ``FRAMABLE`` ones; every other page gets
+    ``SECURE_CSP`` as it is."""
 
     def process_response(self, request, response):
         if not hasattr(response, "_csp_config") and settings.SECURE_CSP:
+            if framable(request.path_info):
+                response._csp_config = {**settings.SECURE_CSP, "frame-ancestors": ["*"]}
             for prefix, additions in LOOSER_POLICIES.items():
                 if request.path_info.startswith(prefix):
                     response._csp_config = loosened(settings.SECURE_CSP, additions)

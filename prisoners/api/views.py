@@ -29,10 +29,10 @@ from .. import privacy
 from ..interchange.csv_files import csv_text
 from ..models import ReleaseEvent
 from ..public import errors
-from ..public.citation import absolute, add_citation_headers, citation, cite_url
+from ..public.citation import absolute, add_citation_headers, citation, cite_url, cited_day
 from ..public.filters import PersonFilter, ReleaseEventFilter, SanctionsEventFilter
 from ..stats.ranges import RangeError, date_range
-from ..stats.series import Interval, held_points, release_points
+from ..stats.series import HELD_COLUMNS, RELEASE_COLUMNS, Interval, held_points, release_points
 from . import queries
 from . import serializers as shapes
 from .contract import ContractSchema
@@ -75,7 +75,9 @@ class PublicAPIMixin:
         response["Access-Control-Allow-Origin"] = "*"
         if response.status_code < 300 and isinstance(getattr(response, "data", None), dict):
             response.data["data_last_changed"] = changed.isoformat() if changed else None
-            response.data["cite_as"] = citation(cite_url(request), changed)
+            response.data["cite_as"] = citation(
+                cite_url(request, changed), cited_day(request, changed)
+            )
         return response
 
 
@@ -312,11 +314,11 @@ class HeldStatsView(PublicAPIMixin, APIView):
         period = _range(request, [DAY, MONTH], DAY)
         points = held_points(period["from"], period["to"], period["interval"])
         if as_csv:
-            return csv_response("held.csv", ["date", "held"], points)
+            return csv_response("held.csv", HELD_COLUMNS, points)
         return Response(
             {
                 "interval": period["interval"],
-                "results": [dict(zip(("date", "held"), p, strict=True)) for p in points],
+                "results": [dict(zip(HELD_COLUMNS, p, strict=True)) for p in points],
             }
         )
 
@@ -337,11 +339,11 @@ class ReleaseStatsView(PublicAPIMixin, APIView):
         period = _range(request, [MONTH, YEAR], MONTH)
         points = release_points(period["from"], period["to"], period["interval"])
         if as_csv:
-            return csv_response("releases.csv", ["period", "releases"], points)
+            return csv_response("releases.csv", RELEASE_COLUMNS, points)
         return Response(
             {
                 "interval": period["interval"],
-                "results": [dict(zip(("period", "releases"), p, strict=True)) for p in points],
+                "results": [dict(zip(RELEASE_COLUMNS, p, strict=True)) for p in points],
             }
         )
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from .. import privacy
 from ..interchange.csv_files import csv_lines
 from ..interchange.exporter import prisoner_rows, release_event_rows, sanctions_event_rows
+from ..models import Person, ReleaseEvent, SanctionsEvent
 from . import errors
 from .citation import add_citation_headers
 from .filters import PersonFilter, ReleaseEventFilter, SanctionsEventFilter
@@ -49,3 +50,19 @@ def sanctions_events_csv(request):
         sanctions_event_rows,
         "sanctions_events",
     )
+
+
+# Every public CSV of records: its URL's name, the rows it writes and the
+# records they come from. The data dictionary (/about/data/) lists the
+# header each one writes, read from the writer itself.
+EXPORTS = {
+    "person-export": (prisoner_rows, Person),
+    "release-export": (release_event_rows, ReleaseEvent),
+    "sanctions-export": (sanctions_event_rows, SanctionsEvent),
+}
+
+
+def header(url_name: str) -> list[str]:
+    """The columns the export ``url_name`` writes (no query: no records)."""
+    rows, model = EXPORTS[url_name]
+    return next(rows(model.objects.none(), public=True))

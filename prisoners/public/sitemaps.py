@@ -29,7 +29,7 @@ class StaticSitemap(SiteSitemap):
     changefreq = "daily"
 
     def items(self):
-        return ["home", "person-list", "release-list", "sanctions-list", "timeline"]
+        return ["home", "person-list", "release-list", "sanctions-list", "timeline", "about-data"]
 
     def location(self, name):
         return reverse(name)

@@ -67,7 +67,8 @@ class RangeForm(forms.Form):
                 data.get("from"), data.get("to"), today=self.today, default_start=default_start
             )
         except RangeError as error:
-            raise forms.ValidationError(error.message, code=error.code) from None
+            # On the parameter to blame: a text answer names it (``from: …``).
+            self.add_error(error.param, forms.ValidationError(error.message, code=error.code))
         return data
 
 

@@ -1,8 +1,11 @@
+from functools import wraps
+
 from django.contrib.sitemaps import views as sitemaps
 from django.urls import path, register_converter
 from django.views.decorators.http import require_safe
 
-from . import exports, feeds, views
+from . import about, embeds, exports, feeds, views
+from .citation import add_citation_headers
 from .sitemaps import SITEMAPS
 from .sitemaps import index as sitemap_index
 
@@ -34,10 +37,26 @@ register_converter(YearConverter, "yyyy")
 register_converter(MonthConverter, "mm")
 
 
+def cited(view):
+    """Every answer names its data version and how to cite it (headers; the
+    exports add their own). No Last-Modified on pages: a browser would keep
+    one for a tenth of its age without asking again, and "held now" moves
+    every day."""
+
+    @wraps(view)
+    def answer(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and "Link" not in response:
+            add_citation_headers(request, response, last_modified=False)
+        return response
+
+    return answer
+
+
 def page(route, view, *args, **kwargs):
     """A public URL. The public site only reads: any method but GET and HEAD
     answers 405 (a function view would otherwise answer a POST as a GET)."""
-    return path(route, require_safe(view), *args, **kwargs)
+    return path(route, require_safe(cited(view)), *args, **kwargs)
 
 
 # Event ids always contain a letter (see models.EVENT_ID_LETTER), so
@@ -62,6 +81,14 @@ urlpatterns = [
     page("sanctions/export.csv", exports.sanctions_events_csv, name="sanctions-export"),
     page("sanctions/<slug:event_id>/", views.sanctions_event_detail, name="sanctions-event-detail"),
     page("timeline/", views.timeline_view, name="timeline"),
+    page("about/data/", about.about_data, name="about-data"),
+    # Figures other sites may frame (tracker.security lets /embed/ alone be
+    # framed) or show as an image.
+    page("embed/held/", embeds.held, name="embed-held"),
+    page("embed/releases/", embeds.releases, name="embed-releases"),
+    page("embed/counter/", embeds.counter, name="embed-counter"),
+    page("charts/held.svg", embeds.held_svg, name="chart-held"),
+    page("charts/releases.svg", embeds.releases_svg, name="chart-releases"),
     # An index of sections, each paged at 50,000 addresses: one file would
     # stop at the first 50,000 people.
     page(

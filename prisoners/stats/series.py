@@ -22,6 +22,11 @@ class Interval(models.TextChoices):
     YEAR = "year"
 
 
+# The columns of the series as CSV (/api/stats/held.csv, /api/stats/releases.csv).
+HELD_COLUMNS = ["date", "held"]
+RELEASE_COLUMNS = ["period", "releases"]
+
+
 def month_starts(start: date, end: date) -> list[date]:
     months, day = [], start.replace(day=1)
     while day <= end:

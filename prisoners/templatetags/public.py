@@ -9,7 +9,6 @@ from django import template
 from django.utils.translation import ngettext, pgettext
 
 from .. import local_names, query_strings
-from ..history import data_last_changed
 from ..partial_dates import PartialDate, Precision, month_in_full
 from ..public import citation
 
@@ -22,10 +21,10 @@ register = template.Library()
 DATE_STRING = re.compile(r"\d{4,}-\d{2}-\d{2}")
 
 
-@register.simple_tag
-def last_changed():
-    """When public data last changed (one query)."""
-    return data_last_changed()
+@register.simple_tag(takes_context=True)
+def last_changed(context):
+    """When public data last changed (one query a request)."""
+    return citation.last_changed(context.get("request"))
 
 
 @register.simple_tag(takes_context=True)
@@ -37,8 +36,23 @@ def query_in_use(context, **changes):
 
 @register.simple_tag(takes_context=True)
 def cite_url(context):
-    """The address to cite this page by: its filters in use, no empty field."""
-    return citation.cite_url(context["request"])
+    """The address to cite this page by: its filters in use, no empty field,
+    and ``as_of`` the data version's day where the page takes it."""
+    request = context["request"]
+    return citation.cite_url(request, citation.last_changed(request))
+
+
+@register.simple_tag(takes_context=True)
+def cite(context) -> dict:
+    """This page's citation: ``url``, the ``day`` it names and when the data
+    last ``changed`` (``{% cite as citation %}``)."""
+    request = context["request"]
+    changed = citation.last_changed(request)
+    return {
+        "url": citation.cite_url(request, changed),
+        "day": citation.cited_day(request, changed),
+        "changed": changed,
+    }
 
 
 @register.filter
