@@ -8,9 +8,9 @@ from django.utils import timezone
 from .. import privacy
 from ..interchange.csv_files import csv_lines
 from ..interchange.exporter import prisoner_rows, release_event_rows, sanctions_event_rows
-from . import errors
+from . import errors, what_changed
 from .citation import add_citation_headers
-from .filters import PersonFilter, ReleaseEventFilter, SanctionsEventFilter
+from .filters import PersonFilter, ReleaseEventFilter, SanctionsEventFilter, ask_changes
 
 
 def _export(request, filterset_class, queryset, rows, name):
@@ -49,3 +49,19 @@ def sanctions_events_csv(request):
         sanctions_event_rows,
         "sanctions_events",
     )
+
+
+def changes_csv(request):
+    """/changes/ as CSV: one row a named change, one a group's people not named."""
+    asked = ask_changes(request.GET)
+    if asked.changes is None:
+        return errors.text_400(asked.errors)
+    response = StreamingHttpResponse(
+        csv_lines(what_changed.rows(asked.changes), public=True),
+        content_type="text/csv; charset=utf-8",
+    )
+    changes = asked.changes
+    filename = f"changes-{changes.start.isoformat()}-{changes.end.isoformat()}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    add_citation_headers(request, response)
+    return response

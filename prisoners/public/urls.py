@@ -62,6 +62,9 @@ urlpatterns = [
     page("sanctions/export.csv", exports.sanctions_events_csv, name="sanctions-export"),
     page("sanctions/<slug:event_id>/", views.sanctions_event_detail, name="sanctions-event-detail"),
     page("timeline/", views.timeline_view, name="timeline"),
+    page("changes/", views.changes_view, name="changes"),
+    page("changes/feed.atom", feeds.ChangesFeed(), name="changes-feed"),
+    page("changes/export.csv", exports.changes_csv, name="changes-export"),
     # An index of sections, each paged at 50,000 addresses: one file would
     # stop at the first 50,000 people.
     page(
