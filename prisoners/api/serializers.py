@@ -233,7 +233,10 @@ class ChangeSerializer(serializers.Serializer):
     released_on = PartialDateField(help_text="Released: the day of the release.")
     release_type = serializers.CharField(allow_blank=True)
     release_event = serializers.SlugRelatedField(
-        slug_field="event_id", read_only=True, help_text="The group release, when published."
+        slug_field="event_id",
+        read_only=True,
+        allow_null=True,
+        help_text="The group release, when published.",
     )
 
     def get_url(self, change) -> str:
@@ -255,12 +258,13 @@ class ChangeGroupSerializer(serializers.Serializer):
 class ChangesSerializer(serializers.Serializer):
     """The answer of /api/changes/."""
 
-    start = serializers.DateField()
-    end = serializers.DateField()
     count = serializers.IntegerField()
     groups = ChangeGroupSerializer(many=True)
 
-    def to_representation(self, instance):
-        answer = super().to_representation(instance)
-        # "from" is a Python keyword: the range is named as asked.
-        return {"from": answer.pop("start"), "to": answer.pop("end"), **answer}
+    def get_fields(self):
+        # "from" is a Python keyword: the range is named as asked, here.
+        return {
+            "from": serializers.DateField(source="start"),
+            "to": serializers.DateField(source="end"),
+            **super().get_fields(),
+        }
