@@ -224,7 +224,7 @@ class PersonFilter(django_filters.FilterSet):
         input_formats=ISO_DATE,
         label=_("As published on"),
         help_text=_(
-            "YYYY-MM-DD: the people on the public list at the end of that day (as_of.py); "
+            "YYYY-MM-DD: the people on the public list at the end of that day; "
             "the other filters select by today's records."
         ),
     )
