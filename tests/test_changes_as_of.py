@@ -243,6 +243,11 @@ def test_as_of_shows_the_value_before_a_correction(client, story):
     by_id = {p["id"]: p for p in api["results"]}
     assert set(by_id) == {"ales", "maria"}
     assert by_id["ales"]["occupation"] == "lawyer"
+    then = text(client.get("/prisoners/export.csv?as_of=2025-03-02"))
+    assert "lawyer" in then and "human-rights defender" not in then
+    released = text(client.get("/prisoners/export.csv?as_of=2025-03-04"))
+    assert "march-release" in released and "march-release" not in then
+    assert "human-rights defender" in text(client.get("/prisoners/export.csv"))
 
 
 def test_as_of_counts_a_person_unpublished_since_without_naming_them(client, story):
