@@ -5,7 +5,7 @@ days, a draft and an anonymous person beside it."""
 import csv
 import io
 from contextlib import contextmanager
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from xml.etree import ElementTree
 
 import pytest
@@ -322,3 +322,18 @@ def test_the_field_labels_read_as_the_models_name_them():
         "released on",
         "detentions",
     ]
+
+
+def test_synthetic_people_have_a_history_that_changes_and_as_of_read():
+    from django.core.management import call_command
+
+    from prisoners import as_of
+
+    call_command("generate_synthetic", persons=120, seed=5, quiet=True)
+    today = timezone.localdate()
+    published = Person.objects.published()
+    assert published.filter(pk__in=as_of.on_the_list(today)).count() == published.count()
+    found = changes.changes_between(today - timedelta(days=800), today, Person.objects.published())
+    added = {g.kind: g for g in found.groups}["added"]
+    assert len(added.changes) == published.count()
+    assert {g.kind: g for g in found.groups}["corrected"].count > 0
