@@ -337,3 +337,14 @@ def test_synthetic_people_have_a_history_that_changes_and_as_of_read():
     added = {g.kind: g for g in found.groups}["added"]
     assert len(added.changes) == published.count()
     assert {g.kind: g for g in found.groups}["corrected"].count > 0
+
+
+def test_the_page_names_a_few_a_group_and_sends_to_the_csv_for_all(client, story, monkeypatch):
+    from prisoners.public import views
+
+    monkeypatch.setattr(views, "CHANGES_NAMED", 1)
+    with on_day(DAY[2]):
+        PersonFactory(person_id="another", name="Another Person")
+    html = client.get("/changes/?from=2025-03-01&to=2025-03-07").content.decode()
+    assert "The first 1 of 2 named" in html
+    assert html.count('href="/prisoners/another/"') + html.count('href="/prisoners/maria/"') == 1

@@ -36,6 +36,8 @@ NAMES_IN_LISTS = 10
 # up to this many; for more it gives their number (a year of them makes too
 # long a page).
 OTHER_RELEASES_NAMED = 100
+# /changes/ names up to this many people a group; the CSV, feed and API all.
+CHANGES_NAMED = 200
 
 
 def home(request):
@@ -490,6 +492,8 @@ def changes_view(request):
     if asked.changes is None:
         return errors.page_400(request, "prisoners/changes.html", context)
     context["filtered"] = asked.filterset.narrows()
+    context["shown"] = f":{CHANGES_NAMED}"
+    context["most"] = CHANGES_NAMED
     return render(request, "prisoners/changes.html", context)
 
 
