@@ -165,8 +165,11 @@ def _differences(before: dict, after: dict, names: list[str]) -> set[str]:
     return {field_name(n) for n in names if before.get(n) != after.get(n)}
 
 
-def _compare(before: _Person, after: _Person, day: date, pk: int, names) -> list[Change]:
-    """The changes from ``before`` to ``after`` (the end of ``day``)."""
+def _compare(
+    before: _Person, after: _Person, day: date, pk: int, names, created: set[int]
+) -> list[Change]:
+    """The changes from ``before`` to ``after`` (the end of ``day``);
+    ``created``: the detentions first written that day."""
     if not before.public and after.public:
         return [Change(day, ChangeKind.ADDED, pk)]
     if before.public and not after.public:
@@ -185,7 +188,10 @@ def _compare(before: _Person, after: _Person, day: date, pk: int, names) -> list
     corrected |= _differences(before.row, after.row, person_columns)
     for detention_pk, row in after.detentions.items():
         old = before.detentions.get(detention_pk)
-        if old is None:
+        if old is None and detention_pk not in created:
+            # Moved here from another record (a merge): the list corrected.
+            corrected.add("detentions")
+        elif old is None:
             detained = _partial(row, "detained_on")
             changes.append(Change(day, ChangeKind.DETAINED, pk, detained_on=detained))
         else:
@@ -295,9 +301,12 @@ def _replay(pk: int, history: list, since, names) -> list[Change]:
             days[day_of(moment)].append((table, row))
     for day in sorted(days):
         before = state.copy()
+        created = set()
         for table, row in days[day]:
             _apply(state, table, row)
-        found += _compare(before, state, day, pk, names)
+            if table == "detention" and row["history_type"] == "+":
+                created.add(row["id"])
+        found += _compare(before, state, day, pk, names, created)
     return found
 
 

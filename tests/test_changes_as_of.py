@@ -348,3 +348,18 @@ def test_the_page_names_a_few_a_group_and_sends_to_the_csv_for_all(client, story
     html = client.get("/changes/?from=2025-03-01&to=2025-03-07").content.decode()
     assert "The first 1 of 2 named" in html
     assert html.count('href="/prisoners/another/"') + html.count('href="/prisoners/maria/"') == 1
+
+
+def test_a_merge_is_a_removal_and_a_correction_not_an_arrest(client, story, editor):
+    from prisoners import merging
+
+    with on_day(DAY[1]):
+        twin = PersonFactory(person_id="maria-twin", name="Maria Twin")
+        DetentionFactory(person=twin, detention_id="twin-1", detained_on="2019-01-01")
+        ReleaseFactory(detention=twin.detentions.get(), released_on="2019-06-01")
+    with on_day(DAY[6]):
+        merging.merge(story["maria"], twin, [], editor)
+    day6 = groups(client, "from=2025-03-06&to=2025-03-06")
+    assert day6["removed"]["count"] == 1
+    assert day6["detained_again"]["count"] == 0 and day6["released"]["count"] == 0
+    assert [c["fields"] for c in day6["corrected"]["changes"]] == [["detentions"]]
