@@ -39,17 +39,18 @@ def day_of(moment: datetime) -> date:
     return timezone.localtime(moment, timezone.get_default_timezone()).date()
 
 
-def latest_rows(model: type[Model], moment: datetime) -> QuerySet:
+def latest_rows(model: type[Model], moment: datetime, **lookups) -> QuerySet:
     """The last history row of each record of ``model`` written before
-    ``moment``, records deleted by then left out."""
+    ``moment``, records deleted by then left out; with ``lookups``, those
+    last rows that match them, reading only the rows of records one of whose
+    rows does (``person_id__in=…``: a page's detentions, not every one)."""
     history = model.history.model
-    last = (
-        history.objects.filter(history_date__lt=moment)
-        .values("id")
-        .annotate(last=Max("history_id"))
-        .values("last")
-    )
-    return history.objects.filter(history_id__in=last).exclude(history_type="-")
+    rows = history.objects.filter(history_date__lt=moment)
+    if lookups:
+        rows = rows.filter(id__in=history.objects.filter(**lookups).values("id"))
+    last = rows.values("id").annotate(last=Max("history_id")).values("last")
+    latest = history.objects.filter(history_id__in=last).exclude(history_type="-")
+    return latest.filter(**lookups)
 
 
 def on_the_list(day: date) -> QuerySet:
@@ -77,7 +78,7 @@ def _rebuilt(model: type[Model], row: dict) -> Model:
 
 def _rows(model: type[Model], moment: datetime, **lookups) -> list[dict]:
     names = [f.attname for f in model._meta.concrete_fields if f.attname not in _EXCLUDED]
-    return list(latest_rows(model, moment).filter(**lookups).values(*names))
+    return list(latest_rows(model, moment, **lookups).values(*names))
 
 
 # Columns simple-history keeps no history of (derived: see models/people.py).

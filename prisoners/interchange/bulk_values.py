@@ -70,16 +70,17 @@ def _people_then(pks: Sequence[int], at: datetime | None):
     (as_of.py: the list as it stood), keyed ``pk``."""
     if at is None:
         return Person.objects.filter(pk__in=_among(pks)).annotate(key=F("pk"))
-    return latest_rows(Person, at).filter(id__in=_among(pks)).annotate(key=F("id"))
+    return latest_rows(Person, at, id__in=_among(pks)).annotate(key=F("id"))
 
 
 def _detentions_then(pks: Sequence[int], at: datetime | None) -> list[dict]:
     """The detentions of the people of ``pks`` with their releases
     (``release__…``), now or as their history read before ``at``."""
     release = [f"release__{column}" for column in RELEASE_COLUMNS]
-    detentions = Detention.objects if at is None else latest_rows(Detention, at)
+    theirs = {"person_id__in": _among(pks)}
+    detentions = Detention.objects if at is None else latest_rows(Detention, at, **theirs)
     rows = (
-        detentions.filter(person_id__in=_among(pks))
+        detentions.filter(**theirs)
         # Unknown arrest dates first on every database, as the exporter orders them.
         .order_by(F("detained_on_first").asc(nulls_first=True), "detention_id")
         .annotate(key=F("id"))
@@ -96,9 +97,7 @@ def _detentions_then(pks: Sequence[int], at: datetime | None) -> list[dict]:
     )
     rows = list(rows)
     if at is not None:
-        releases = latest_rows(Release, at).filter(
-            detention_id__in=_among([row["key"] for row in rows])
-        )
+        releases = latest_rows(Release, at, detention_id__in=_among([row["key"] for row in rows]))
         by_detention = {
             r["detention_id"]: r for r in releases.values("detention_id", *RELEASE_COLUMNS)
         }
