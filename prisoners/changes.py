@@ -35,6 +35,10 @@ from .choices import ChangeKind, Visibility
 from .models import Detention, Person, Release, ReleaseEvent
 from .partial_dates import PartialDate
 
+# Up to this many people changed in a period are looked up by their ids
+# (by index, each table once); more (a long period, a large import) by a
+# subquery: SQLite takes at most 32,766 parameters.
+LISTED_IDS = 10_000
 # The order of the groups on the page and in every format.
 KINDS = list(ChangeKind)
 # Person fields whose first value is a change of its own, not a correction.
@@ -227,7 +231,7 @@ def _partial(row: dict, name: str) -> PartialDate | None:
 
 def _touched(start, end) -> QuerySet:
     """The ids of the people with a history row from ``start`` to ``end``
-    (moments), their own, a detention's or a release's."""
+    (moments), their own, a detention's or a release's: a subquery."""
     window = Q(history_date__gte=start, history_date__lt=end)
     detentions = Detention.history.model.objects
     released = Release.history.model.objects.filter(window).values("detention_id")
@@ -236,7 +240,25 @@ def _touched(start, end) -> QuerySet:
         | Q(id__in=detentions.filter(window).values("person_id"))
         | Q(id__in=detentions.filter(id__in=released).values("person_id"))
     )
-    return people.values("id")
+    return people.order_by().values("id")
+
+
+def _touched_ids(start, end) -> list[int] | None:
+    """_touched() as a list, each table read by its history_date index; None
+    when there are more than LISTED_IDS."""
+    window = Q(history_date__gte=start, history_date__lt=end)
+    detentions = Detention.history.model.objects.order_by()
+    released = Release.history.model.objects.order_by().filter(window).values("detention_id")
+    ids = set()
+    for rows in (
+        Person.history.model.objects.order_by().filter(window).values_list("id", flat=True),
+        detentions.filter(window).values_list("person_id", flat=True),
+        detentions.filter(id__in=released).values_list("person_id", flat=True),
+    ):
+        ids.update(rows.distinct()[: LISTED_IDS + 1])
+        if len(ids) > LISTED_IDS:
+            return None
+    return sorted(ids)
 
 
 def changes_between(start: date, end: date, named: QuerySet[Person]) -> Changes:
@@ -255,7 +277,10 @@ def changes_of_filtered(start: date, end: date, named: QuerySet[Person]) -> Chan
 
 def _changes(start: date, end: date, named: QuerySet[Person], count_unnamed: bool) -> Changes:
     since, until = end_of(start - timedelta(days=1)), end_of(end)
-    touched = _touched(since, until)
+    # Read once: each query below then looks their rows up by index.
+    touched = _touched_ids(since, until)
+    if touched is None:
+        touched = _touched(since, until)
     names = {
         "person": _fields(Person),
         "detention": _fields(Detention),
@@ -271,9 +296,13 @@ def _changes(start: date, end: date, named: QuerySet[Person], count_unnamed: boo
     )
     person_of = {r["id"]: r["person_id"] for r in detention_rows}
     rows += [("detention", r) for r in detention_rows]
-    their_detentions = Detention.history.model.objects.filter(person_id__in=touched)
+    their_detentions = (
+        list(person_of)
+        if isinstance(touched, list)
+        else (Detention.history.model.objects.filter(person_id__in=touched).values("id"))
+    )
     release_rows = _history_rows(
-        Release, before_end & Q(detention_id__in=their_detentions.values("id")), names["release"]
+        Release, before_end & Q(detention_id__in=their_detentions), names["release"]
     )
     rows += [("release", r) for r in release_rows]
     by_person: dict[int, list] = defaultdict(list)

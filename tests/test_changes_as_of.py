@@ -363,3 +363,11 @@ def test_a_merge_is_a_removal_and_a_correction_not_an_arrest(client, story, edit
     assert day6["removed"]["count"] == 1
     assert day6["detained_again"]["count"] == 0 and day6["released"]["count"] == 0
     assert [c["fields"] for c in day6["corrected"]["changes"]] == [["detentions"]]
+
+
+def test_many_people_changed_are_read_by_a_subquery_with_the_same_answer(
+    client, story, monkeypatch
+):
+    listed = groups(client, "from=2025-03-01&to=2025-03-07")
+    monkeypatch.setattr(changes, "LISTED_IDS", 1)
+    assert groups(client, "from=2025-03-01&to=2025-03-07") == listed
