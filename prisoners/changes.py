@@ -277,7 +277,8 @@ def changes_of_filtered(start: date, end: date, named: QuerySet[Person]) -> Chan
 
 def _changes(start: date, end: date, named: QuerySet[Person], count_unnamed: bool) -> Changes:
     since, until = end_of(start - timedelta(days=1)), end_of(end)
-    # Read once: each query below then looks their rows up by index.
+    # The people changed, read once: each query below looks their rows up by
+    # index.
     touched = _touched_ids(since, until)
     if touched is None:
         touched = _touched(since, until)
@@ -317,7 +318,9 @@ def _changes(start: date, end: date, named: QuerySet[Person], count_unnamed: boo
     for pk, history in by_person.items():
         history.sort(key=lambda item: (item[0], item[1]))
         found += _replay(pk, history, since, names)
-    return _grouped(start, end, found, named, count_unnamed)
+    changed = {c.person_pk for c in found}
+    people = named.filter(pk__in=changed if len(changed) <= LISTED_IDS else touched)
+    return _grouped(start, end, found, people.in_bulk(), count_unnamed)
 
 
 def _replay(pk: int, history: list, since, names) -> list[Change]:
@@ -339,8 +342,8 @@ def _replay(pk: int, history: list, since, names) -> list[Change]:
     return found
 
 
-def _grouped(start, end, found: list[Change], named, count_unnamed: bool) -> Changes:
-    people = named.filter(pk__in={c.person_pk for c in found}).in_bulk()
+def _grouped(start, end, found: list[Change], people: dict, count_unnamed: bool) -> Changes:
+    """The changes in groups, each named when its person is in ``people``."""
     event_ids = {c.release_event_id for c in found if c.release_event_id}
     events = privacy.release_events().in_bulk(event_ids)
     groups = []
