@@ -125,3 +125,17 @@ class ImportState(models.TextChoices):
     RUNNING = "running", _("running")
     DONE = "done", _("done")
     FAILED = "failed", _("failed")
+
+
+class ChangeKind(models.TextChoices):
+    """The groups of /changes/: what happened to the public list on a day
+    (prisoners/changes.py decides which)."""
+
+    ADDED = "added", _("added")
+    REMOVED = "removed", _("removed")
+    RECOGNIZED = "recognized", pgettext_lazy("change", "recognized")
+    WITHDRAWN = "recognition_withdrawn", _("recognition withdrawn")
+    DETAINED = "detained_again", _("detained again")
+    RELEASED = "released", pgettext_lazy("change", "released")
+    DIED = "died", _("died")
+    CORRECTED = "corrected", _("corrected")

@@ -37,7 +37,7 @@ from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_sav
 from django.utils import timezone
 
 from .choices import Visibility
-from .privacy import PRIVATE_FIELDS
+from .privacy import public_field_names
 
 ROW = 1
 _lock = threading.Lock()
@@ -181,12 +181,7 @@ def _touch(instance) -> bool:
 
 
 def _public_fields(person) -> list[str]:
-    private = PRIVATE_FIELDS.get(type(person), frozenset())
-    return [
-        f.attname
-        for f in type(person)._meta.concrete_fields
-        if f.name not in private and f.name not in ("status", "public_changed_at")
-    ]
+    return public_field_names(type(person))
 
 
 def _before_save(sender, instance, raw=False, **kwargs) -> None:

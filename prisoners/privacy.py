@@ -40,6 +40,18 @@ def private_field_names() -> frozenset[str]:
     return frozenset().union(*PRIVATE_FIELDS.values(), PRIVATE_COLUMNS)
 
 
+# Fields derived from others or kept for the software, never a fact the
+# public was told: a change to them alone is no public change.
+DERIVED_FIELDS = frozenset({"status", "search_text", "public_changed_at"})
+
+
+def public_field_names(model: type[Model]) -> list[str]:
+    """The columns (attnames) of ``model`` the public sees once its record
+    is public: neither private nor derived."""
+    private = PRIVATE_FIELDS.get(model, frozenset()) | DERIVED_FIELDS
+    return [f.attname for f in model._meta.concrete_fields if f.name not in private]
+
+
 def people() -> QuerySet[Person]:
     """The people the public may see, by name."""
     return Person.objects.published()

@@ -17,7 +17,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .choices import NON_CUSTODIAL, EndReason, Visibility
+from .choices import NON_CUSTODIAL, EndReason, Status, Visibility
 from .messages import Message
 from .partial_dates import PartialDate
 
@@ -177,6 +177,21 @@ def detention_end(
         EndReason.DEATH: died_on,
     }.get(reason)
     return reason, ended_on
+
+
+def status(died: bool, ends: list[str]) -> Status:
+    """A person's status from their death and their detentions' ends
+    (EndReason values): deceased if a death date is set; else in_custody if
+    a detention is open; else released if one ended in release; else
+    unknown. PersonQuerySet.refresh_status() is this rule in SQL; the list
+    as it stood (as_of.py) asks it of rows rebuilt from the history."""
+    if died:
+        return Status.DECEASED
+    if EndReason.OPEN in ends:
+        return Status.IN_CUSTODY
+    if EndReason.RELEASE in ends:
+        return Status.RELEASED
+    return Status.UNKNOWN
 
 
 def is_open(released: bool, sentence_type: str, died: bool) -> bool:

@@ -3,7 +3,10 @@
 People detained once or several times, dates known to the day, month or year
 (some arrests unknown), Belarusian, Russian and Latin names with aliases,
 group releases linked to sanctions events, drafts and anonymous people.
-Written with bulk_create for speed: synthetic rows carry no history. The
+Written with bulk_create for speed, with a history written in bulk too
+(HISTORY_DAYS): each person added on a day of the last two years, some
+first as a draft published days later, some corrected since, so that
+/changes/ and as_of= (prisoners/changes.py, as_of.py) read real work. The
 derived columns that save() would write (search text, detention ends,
 status) come from the models' own helpers (Person.derive_from_names,
 Detention.end_with, PersonQuerySet.refresh_status).
@@ -16,6 +19,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from django.db import transaction
+from django.utils import timezone
 
 from .choices import (
     NON_CUSTODIAL,
@@ -40,6 +44,11 @@ from .partial_dates import PartialDate, Precision
 from .search import CYRILLIC_TO_LATIN
 
 START, END = date(2011, 1, 1), date(2026, 6, 30)
+# The history spans the last HISTORY_DAYS days before the day it is written.
+HISTORY_DAYS = 730
+# Of the people: published a few days after being added as a draft, and
+# corrected (their occupation) after being written.
+PUBLISHED_LATER, CORRECTED_LATER = 0.2, 0.1
 
 MALE_FIRST = [
     "Алесь",
@@ -195,9 +204,28 @@ def latin(cyrillic: str) -> str:
     )
 
 
+def _history(record, when, kind: str, **changes):
+    """A history row of ``record`` written at ``when`` (``kind``: "+" added,
+    "~" changed), with ``changes`` to its values."""
+    history = type(record).history.model
+    tracked = {f.attname for f in history._meta.fields} - {"history_id"}
+    values = {
+        f.attname: getattr(record, f.attname)
+        for f in record._meta.concrete_fields
+        if f.attname in tracked
+    }
+    values.update(changes)
+    return history(
+        **values, history_date=when, history_type=kind, history_change_reason="synthetic"
+    )
+
+
 class Generator:
     def __init__(self, seed: int, persons: int):
         self.random = random.Random(seed)
+        # The history's own stream: the records stay those of the seed.
+        self.history_random = random.Random(seed + 1)
+        self.now = timezone.now()
         self.seed = seed
         self.persons = persons
         self.prefix = f"synthetic-{seed}"
@@ -421,3 +449,28 @@ class Generator:
             for c in charges
         )
         Person.objects.filter(pk__in=[p.pk for p in people]).refresh_status()
+        self.write_history(people, detentions, releases)
+
+    def write_history(self, people, detentions, releases) -> None:
+        """One history of each record, as if curators had written it over
+        the last HISTORY_DAYS days: simple-history's rows, in bulk."""
+        rnd, rows = self.history_random, {Person: [], Detention: [], Release: []}
+        published = {}
+        for person in people:
+            added = self.now - timedelta(seconds=rnd.randint(0, HISTORY_DAYS * 86400))
+            shown = added
+            if person.visibility == Visibility.PUBLISHED and rnd.random() < PUBLISHED_LATER:
+                rows[Person].append(_history(person, added, "+", visibility=Visibility.DRAFT))
+                shown = min(added + timedelta(days=rnd.randint(1, 30)), self.now)
+                rows[Person].append(_history(person, shown, "~"))
+            elif rnd.random() < CORRECTED_LATER:
+                rows[Person].append(_history(person, added, "+", occupation="(unknown)"))
+                shown = min(added + timedelta(days=rnd.randint(1, 60)), self.now)
+                rows[Person].append(_history(person, shown, "~"))
+            else:
+                rows[Person].append(_history(person, added, "+"))
+            published[person.pk] = added
+        rows[Detention] = [_history(d, published[d.person_id], "+") for d in detentions]
+        rows[Release] = [_history(r, published[r.detention.person_id], "+") for r in releases]
+        for model, history in rows.items():
+            model.history.model.objects.bulk_create(history, batch_size=2000)

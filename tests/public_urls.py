@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
 from prisoners.models import LocalName, OtherId, Person, ReleaseEvent, SanctionsEvent
 from tests.factories import (
     ChargeFactory,
@@ -168,6 +170,7 @@ def public_urls(world: World) -> list[str]:
     """One URL of every public page type, feed and the sitemap (lists with
     and without filters)."""
     person, event, sanctions = world.person, world.release_event, world.sanctions_event
+    today = timezone.localdate().isoformat()
     year, month = event.date.first.year, event.date.first.month
     return [
         "/",
@@ -229,6 +232,20 @@ def public_urls(world: World) -> list[str]:
         "/charts/held.svg",
         "/charts/held.svg?from=2021-01-01&to=2025-12-31",
         "/charts/releases.svg?from=2025-01-01&to=2025-12-31",
+        # What changed (the world was written today), and the list as it stood.
+        "/changes/",
+        "/changes/?region=Minsk",
+        f"/changes/?from=2020-01-01&to={today}",
+        "/changes/feed.atom",
+        "/changes/export.csv",
+        "/api/changes/",
+        f"/?as_of={today}",
+        f"/prisoners/?as_of={today}",
+        f"/prisoners/?as_of={today}&region=Minsk",
+        f"/prisoners/export.csv?as_of={today}",
+        f"/prisoners/feed.atom?as_of={today}",
+        f"/api/prisoners/?as_of={today}",
+        f"{person.get_absolute_url()}?as_of={today}",
     ]
 
 

@@ -26,6 +26,7 @@ def test_it_lists_every_endpoint_with_its_address_and_what_it_gives(client):
         "stats-held-csv",
         "stats-releases",
         "stats-releases-csv",
+        "changes",
         "schema",
         "docs",
     ]

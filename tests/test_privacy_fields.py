@@ -22,6 +22,10 @@ PLAIN_SERIALIZERS = {
     "ReleasesPointSerializer",
     "HeldSeriesSerializer",
     "ReleasesSeriesSerializer",
+    # What changed: a person's id, name and public dates, and counts.
+    "ChangeSerializer",
+    "ChangeGroupSerializer",
+    "ChangesSerializer",
 }
 
 
@@ -95,3 +99,9 @@ def test_no_public_csv_column_is_a_private_field(rows, model):
     full = next(rows(model.objects.none(), public=False))
     private = privacy.PRIVATE_FIELDS.get(model, set()) | privacy.PRIVATE_COLUMNS
     assert set(full) - set(header) == (private & set(full))
+
+
+def test_the_csv_of_changes_has_no_private_column():
+    from prisoners.public.what_changed import COLUMNS
+
+    assert set(COLUMNS) & privacy.private_field_names() == set()

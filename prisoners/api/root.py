@@ -45,6 +45,11 @@ ENDPOINTS = [
     ("stats-held-csv", "api-stats-held-csv", _("The same series of people held, as CSV.")),
     ("stats-releases", "api-stats-releases", _("Releases per month or per year.")),
     ("stats-releases-csv", "api-stats-releases-csv", _("The same series of releases, as CSV.")),
+    (
+        "changes",
+        "api-changes",
+        _("What changed in the public list in a period; the filters of /prisoners/."),
+    ),
     ("schema", "api-schema", _("The OpenAPI 3 schema of this API.")),
     ("docs", "api-docs", _("The API's documentation (Swagger UI), generated from the schema.")),
 ]

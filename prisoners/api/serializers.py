@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .. import privacy
+from ..choices import ChangeKind
 from ..models import Detention, Organization, Person, ReleaseEvent, SanctionsEvent
 from ..public.citation import absolute
 from ..stats.series import Interval
@@ -216,3 +217,54 @@ class ReleasesSeriesSerializer(serializers.Serializer):
 
     interval = serializers.ChoiceField(choices=[Interval.MONTH, Interval.YEAR])
     results = ReleasesPointSerializer(many=True)
+
+
+class ChangeSerializer(serializers.Serializer):
+    """One named change (prisoners/changes.py)."""
+
+    day = serializers.DateField()
+    person_id = serializers.CharField(source="person.person_id")
+    name = serializers.CharField(source="person.name")
+    url = serializers.SerializerMethodField()
+    fields = serializers.ListField(
+        child=serializers.CharField(), help_text="Corrected: the public fields that changed."
+    )
+    detained_on = PartialDateField(help_text="Detained again: the day of the arrest.")
+    released_on = PartialDateField(help_text="Released: the day of the release.")
+    release_type = serializers.CharField(allow_blank=True)
+    release_event = serializers.SlugRelatedField(
+        slug_field="event_id",
+        read_only=True,
+        allow_null=True,
+        help_text="The group release, when published.",
+    )
+
+    def get_url(self, change) -> str:
+        return absolute(change.person.get_absolute_url())
+
+
+class ChangeGroupSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ChangeKind.choices)
+    count = serializers.IntegerField(help_text="Named and not named.")
+    not_named_count = serializers.IntegerField(
+        source="not_named",
+        allow_null=True,
+        help_text="People not named now (anonymous, unpublished or deleted); null when "
+        "the list's filters narrow the changes: they may not be asked of them.",
+    )
+    changes = ChangeSerializer(many=True)
+
+
+class ChangesSerializer(serializers.Serializer):
+    """The answer of /api/changes/."""
+
+    count = serializers.IntegerField()
+    groups = ChangeGroupSerializer(many=True)
+
+    def get_fields(self):
+        # "from" is a Python keyword: the range is named as asked, here.
+        return {
+            "from": serializers.DateField(source="start"),
+            "to": serializers.DateField(source="end"),
+            **super().get_fields(),
+        }

@@ -28,6 +28,7 @@ urlpatterns = [
         {"as_csv": True},
         name="api-stats-releases-csv",
     ),
+    path("changes/", views.ChangesView.as_view(), name="api-changes"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", DocsView.as_view(url_name="api-schema"), name="api-docs"),
 ]

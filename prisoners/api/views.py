@@ -25,12 +25,17 @@ from rest_framework.views import APIView
 
 from tracker.client_ip import client_ip
 
-from .. import privacy
+from .. import as_of, privacy
 from ..interchange.csv_files import csv_text
 from ..models import ReleaseEvent
 from ..public import errors
 from ..public.citation import absolute, add_citation_headers, citation, cite_url, cited_day
-from ..public.filters import PersonFilter, ReleaseEventFilter, SanctionsEventFilter
+from ..public.filters import (
+    PersonFilter,
+    ReleaseEventFilter,
+    SanctionsEventFilter,
+    ask_changes,
+)
 from ..stats.ranges import RangeError, date_range
 from ..stats.series import HELD_COLUMNS, RELEASE_COLUMNS, Interval, held_points, release_points
 from . import queries
@@ -176,7 +181,10 @@ class PrisonerViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
         # The filters were checked by the backend: an invalid one answered 400.
         filters = PersonFilter(self.request.query_params, queryset=queryset, request=self.request)
         self.paginator.not_named_count = filters.not_named_count()
-        return super().paginate_queryset(queryset)
+        page = super().paginate_queryset(queryset)
+        day = filters.as_of_day()
+        # With as_of, each person as the list showed them then (as_of.py).
+        return as_of.as_it_stood(list(page), day, detail=True) if day and page is not None else page
 
 
 @extend_schema(
@@ -346,6 +354,31 @@ class ReleaseStatsView(PublicAPIMixin, APIView):
                 "results": [dict(zip(RELEASE_COLUMNS, p, strict=True)) for p in points],
             }
         )
+
+
+class ChangesView(PublicAPIMixin, APIView):
+    """What changed in the public list from ``from`` to ``to`` (inclusive,
+    calendar days; by default the last 7 days), grouped: added, removed,
+    recognized, recognition withdrawn, detained again, released, died,
+    corrected. The filters of /api/prisoners/ narrow it (by today's
+    records). People not published now are counted, never named. Example:
+    `/api/changes/?from=2025-12-01&to=2025-12-31&status=released`."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "from", OpenApiTypes.DATE, description="First day (default: 6 days ago)."
+            ),
+            OpenApiParameter("to", OpenApiTypes.DATE, description="Last day (default: today)."),
+        ],
+        filters=True,
+        responses=shapes.ChangesSerializer,
+    )
+    def get(self, request):
+        asked = ask_changes(request.query_params)
+        if asked.changes is None:
+            raise serializers.ValidationError(errors.error_messages(asked.errors))
+        return Response(shapes.ChangesSerializer(asked.changes).data)
 
 
 def csv_response(filename: str, header: list[str], rows) -> HttpResponse:

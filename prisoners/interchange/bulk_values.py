@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from datetime import datetime
 
 from django.db import connection
 from django.db.models import F
 from django.db.models.expressions import RawSQL
 
-from ..models import Detention, NotSameAs, OtherDetentionId, OtherId, Person
+from ..as_of import latest_rows
+from ..models import Detention, NotSameAs, OtherDetentionId, OtherId, Person, Release
 from ..partial_dates import PartialDate
 from .columns import PUBLISHED_OF, _text
 
@@ -53,13 +55,69 @@ def not_same_as_of(pks: Sequence[int]) -> dict[int, tuple[str, ...]]:
     return {owner: tuple(sorted(ids)) for owner, ids in grouped.items()}
 
 
-def people_values(pks: Sequence[int], public: bool = False) -> Iterator[tuple[dict, list[dict]]]:
-    """(person values, [detention values…]) for each pk, in the order given."""
+RELEASE_COLUMNS = [
+    "released_on_first",
+    "released_on_precision",
+    "release_type",
+    "released_to",
+    "release_event__event_id",
+    "release_event__published",
+]
+
+
+def _people_then(pks: Sequence[int], at: datetime | None):
+    """The people of ``pks`` now, or as their history read before ``at``
+    (as_of.py: the list as it stood), keyed ``pk``."""
+    if at is None:
+        return Person.objects.filter(pk__in=_among(pks)).annotate(key=F("pk"))
+    return latest_rows(Person, at, id__in=_among(pks)).annotate(key=F("id"))
+
+
+def _detentions_then(pks: Sequence[int], at: datetime | None) -> list[dict]:
+    """The detentions of the people of ``pks`` with their releases
+    (``release__…``), now or as their history read before ``at``."""
+    release = [f"release__{column}" for column in RELEASE_COLUMNS]
+    theirs = {"person_id__in": _among(pks)}
+    detentions = Detention.objects if at is None else latest_rows(Detention, at, **theirs)
+    rows = (
+        detentions.filter(**theirs)
+        # Unknown arrest dates first on every database, as the exporter orders them.
+        .order_by(F("detained_on_first").asc(nulls_first=True), "detention_id")
+        .annotate(key=F("id"))
+        .values(
+            "key",
+            "person_id",
+            "detention_id",
+            "sentence_type",
+            "sentence_months",
+            "facility__name",
+            *(release if at is None else []),
+            *[f"{d}_{part}" for d in DETENTION_DATES for part in ("first", "precision")],
+        )
+    )
+    rows = list(rows)
+    if at is not None:
+        releases = latest_rows(Release, at, detention_id__in=_among([row["key"] for row in rows]))
+        by_detention = {
+            r["detention_id"]: r for r in releases.values("detention_id", *RELEASE_COLUMNS)
+        }
+        for row in rows:
+            found = by_detention.get(row["key"], {})
+            row.update({f"release__{c}": found.get(c) for c in RELEASE_COLUMNS})
+    return rows
+
+
+def people_values(
+    pks: Sequence[int], public: bool = False, at: datetime | None = None
+) -> Iterator[tuple[dict, list[dict]]]:
+    """(person values, [detention values…]) for each pk, in the order given;
+    with ``at``, as the history read before that moment (their links to
+    organizations, sources, charges and other ids are today's)."""
     date_columns = [f"{d}_{part}" for d in PERSON_DATES for part in ("first", "precision")]
     people = {
-        row["pk"]: row
-        for row in Person.objects.filter(pk__in=_among(pks)).values(
-            "pk",
+        row["key"]: row
+        for row in _people_then(pks, at).values(
+            "key",
             "person_id",
             "name",
             "name_be",
@@ -87,28 +145,8 @@ def people_values(pks: Sequence[int], public: bool = False) -> Iterator[tuple[di
     other_ids = _pairs(OtherId.objects.filter(person_id__in=_among(pks)), "person_id", "other_id")
     not_same_as = not_same_as_of(pks)
     detentions: dict[int, list[dict]] = defaultdict(list)
-    rows = (
-        Detention.objects.filter(person_id__in=_among(pks))
-        # Unknown arrest dates first on every database, as the exporter orders them.
-        .order_by(F("detained_on_first").asc(nulls_first=True), "detention_id")
-        .values(
-            "pk",
-            "person_id",
-            "detention_id",
-            "sentence_type",
-            "sentence_months",
-            "facility__name",
-            "release__released_on_first",
-            "release__released_on_precision",
-            "release__release_type",
-            "release__released_to",
-            "release__release_event__event_id",
-            "release__release_event__published",
-            *[f"{d}_{part}" for d in DETENTION_DATES for part in ("first", "precision")],
-        )
-    )
-    rows = list(rows)
-    detention_pks = [row["pk"] for row in rows]
+    rows = _detentions_then(pks, at)
+    detention_pks = [row["key"] for row in rows]
     charges = _pairs(
         Detention.charges.through.objects.filter(detention_id__in=_among(detention_pks)),
         "detention_id",
@@ -132,14 +170,14 @@ def people_values(pks: Sequence[int], public: bool = False) -> Iterator[tuple[di
         detentions[row["person_id"]].append(
             {
                 "detention_id": row["detention_id"],
-                "other_detention_ids": other_detention_ids.get(row["pk"], ()),
+                "other_detention_ids": other_detention_ids.get(row["key"], ()),
                 "detained_on": _date(row, "detained_on"),
-                "charges": charges.get(row["pk"], ()),
+                "charges": charges.get(row["key"], ()),
                 "sentence_type": row["sentence_type"],
                 "sentence_months": row["sentence_months"],
                 "sentenced_on": _date(row, "sentenced_on"),
                 "facility": row["facility__name"] or "",
-                "sources": sources.get(row["pk"], ()),
+                "sources": sources.get(row["key"], ()),
                 "released_on": str(
                     PartialDate(
                         row["release__released_on_first"], row["release__released_on_precision"]
@@ -153,7 +191,9 @@ def people_values(pks: Sequence[int], public: bool = False) -> Iterator[tuple[di
             }
         )
     for pk in pks:
-        person = people[pk]
+        person = people.get(pk)
+        if person is None:  # not yet written at ``at``
+            continue
         values = {
             "person_id": person["person_id"],
             "name": _text(person["name"]),

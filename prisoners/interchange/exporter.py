@@ -11,6 +11,7 @@ directory. The public form asks prisoners.privacy who and what may be shown.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 from django.db.models import QuerySet
@@ -45,10 +46,13 @@ def _cells(kind: Kind, header: list[str], values: dict) -> list[str]:
     return [kind.by_name[name].write(values[name]) for name in header]
 
 
-def prisoner_rows(people: QuerySet, public: bool = False) -> Iterator[list[str]]:
+def prisoner_rows(
+    people: QuerySet, public: bool = False, at: datetime | None = None
+) -> Iterator[list[str]]:
     """prisoners.csv: one row per detention, a person without any detention on
     one row. Public: published people only (never anonymous or drafts), no
-    internal_notes, no link to an unpublished release event."""
+    internal_notes, no link to an unpublished release event. With ``at``,
+    each person's values as the history read before that moment (as_of)."""
     header = _header(PRISONERS, public)
     yield header
     if public:
@@ -56,7 +60,7 @@ def prisoner_rows(people: QuerySet, public: bool = False) -> Iterator[list[str]]
     # The order of the queryset (a list's sorting), then chunks read in bulk.
     pks = list(people.values_list("pk", flat=True))
     for start in range(0, len(pks), CHUNK):
-        for values, detentions in people_values(pks[start : start + CHUNK], public):
+        for values, detentions in people_values(pks[start : start + CHUNK], public, at):
             for row in detentions or [EMPTY_DETENTION]:
                 yield _cells(PRISONERS, header, values | row)
 

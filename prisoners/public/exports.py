@@ -5,21 +5,25 @@ who is in, so the export always matches the page."""
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
-from .. import privacy
+from .. import as_of, privacy
 from ..interchange.csv_files import csv_lines
 from ..interchange.exporter import prisoner_rows, release_event_rows, sanctions_event_rows
 from ..models import Person, ReleaseEvent, SanctionsEvent
-from . import errors
+from . import errors, what_changed
 from .citation import add_citation_headers
-from .filters import PersonFilter, ReleaseEventFilter, SanctionsEventFilter
+from .filters import PersonFilter, ReleaseEventFilter, SanctionsEventFilter, ask_changes
 
 
 def _export(request, filterset_class, queryset, rows, name):
     filterset = filterset_class(request.GET, queryset=queryset)
     if not filterset.is_valid():
         return errors.text_400(filterset.form)
+    return _csv(request, rows(filterset.qs, public=True), name)
+
+
+def _csv(request, rows, name):
     response = StreamingHttpResponse(
-        csv_lines(rows(filterset.qs, public=True), public=True),
+        csv_lines(rows, public=True),
         content_type="text/csv; charset=utf-8",
     )
     filename = f"{name}-{timezone.localdate().isoformat()}.csv"
@@ -29,7 +33,13 @@ def _export(request, filterset_class, queryset, rows, name):
 
 
 def prisoners_csv(request):
-    return _export(request, PersonFilter, privacy.people(), prisoner_rows, "prisoners")
+    filterset = PersonFilter(request.GET, queryset=privacy.people())
+    if not filterset.is_valid():
+        return errors.text_400(filterset.form)
+    day = filterset.as_of_day()
+    # With as_of, each person's values as the list showed them then.
+    at = as_of.end_of(day) if day else None
+    return _csv(request, prisoner_rows(filterset.qs, public=True, at=at), "prisoners")
 
 
 def release_events_csv(request):
@@ -66,3 +76,11 @@ def header(url_name: str) -> list[str]:
     """The columns the export ``url_name`` writes (no query: no records)."""
     rows, model = EXPORTS[url_name]
     return next(rows(model.objects.none(), public=True))
+
+
+def changes_csv(request):
+    """/changes/ as CSV: one row a named change, one a group's people not named."""
+    asked = ask_changes(request.GET)
+    if asked.changes is None:
+        return errors.text_400(asked.errors)
+    return _csv(request, what_changed.rows(asked.changes), "changes")

@@ -11,11 +11,12 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .. import local_names, privacy
+from .. import as_of, local_names, privacy
+from ..changes import field_labels
 from ..history import data_last_changed
 from . import errors, queries
 from .citation import absolute
-from .filters import PersonFilter
+from .filters import PersonFilter, ask_changes
 
 ITEMS = 50
 
@@ -63,7 +64,10 @@ class PersonFeed(SiteFeed):
         people = self.filterset.qs
         if not self.filterset.form.cleaned_data.get("ordering"):
             people = queries.by_last_public_change(people)
-        return queries.with_detentions(people)[:ITEMS]
+        people = list(queries.with_detentions(people)[:ITEMS])
+        day = self.filterset.as_of_day()
+        # With as_of, each entry as the list showed it then (as_of.py).
+        return as_of.as_it_stood(people, day) if day else people
 
     def item_title(self, person):
         return local_names.display_name(person)
@@ -127,3 +131,64 @@ class ReleaseEventFeed(SiteFeed):
 
     def item_updateddate(self, event):
         return event.changed
+
+
+class ChangesFeed(SiteFeed):
+    """/changes/ as a feed: each named change an entry, newest first."""
+
+    title = _("Changes to the list of political prisoners")
+
+    def __call__(self, request, *args, **kwargs):
+        self.asked = ask_changes(request.GET)
+        if self.asked.changes is None:
+            return errors.text_400(self.asked.errors)
+        self.query = request.GET.urlencode()
+        return super().__call__(request, *args, **kwargs)
+
+    def subtitle(self):
+        changes = self.asked.changes
+        return _("What changed in the public list from %(start)s to %(end)s.") % {
+            "start": changes.start.isoformat(),
+            "end": changes.end.isoformat(),
+        }
+
+    def link(self):
+        url = absolute(reverse("changes"))
+        return f"{url}?{self.query}" if self.query else url
+
+    def feed_url(self):
+        url = absolute(reverse("changes-feed"))
+        return f"{url}?{self.query}" if self.query else url
+
+    def updateddate(self):
+        return data_last_changed()
+
+    def items(self):
+        return self.asked.changes.named()[: ITEMS * 4]
+
+    def item_title(self, change):
+        return f"{change.kind.label}: {local_names.display_name(change.person)}"
+
+    def item_link(self, change):
+        return absolute(change.person.get_absolute_url())
+
+    def item_guid(self, change):
+        return f"{self.item_link(change)}#{change.kind.value}-{change.day.isoformat()}"
+
+    def item_description(self, change):
+        parts = [change.day.isoformat()]
+        if change.fields:
+            parts.append(", ".join(field_labels(change.fields)))
+        if change.detained_on:
+            parts.append(_("detained %(date)s") % {"date": change.detained_on.display()})
+        if change.released_on:
+            parts.append(_("released %(date)s") % {"date": change.released_on.display()})
+        if change.release_event:
+            parts.append(change.release_event.shown_title)
+        return "; ".join(parts)
+
+    def item_pubdate(self, change):
+        return _midnight(change.day)
+
+    def item_updateddate(self, change):
+        return _midnight(change.day)

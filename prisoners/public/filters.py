@@ -12,17 +12,21 @@ event, held_on) apply to one and the same detention:
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 import django_filters
 from django import forms
 from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Concat
+from django.http import QueryDict
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from .. import privacy
+from .. import as_of, privacy
+from ..changes import Changes, changes_between, changes_of_filtered
 from ..models import (
     Detention,
     Gender,
@@ -34,6 +38,8 @@ from ..models import (
     Status,
 )
 from ..stats.facets import count_facets
+from ..stats.ranges import EARLIEST
+from .timeline import RangeForm
 
 ISO_DATE = ["%Y-%m-%d"]
 
@@ -99,6 +105,35 @@ class IsoDateFilter(django_filters.DateFilter):
         kwargs.setdefault("input_formats", ISO_DATE)
         kwargs.setdefault("help_text", _("YYYY-MM-DD, inclusive."))
         super().__init__(field_name=field_name, lookup_expr=lookup_expr, **kwargs)
+
+
+class PastDayField(forms.DateField):
+    """A day that has begun (today or before, in the site's TIME_ZONE) and
+    not before the earliest day of any range: the list as it stood then."""
+
+    def validate(self, value):
+        super().validate(value)
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(
+                _("Choose today or an earlier day: the list of a future day is not known."),
+                code="future",
+            )
+        if value and value < EARLIEST:
+            raise forms.ValidationError(
+                _("Choose %(earliest)s or a later day.") % {"earliest": EARLIEST.isoformat()},
+                code="out_of_bounds",
+            )
+
+
+@extend_schema_field(OpenApiTypes.DATE)
+class AsOfFilter(django_filters.DateFilter):
+    field_class = PastDayField
+
+
+class AsOfForm(forms.Form):
+    """``?as_of=`` alone (a person's page, the home page's figures)."""
+
+    as_of = PastDayField(required=False, input_formats=ISO_DATE, label=_("As published on"))
 
 
 ORDERINGS = {
@@ -184,6 +219,16 @@ class PersonFilter(django_filters.FilterSet):
         help_text=_("YYYY-MM-DD: people held on that day."),
     )
 
+    as_of = AsOfFilter(
+        method="filter_as_of",
+        input_formats=ISO_DATE,
+        label=_("As published on"),
+        help_text=_(
+            "YYYY-MM-DD: the people on the public list at the end of that day; "
+            "the other filters select by today's records."
+        ),
+    )
+
     ordering = django_filters.ChoiceFilter(
         choices=ORDERING_CHOICES, method="filter_ordering", label=_("Sort by"), empty_label=None
     )
@@ -210,6 +255,28 @@ class PersonFilter(django_filters.FilterSet):
         if value == "no":
             return queryset.not_recognized_on(day) if day else queryset.not_recognized()
         return queryset
+
+    def filter_as_of(self, queryset, name, value: date):
+        return queryset.filter(pk__in=as_of.on_the_list(value))
+
+    def as_of_day(self) -> date | None:
+        """The day of ``as_of``, when the list is asked as it stood then."""
+        return self.form.cleaned_data.get("as_of") if self.is_valid() else None
+
+    def as_of_not_named(self) -> int | None:
+        """With ``as_of`` alone: how many on the list that day are not named
+        now (unpublished, anonymous or deleted since). None otherwise: the
+        other filters may not be asked of them."""
+        day = self.as_of_day()
+        if day is None:
+            return None
+        others = [
+            name
+            for name, value in self.form.cleaned_data.items()
+            if value not in django_filters.constants.EMPTY_VALUES
+            and name not in ("ordering", "as_of")
+        ]
+        return None if others else as_of.not_named_now(day)
 
     def filter_held_on(self, detentions, name, value: date):
         return detentions.held_on(value)
@@ -335,3 +402,43 @@ class SanctionsEventFilter(django_filters.FilterSet):
     class Meta:
         model = SanctionsEvent
         fields: list[str] = []
+
+
+# /changes/: a range of days and the filters of the list of people.
+CHANGES_DAYS = 7
+
+
+def changes_start(end: date) -> date:
+    """/changes/ shows the last CHANGES_DAYS days by default (today included)."""
+    return end - timedelta(days=CHANGES_DAYS - 1)
+
+
+@dataclass
+class AskedChanges:
+    """A request to /changes/ (its page, feed, CSV and API): its range form
+    and filters, valid or not, and the answer when both are."""
+
+    form: RangeForm
+    filterset: PersonFilter
+    changes: Changes | None = None
+
+    @property
+    def errors(self) -> dict:
+        return {**self.form.errors, **(self.filterset.form.errors if self.form.is_valid() else {})}
+
+
+def ask_changes(query: QueryDict) -> AskedChanges:
+    """Read ``from``, ``to`` and the filters of /prisoners/ from ``query``;
+    answer when they are valid."""
+    form = RangeForm(query, today=timezone.localdate(), start_by_default=changes_start)
+    filterset = PersonFilter(query, queryset=privacy.people())
+    asked = AskedChanges(form, filterset)
+    if not (form.is_valid() and filterset.is_valid()):
+        return asked
+    start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    if filterset.narrows():
+        named = filterset.narrow(privacy.people())
+        asked.changes = changes_of_filtered(start, end, named)
+    else:
+        asked.changes = changes_between(start, end, privacy.people())
+    return asked

@@ -48,9 +48,12 @@ def chronology(start: date, end: date) -> list[Row]:
 class RangeForm(forms.Form):
     """``?from=&to=``, both optional, ``YYYY-MM-DD``."""
 
-    def __init__(self, data=None, *, today: date):
+    def __init__(self, data=None, *, today: date, start_by_default=None):
+        """``start_by_default(end)``: the start when none is given (the
+        timeline's, default_start(), unless told)."""
         super().__init__(data)
         self.today = today
+        self.start_by_default = start_by_default or default_start
         self.fields["from"] = forms.DateField(
             required=False, input_formats=["%Y-%m-%d"], label=_("From")
         )
@@ -64,7 +67,10 @@ class RangeForm(forms.Form):
             return data
         try:
             data["start"], data["end"] = date_range(
-                data.get("from"), data.get("to"), today=self.today, default_start=default_start
+                data.get("from"),
+                data.get("to"),
+                today=self.today,
+                default_start=self.start_by_default,
             )
         except RangeError as error:
             # On the parameter to blame: a text answer names it (``from: …``).

@@ -89,6 +89,9 @@ urlpatterns = [
     page("embed/counter/", embeds.counter, name="embed-counter"),
     page("charts/held.svg", embeds.held_svg, name="chart-held"),
     page("charts/releases.svg", embeds.releases_svg, name="chart-releases"),
+    page("changes/", views.changes_view, name="changes"),
+    page("changes/feed.atom", feeds.ChangesFeed(), name="changes-feed"),
+    page("changes/export.csv", exports.changes_csv, name="changes-export"),
     # An index of sections, each paged at 50,000 addresses: one file would
     # stop at the first 50,000 people.
     page(

@@ -14,12 +14,18 @@ from django.utils.functional import cached_property
 from django.views.generic import ListView, MonthArchiveView, YearArchiveView
 from django.views.generic.detail import SingleObjectMixin
 
-from .. import local_names, privacy, query_strings
+from .. import as_of, local_names, privacy, query_strings
 from ..choices import Gender, ReleaseType, Status
 from ..stats import charts, figures, series
 from . import errors, queries, timeline
 from .citation import absolute
-from .filters import PersonFilter, ReleaseEventFilter, SanctionsEventFilter
+from .filters import (
+    AsOfForm,
+    PersonFilter,
+    ReleaseEventFilter,
+    SanctionsEventFilter,
+    ask_changes,
+)
 
 PEOPLE_PER_PAGE = 50
 EVENTS_PER_PAGE = 20
@@ -30,14 +36,40 @@ NAMES_IN_LISTS = 10
 # up to this many; for more it gives their number (a year of them makes too
 # long a page).
 OTHER_RELEASES_NAMED = 100
+# /changes/ names up to this many people a group; the CSV, feed and API all.
+CHANGES_NAMED = 200
 
 
 def home(request):
+    form = AsOfForm(request.GET)
+    if not form.is_valid():
+        return errors.page_400(request, "prisoners/home.html", {"form": form, "invalid": True})
+    day = form.cleaned_data.get("as_of")
+    if day is not None:
+        # The figures as recorded at the end of that day (as_of.py).
+        then = as_of.home_figures(day)
+        return render(
+            request,
+            "prisoners/home.html",
+            {
+                "form": form,
+                "today": day,
+                "as_of": day,
+                "held_now": then["held"],
+                "released_this_year": then["released"],
+                "recognized_total": then["recognized"],
+                "not_named": {
+                    "held": then["held_not_named"],
+                    "recognized": then["recognized_not_named"],
+                },
+            },
+        )
     today = timezone.localdate()
     return render(
         request,
         "prisoners/home.html",
         {
+            "form": form,
             "today": today,
             "held_now": figures.held_on(today),
             "released_this_year": figures.releases_between(
@@ -137,6 +169,12 @@ class PersonListView(PeopleFacetsMixin, FilteredListView):
         context["facets"] = self.facet_groups(FACET_SHOWN)
         context["not_named_count"] = None if self.invalid else self.filterset.not_named_count()
         context["date_fields"] = DATE_FILTERS
+        day = None if self.invalid else self.filterset.as_of_day()
+        if day is not None:
+            # The page's people as the list showed them then (as_of.py).
+            context["people"] = as_of.as_it_stood(list(context["people"]), day)
+            context["as_of"] = day
+            context["as_of_not_named"] = self.filterset.as_of_not_named()
         context["gender_choices"] = _options(
             "gender", Gender.choices, self.filterset.form.data.getlist("gender")
         )
@@ -160,6 +198,7 @@ DATE_FILTERS = [
     "recognized_after",
     "recognized_before",
     "held_on",
+    "as_of",
 ]
 FACETS = ["status", "release_type", "region", "charge", "organization"]
 # Beside the list, the largest values of a facet (and those selected).
@@ -246,6 +285,7 @@ class FacetValuesView(PeopleFacetsMixin, FilteredListView):
 
 
 def person_detail(request, person_id):
+    form = AsOfForm(request.GET)
     person = queries.person_page().filter(person_id=person_id).first()
     if person is None:
         # A former or other id: the person's page, in the same language.
@@ -255,10 +295,18 @@ def person_detail(request, person_id):
         query = request.META.get("QUERY_STRING")
         url = kept.get_absolute_url()
         return redirect(f"{url}?{query}" if query else url, permanent=True)
+    if not form.is_valid():
+        context = {"person": person, "rows": timeline.person_rows(person), "form": form}
+        return errors.page_400(request, "prisoners/person_detail.html", context)
+    day = form.cleaned_data.get("as_of")
+    if day is not None:
+        person = as_of.person_as_it_stood(person, day)
+        if person is None:
+            raise Http404("Not on the public list at the end of that day.")
     return render(
         request,
         "prisoners/person_detail.html",
-        {"person": person, "rows": timeline.person_rows(person)},
+        {"person": person, "rows": timeline.person_rows(person), "as_of": day},
     )
 
 
@@ -424,6 +472,29 @@ def timeline_view(request):
             "table": series.monthly_table(held, releases, end),
         },
     )
+
+
+def changes_view(request):
+    asked = ask_changes(request.GET)
+    context = {
+        "form": asked.form,
+        "filters_form": asked.filterset.form,
+        "changes": asked.changes,
+        # The filters of the list go with the range (hidden in its form).
+        "kept": [
+            (name, value)
+            for name, values in request.GET.lists()
+            if name not in ("from", "to", "page")
+            for value in values
+            if value.strip()
+        ],
+    }
+    if asked.changes is None:
+        return errors.page_400(request, "prisoners/changes.html", context)
+    context["filtered"] = asked.filterset.narrows()
+    context["shown"] = f":{CHANGES_NAMED}"
+    context["most"] = CHANGES_NAMED
+    return render(request, "prisoners/changes.html", context)
 
 
 def robots_txt(request):

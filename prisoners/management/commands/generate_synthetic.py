@@ -13,7 +13,7 @@ class Command(BaseCommand):
     help = (
         "Add realistic synthetic people (deterministic for a seed): repeated detentions, "
         "partial dates, Cyrillic and Latin names, release waves, sanctions, drafts and "
-        "anonymous people. Synthetic rows carry no history."
+        "anonymous people, with a history over the last two years (/changes/, as_of=)."
     )
 
     def add_arguments(self, parser):
@@ -34,6 +34,6 @@ class Command(BaseCommand):
         with tqdm(total=persons, unit="person", disable=quiet or None) as bar:
             generator.run(progress=bar.update)
         bump_data_version()  # bulk writes send no signals
-        mark_stale()  # nor history
+        mark_stale()
         elapsed = time.monotonic() - started
         self.stdout.write(f"Generated {persons} synthetic people (seed {seed}) in {elapsed:.1f} s.")
