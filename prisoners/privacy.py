@@ -16,8 +16,17 @@ from __future__ import annotations
 
 from django.db.models import Count, Model, Prefetch, Q, QuerySet
 
-from .choices import Visibility
-from .models import Organization, Person, Release, ReleaseEvent, SanctionsEvent
+from .choices import EndReason, Visibility
+from .models import (
+    Detention,
+    Facility,
+    Organization,
+    Person,
+    Release,
+    ReleaseEvent,
+    SanctionsEvent,
+    Stay,
+)
 
 # Fields whose values never reach the public, by model. Every other field of
 # these models is public once its record is.
@@ -122,6 +131,42 @@ def organizations() -> QuerySet[Organization]:
         .filter(people_count__gt=0)
         .order_by("name")
     )
+
+
+def facilities() -> QuerySet[Facility]:
+    """The facilities where a published person has been held (a stay), as
+    organizations() are those of a published person: a facility only a
+    draft or anonymous person's record names (a name typed by an import,
+    perhaps a detail of theirs) is shown nowhere. What a facility tells of
+    people is only ``held_now`` (facilities_with_held_now) and the stays of
+    named_stays()."""
+    published = Stay.objects.filter(detention__person__visibility=Visibility.PUBLISHED)
+    return Facility.objects.filter(pk__in=published.values("facility"))
+
+
+# Held in a facility now: an open detention whose facility (its last stay's,
+# Stay.sync_facility) is this one. Published people only: a per-facility
+# count of anonymous or draft people could locate them.
+HELD_NOW = Q(
+    detentions__end_reason=EndReason.OPEN, detentions__person__visibility=Visibility.PUBLISHED
+)
+
+
+def facilities_with_held_now() -> QuerySet[Facility]:
+    """Every facility with ``held_now``, how many published people it holds now."""
+    return facilities().annotate(held_now=Count("detentions", filter=HELD_NOW))
+
+
+def held_now_in(facility: Facility) -> QuerySet[Detention]:
+    """The open detentions of published people held in ``facility`` now."""
+    return Detention.objects.ongoing().filter(
+        facility=facility, person__visibility=Visibility.PUBLISHED
+    )
+
+
+def named_stays(stays: QuerySet[Stay]) -> QuerySet[Stay]:
+    """Those of ``stays`` whose person may be named (published, not anonymous)."""
+    return stays.filter(detention__person__visibility=Visibility.PUBLISHED)
 
 
 def published_release_event(path: str) -> Q:

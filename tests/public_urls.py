@@ -189,6 +189,9 @@ def public_urls(world: World) -> list[str]:
         "/sanctions/2025-12-21-eu-eased/",
         "/timeline/",
         "/timeline/?from=2021-01-01&to=2025-12-31",
+        "/facilities/",
+        "/facilities/?kind=colony&kind=other&region=Minsk",
+        "/facilities/penal-colony-no-9-horki/",
         "/prisoners/feed.atom",
         "/prisoners/feed.atom?released_after=2025-12-01",
         "/releases/feed.atom",
@@ -197,6 +200,7 @@ def public_urls(world: World) -> list[str]:
         "/sitemap-people.xml",
         "/sitemap-releases.xml",
         "/sitemap-sanctions.xml",
+        "/sitemap-facilities.xml",
         # Open data: exports and the API.
         "/prisoners/export.csv",
         "/prisoners/export.csv?released_after=2025-12-01&region=Minsk",
@@ -233,6 +237,9 @@ def private_urls(world: World) -> list[str]:
         f"/prisoners/draft-{MARKER}/",
         f"/prisoners/anonymous-{MARKER}/",
         f"/releases/hidden-release-{MARKER}/",
+        # Facilities only private records name.
+        f"/facilities/facility-{MARKER}-draft/",
+        f"/facilities/facility-{MARKER}-anonymous/",
         f"/sanctions/hidden-sanctions-{MARKER}/",
         f"/api/prisoners/draft-{MARKER}/",
         f"/api/prisoners/anonymous-{MARKER}/",

@@ -25,6 +25,8 @@ from drf_spectacular.utils import extend_schema_field
 from .. import privacy
 from ..models import (
     Detention,
+    Facility,
+    FacilityKind,
     Gender,
     Person,
     ReleaseEvent,
@@ -334,4 +336,15 @@ class SanctionsEventFilter(django_filters.FilterSet):
 
     class Meta:
         model = SanctionsEvent
+        fields: list[str] = []
+
+
+class FacilityFilter(django_filters.FilterSet):
+    """Facilities by kind and region (either of several values)."""
+
+    kind = ChoicesFilter(choices=FacilityKind.choices, label=_("Kind"), distinct=False)
+    region = MultipleTextFilter(field_name="region", lookup_expr="iexact", label=_("Region"))
+
+    class Meta:
+        model = Facility
         fields: list[str] = []

@@ -62,6 +62,8 @@ urlpatterns = [
     page("sanctions/export.csv", exports.sanctions_events_csv, name="sanctions-export"),
     page("sanctions/<slug:event_id>/", views.sanctions_event_detail, name="sanctions-event-detail"),
     page("timeline/", views.timeline_view, name="timeline"),
+    page("facilities/", views.FacilityListView.as_view(), name="facility-list"),
+    page("facilities/<slug:facility_id>/", views.facility_detail, name="facility-detail"),
     # An index of sections, each paged at 50,000 addresses: one file would
     # stop at the first 50,000 people.
     page(
