@@ -197,9 +197,7 @@ def build_many_stays(n: int) -> Facility:
         detention = held(PersonFactory(name=f"Person {i}"), colony)
         if i % 2:
             ReleaseFactory(detention=detention, released_on="2025-12-13", release_type="pardon")
-        Stay.objects.create(
-            detention=detention, facility=FacilityFactory(name=f"Colony {i % 5}")
-        )
+        Stay.objects.create(detention=detention, facility=FacilityFactory(name=f"Colony {i % 5}"))
     return colony
 
 

@@ -34,9 +34,9 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from ..interchange.changes import ACTIONS, Change
-from ..interchange.importer import SUMMARY_KINDS, ImportResult, run_import
+from ..interchange.importer import SUMMARY_KINDS, SUMMARY_MODELS, ImportResult, run_import
 from ..interchange.sheets import SUFFIXES
-from ..models import Detention, ImportJob, LocalName, Person, Release, ReleaseEvent, SanctionsEvent
+from ..models import ImportJob, Person
 from . import mapping
 from .import_jobs import (
     CRASHED,
@@ -180,14 +180,7 @@ def _forget_old_uploads() -> None:
 
 
 # The preview names each kind of record as the admin does, translated.
-KIND_NAMES = {
-    "people": Person._meta.verbose_name_plural,
-    "detentions": Detention._meta.verbose_name_plural,
-    "releases": Release._meta.verbose_name_plural,
-    "release events": ReleaseEvent._meta.verbose_name_plural,
-    "sanctions events": SanctionsEvent._meta.verbose_name_plural,
-    "names": LocalName._meta.verbose_name_plural,
-}
+KIND_NAMES = {kind: model._meta.verbose_name_plural for kind, model in SUMMARY_MODELS.items()}
 
 
 def _summary_table(result: ImportResult) -> list[dict]:

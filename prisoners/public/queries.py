@@ -81,7 +81,9 @@ def person_page() -> QuerySet[Person]:
         "charges",
         "sources",
         privacy.sanctions_of_a_release(to_attr="public_sanctions"),
-        Prefetch("stays", queryset=Stay.objects.select_related("facility").prefetch_related("sources")),
+        Prefetch(
+            "stays", queryset=Stay.objects.select_related("facility").prefetch_related("sources")
+        ),
     )
     return privacy.people().prefetch_related(
         "organizations", "sources", Prefetch("detentions", queryset=detentions)

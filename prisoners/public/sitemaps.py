@@ -29,7 +29,14 @@ class StaticSitemap(SiteSitemap):
     changefreq = "daily"
 
     def items(self):
-        return ["home", "person-list", "release-list", "sanctions-list", "timeline", "facility-list"]
+        return [
+            "home",
+            "person-list",
+            "release-list",
+            "sanctions-list",
+            "timeline",
+            "facility-list",
+        ]
 
     def location(self, name):
         return reverse(name)
