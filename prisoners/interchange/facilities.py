@@ -295,7 +295,7 @@ class FacilitiesPass:
         current = list(stored.stays.all()) if stored else []
         if plans:
             wanted = self._stays_of(plans)
-        elif stored is not None and (final["facility"] == (current_name(stored))):
+        elif final["facility"].lower() == (current[-1].facility.name.lower() if current else ""):
             return
         elif current:
             stay = current[0]  # the one undated stay (checked)
@@ -350,14 +350,10 @@ class FacilitiesPass:
                 plans = self.stay_plans[detention.detention_id]
                 self.writing = (plans[0].path, plans[0].line, "the stays")
                 before = self.counts["stays"].copy()
-                self._write_stays(detention, detention, {"facility": ""}, True)
+                self._write_stays(detention, detention, {}, True)
                 self._flush()
                 if self.counts["stays"] != before:
                     sync_facility(detention.pk)
-
-
-def current_name(detention: Detention) -> str:
-    return detention.facility.name if detention.facility_id else ""
 
 
 def _one_undated(stays: list[Stay]) -> bool:
