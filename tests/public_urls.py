@@ -215,6 +215,9 @@ def public_urls(world: World) -> list[str]:
         f"/api/sanctions-events/{sanctions.event_id}/",
         "/api/sanctions-events/2025-12-21-eu-eased/",
         "/api/organizations/",
+        "/api/facilities/",
+        "/api/facilities/?kind=colony",
+        "/api/facilities/penal-colony-no-9-horki/",
         "/api/stats/held/?from=2021-01-01&to=2025-12-31&interval=month",
         "/api/stats/held.csv",
         "/api/stats/releases/?from=2020-01-01&interval=year",
@@ -249,6 +252,7 @@ def private_urls(world: World) -> list[str]:
         f"/api/prisoners/other-draft-{MARKER}/",
         f"/api/prisoners/other-anonymous-{MARKER}/",
         f"/api/release-events/hidden-release-{MARKER}/",
+        f"/api/facilities/facility-{MARKER}-draft/",
         f"/api/sanctions-events/hidden-sanctions-{MARKER}/",
     ]
 

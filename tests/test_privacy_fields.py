@@ -13,6 +13,7 @@ from prisoners.interchange.exporter import (
     release_event_rows,
     sanctions_event_rows,
 )
+from prisoners.interchange.facilities import facility_rows, stay_rows
 from prisoners.models import Person, ReleaseEvent, SanctionsEvent
 
 # Serializers that are not ModelSerializers: a release, and figures.
@@ -95,3 +96,10 @@ def test_no_public_csv_column_is_a_private_field(rows, model):
     full = next(rows(model.objects.none(), public=False))
     private = privacy.PRIVATE_FIELDS.get(model, set()) | privacy.PRIVATE_COLUMNS
     assert set(full) - set(header) == (private & set(full))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("rows", [facility_rows, stay_rows], ids=["facilities", "stays"])
+def test_no_public_facility_or_stay_column_is_a_private_field(rows):
+    header = next(rows(public=True))
+    assert set(header) & privacy.private_field_names() == set()
