@@ -97,6 +97,9 @@ def requests_for(examples: dict) -> list[tuple[str, str, str | None]]:
             None,
         ),
         ("timeline, 10 years", f"/timeline/?from={TIMELINE[0]}&to={TIMELINE[1]}", None),
+        ("facilities", "/facilities/", None),
+        # A synthetic colony (prisoners/synthetic.py): thousands of stays.
+        ("facility page", "/facilities/penal-colony-no-1/", None),
         ("API, page 2", "/api/prisoners/?page=2", None),
     ]
 

@@ -210,3 +210,48 @@ def test_the_facility_pages_run_a_bounded_number_of_queries(client, settings, ur
     with CaptureQueriesContext(connection) as context:
         assert client.get(url).status_code == 200
     assert len(context.captured_queries) <= 10, [q["sql"] for q in context.captured_queries]
+
+
+def test_the_admin_refuses_a_stay_before_the_arrest(admin_client):
+    detention = DetentionFactory(detained_on="2021-07-14")
+    url = reverse("admin:prisoners_detention_change", args=[detention.pk])
+    page = admin_client.get(url)
+    form = page.context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and not isinstance(v, list)}
+    data.update(
+        person=detention.person.pk,
+        detention_id=detention.detention_id,
+        detained_on="2021-07-14",
+        _version=form.initial["_version"] or "",
+        sources=[s.pk for s in detention.sources.all()],
+        **{
+            "release-TOTAL_FORMS": "0",
+            "release-INITIAL_FORMS": "0",
+            "stays-TOTAL_FORMS": "1",
+            "stays-INITIAL_FORMS": "0",
+            "stays-0-facility": FacilityFactory(name="SIZO-1").pk,
+            "stays-0-started_on": "2021-06",
+            "stays-0-ended_on": "",
+        },
+    )
+    data = {k: v for k, v in data.items() if k not in ("end_reason", "ended_on")}
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "The stay begins before the arrest." in response.content.decode()
+    assert not Stay.objects.exists()
+    data["stays-0-started_on"] = "2021-07-14"
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context["errors"] if response.context else ""
+    assert Detention.objects.get().facility.name == "SIZO-1"
+
+
+def test_the_api_lists_public_facilities_with_their_count(client):
+    colony = FacilityFactory(name="Penal colony No. 9", kind="colony", address_ru="ул. 1")
+    held(PersonFactory(), colony)
+    held(PersonFactory(visibility="anonymous"), colony)
+    listed = client.get("/api/facilities/?kind=colony").json()["results"]
+    assert [(f["id"], f["held_now"], f["address_ru"]) for f in listed] == [
+        ("penal-colony-no-9", 1, "ул. 1")
+    ]
+    assert client.get("/api/facilities/penal-colony-no-9/").json()["kind"] == "colony"
+    assert client.get("/api/facilities/?kind=palace").status_code == 400
