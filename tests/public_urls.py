@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from prisoners.models import LocalName, OtherId, Person, ReleaseEvent, SanctionsEvent
+from prisoners.models import LocalName, OtherId, Person, ReleaseEvent, SanctionsEvent, Stay
 from tests.factories import (
     ChargeFactory,
     DetentionFactory,
@@ -97,6 +97,7 @@ def build_world() -> World:
     person.organizations.set([viasna])
     # A former id (another list's, or a merged record's): it redirects.
     OtherId.objects.create(person=person, other_id="viasna-ales")
+    horki = FacilityFactory(name="Penal colony No. 9, Horki")
     detention = DetentionFactory(
         person=person,
         detention_id="ales-bialiatski-2021-07-14",
@@ -104,7 +105,7 @@ def build_world() -> World:
         sentence_type="colony",
         sentence_months=120,
         sentenced_on="2023-03-03",
-        facility=FacilityFactory(name="Penal colony No. 9, Horki"),
+        facility=horki,
     )
     detention.charges.set([ChargeFactory(article="228")])
     ReleaseFactory(
@@ -151,6 +152,8 @@ def build_world() -> World:
             facility=FacilityFactory(name=f"Facility {MARKER} {visibility}"),
         )
         held.charges.set([secret_charge])
+        # Also held where a published person was: never named on its page.
+        Stay.objects.create(detention=held, facility=horki)
         ReleaseFactory(
             detention=held,
             released_on="2025-12-13",

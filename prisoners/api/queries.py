@@ -26,7 +26,9 @@ def people() -> QuerySet[Person]:
 def facilities() -> QuerySet[Facility]:
     """The public facilities with ``held_now`` and their sources, by id."""
     return (
-        privacy.facilities_with_held_now().prefetch_related("sources").order_by("facility_id")
+        figures.with_held_now(privacy.facilities())
+        .prefetch_related("sources")
+        .order_by("facility_id")
     )
 
 

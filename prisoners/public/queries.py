@@ -159,9 +159,13 @@ def release_months() -> list[date]:
     return sorted(set(events) | set(others))
 
 
+# What a facility's page shows of each person held there: a link and a name.
+PERSON_NAME_FIELDS = ["person_id", "name", "name_be", "name_ru"]
+
+
 def facilities() -> QuerySet[Facility]:
     """Every facility with ``held_now`` (published people held there now), by name."""
-    return privacy.facilities_with_held_now().order_by("name", "facility_id")
+    return figures.with_held_now(privacy.facilities()).order_by("name", "facility_id")
 
 
 def held_now_at(facility: Facility) -> QuerySet[Detention]:
@@ -171,6 +175,7 @@ def held_now_at(facility: Facility) -> QuerySet[Detention]:
     return (
         privacy.held_now_in(facility)
         .select_related("person")
+        .only("facility", *(f"person__{name}" for name in PERSON_NAME_FIELDS))
         .prefetch_related(
             Prefetch("stays", queryset=Stay.objects.filter(facility=facility), to_attr="stays_here")
         )
@@ -191,6 +196,16 @@ def held_before_at(facility: Facility) -> QuerySet[Stay]:
         privacy.named_stays(Stay.objects.filter(facility=facility))
         .exclude(here_now)
         .select_related("detention__person")
+        .only(
+            "facility",
+            "started_on_first",
+            "started_on_last",
+            "started_on_precision",
+            "ended_on_first",
+            "ended_on_last",
+            "ended_on_precision",
+            *(f"detention__person__{name}" for name in PERSON_NAME_FIELDS),
+        )
         .order_by(
             F("ended_on_first").desc(nulls_last=True),
             F("started_on_first").desc(nulls_last=True),

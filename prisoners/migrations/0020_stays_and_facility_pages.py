@@ -1,8 +1,9 @@
 """The curator and editor roles edit a detention's stays in facilities as
-they edit its release: add, change and delete them on the detention's page."""
+they edit its release: add, change and delete them on the detention's page;
+and an index of who is held in each facility now (the facility pages)."""
 
 from django.contrib.auth.management import create_permissions
-from django.db import migrations
+from django.db import migrations, models
 
 STAY = ["add_stay", "change_stay", "view_stay", "delete_stay"]
 ROLES = ["Curator", "Editor"]
@@ -33,4 +34,14 @@ def revoke(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [("prisoners", "0019_facility_constraints")]
 
-    operations = [migrations.RunPython(grant, revoke)]
+    operations = [
+        migrations.RunPython(grant, revoke),
+        migrations.AddIndex(
+            model_name="detention",
+            index=models.Index(
+                condition=models.Q(("end_reason", "")),
+                fields=["facility", "person"],
+                name="detention_open_facility",
+            ),
+        ),
+    ]
