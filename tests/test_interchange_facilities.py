@@ -142,3 +142,10 @@ def test_the_public_export_has_no_stay_or_facility_of_an_unnamed_person(tmp_path
     export_records(tmp_path / "full")
     assert "secret-place" in (tmp_path / "full" / "facilities.csv").read_text(encoding="utf-8")
     assert Stay.objects.count() == 2
+
+
+def test_an_old_names_csv_alone_names_a_new_facility():
+    names = "kind,name,name_en,name_be,name_ru\nfacility,SIZO-8 Zhodzina,,СІЗА-8,СИЗО-8\n"
+    result = run_import([("names.csv", names.encode())])
+    assert result.ok, result.errors
+    assert Facility.objects.get().facility_id == "sizo-8-zhodzina"

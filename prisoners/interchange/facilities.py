@@ -124,12 +124,15 @@ class FacilitiesPass:
             for plan in plans:
                 plan.values["facility"] = self.facility_name(plan.values["facility"])
         new_facilities = {p.values.get("name") for p in self.facility_plans.values()}
-        self.names[Facility] = {
+        named = {
             p.values["facility"]
             for plans in (self.detentions.values(), *self.stay_plans.values())
             for p in plans
-            if p.values.get("facility") and p.values["facility"] not in new_facilities
+            if p.values.get("facility")
         }
+        # names.csv's facility rows of older files name a facility too.
+        named |= {self.facility_name(n) for k, n in self.name_plans if k == NameKind.FACILITY}
+        self.names[Facility] = named - new_facilities
         self._agree_with_stays()
 
     def facility_name(self, value: str) -> str:
