@@ -137,9 +137,10 @@ class ReleaseInline(admin.StackedInline):
     autocomplete_fields = ["release_event"]
 
 
-class StayInline(admin.TabularInline):
+class StayInline(admin.StackedInline):
     """A detention's stays in facilities: the detention's facility is the
-    last one's (Stay.save writes it), so it is edited here only."""
+    last one's (Stay.save writes it), so it is edited here only. Stacked:
+    a tabular row's fields have no labels of their own (WCAG)."""
 
     model = Stay
     form = AdminForm
