@@ -100,6 +100,9 @@ def requests_for(examples: dict) -> list[tuple[str, str, str | None]]:
         ("embed, held 10 years", f"/embed/held/?from={TIMELINE[0]}&to={TIMELINE[1]}", None),
         ("chart SVG, held 10 years", f"/charts/held.svg?from={TIMELINE[0]}&to={TIMELINE[1]}", None),
         ("embed, headline figure", "/embed/counter/", None),
+        ("facilities", "/facilities/", None),
+        # A synthetic colony (prisoners/synthetic.py): thousands of stays.
+        ("facility page", "/facilities/penal-colony-no-1/", None),
         ("API, page 2", "/api/prisoners/?page=2", None),
     ]
 

@@ -14,10 +14,31 @@ reads ``yes`` on every row, so that the file reads back into the importer).
 
 from __future__ import annotations
 
-from django.db.models import Count, Model, Prefetch, Q, QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Func,
+    Model,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
 
 from .choices import Visibility
-from .models import Organization, Person, Release, ReleaseEvent, SanctionsEvent
+from .models import (
+    Detention,
+    Facility,
+    Organization,
+    Person,
+    Release,
+    ReleaseEvent,
+    SanctionsEvent,
+    Stay,
+)
 
 # Fields whose values never reach the public, by model. Every other field of
 # these models is public once its record is.
@@ -134,6 +155,55 @@ def organizations() -> QuerySet[Organization]:
         .filter(people_count__gt=0)
         .order_by("name")
     )
+
+
+def facilities() -> QuerySet[Facility]:
+    """The facilities where a published person has been held (a stay), as
+    organizations() are those of a published person: a facility only a
+    draft or anonymous person's record names (a name typed by an import,
+    perhaps a detail of theirs) is shown nowhere. What a facility tells of
+    people is only ``held_now`` (facilities_with_held_now) and the stays of
+    named_stays()."""
+    published = Stay.objects.filter(
+        facility=OuterRef("pk"), detention__person__visibility=Visibility.PUBLISHED
+    )
+    return Facility.objects.filter(Exists(published))
+
+
+def held_now_in(facility: Facility | OuterRef) -> QuerySet[Detention]:
+    """The open detentions of published people held in ``facility`` now: an
+    open detention's facility is its last stay's (Stay.sync_facility).
+    Published people only: a per-facility count of anonymous or draft
+    people could locate them."""
+    return Detention.objects.ongoing().filter(
+        facility=facility, person__visibility=Visibility.PUBLISHED
+    )
+
+
+def facilities_with_held_now() -> QuerySet[Facility]:
+    """The public facilities with ``held_now``, how many published people
+    each holds now, counted from the records a facility at a time
+    (stats/figures.with_held_now() reads the stored counts instead)."""
+    held = held_now_in(OuterRef("pk")).order_by().values("facility")
+    count = held.annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return facilities().annotate(held_now=Coalesce(Subquery(count), 0))
+
+
+def held_now_counts() -> QuerySet:
+    """``(facility_id, n)``: how many published people each facility holds
+    now, in one pass over the open detentions (the stored counts)."""
+    return (
+        Detention.objects.ongoing()
+        .filter(person__in=people(), facility__isnull=False)
+        .values_list("facility__facility_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+
+
+def named_stays(stays: QuerySet[Stay]) -> QuerySet[Stay]:
+    """Those of ``stays`` whose person may be named (published, not anonymous)."""
+    return stays.filter(detention__person__visibility=Visibility.PUBLISHED)
 
 
 def published_release_event(path: str) -> Q:

@@ -45,6 +45,9 @@ class Code(StrEnum):
     PUBLISHED_WITHOUT_SOURCE = "published_without_source"
     LAST_SOURCE = "last_source"
     PUBLISHED_CHANGE_NEEDS_EDITOR = "published_change_needs_editor"
+    STAY_BEFORE_ARREST = "stay_before_arrest"
+    STAY_AFTER_END = "stay_after_end"
+    STAY_END_BEFORE_START = "stay_end_before_start"
 
 
 # The dates' names in the wordings below, where a report's line puts each
@@ -55,6 +58,10 @@ BIRTH = pgettext_lazy("a date named in a rule", "birth")
 THE_ARREST = pgettext_lazy("a date named in a rule", "the arrest")
 THE_RELEASE = pgettext_lazy("a date named in a rule", "the release")
 THE_SENTENCE = pgettext_lazy("a date named in a rule", "the sentence")
+THE_STAY = pgettext_lazy("a date named in a rule", "the stay")
+THE_END = pgettext_lazy("a date named in a rule", "the end of the detention")
+ENDS = pgettext_lazy("a date named in a rule", "ends")
+BEGINS = pgettext_lazy("a date named in a rule", "begins")
 
 
 @dataclass(frozen=True)
@@ -149,6 +156,42 @@ def death_not_before_arrest(
         (DEATH, THE_ARREST),
         params={"id": detention_id},
     )
+
+
+def stay_within_detention(
+    started_on: PartialDate | None,
+    ended_on: PartialDate | None,
+    detained_on: PartialDate | None,
+    detention_ended_on: PartialDate | None,
+) -> list[Violation]:
+    """A stay in a facility lies within its detention: it starts not before
+    the arrest, ends (or, with an unknown end, starts) not after the
+    detention's end, and ends not before it starts. An unknown date passes."""
+    found = [
+        _order(
+            started_on,
+            detained_on,
+            ("started_on", Code.STAY_BEFORE_ARREST, _("The stay begins before the arrest.")),
+            (THE_STAY, THE_ARREST),
+        ),
+        _order(
+            detention_ended_on,
+            ended_on or started_on,
+            (
+                "ended_on" if ended_on else "started_on",
+                Code.STAY_AFTER_END,
+                _("The end of the detention is before the stay."),
+            ),
+            (THE_END, THE_STAY),
+        ),
+        _order(
+            ended_on,
+            started_on,
+            ("ended_on", Code.STAY_END_BEFORE_START, _("The stay ends before it begins.")),
+            (ENDS, BEGINS),
+        ),
+    ]
+    return [violation for violation in found if violation]
 
 
 def end_reason(released: bool, sentence_type: str, died: bool) -> EndReason:

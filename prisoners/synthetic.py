@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from .choices import (
     NON_CUSTODIAL,
+    FacilityKind,
     Gender,
     ReleaseType,
     SanctionsAction,
@@ -39,6 +40,7 @@ from .models import (
     ReleaseEvent,
     SanctionsEvent,
     Source,
+    Stay,
 )
 from .partial_dates import PartialDate, Precision
 from .search import CYRILLIC_TO_LATIN
@@ -247,11 +249,21 @@ class Generator:
     def references(self) -> None:
         rnd = self.random
         self.charges = [Charge.objects.get_or_create(article=a)[0] for a in ARTICLES]
-        self.facilities = [
-            Facility.objects.get_or_create(name=f"Penal colony No. {n}")[0] for n in range(1, 31)
-        ] + [
-            Facility.objects.get_or_create(name=f"Pre-trial prison No. {n}")[0] for n in range(1, 8)
+        self.colonies = [
+            Facility.objects.get_or_create(
+                name=f"Penal colony No. {n}",
+                defaults={"kind": FacilityKind.COLONY, "region": REGIONS[n % len(REGIONS)]},
+            )[0]
+            for n in range(1, 31)
         ]
+        self.pretrial = [
+            Facility.objects.get_or_create(
+                name=f"Pre-trial prison No. {n}",
+                defaults={"kind": FacilityKind.PRETRIAL, "region": REGIONS[n % len(REGIONS)]},
+            )[0]
+            for n in range(1, 8)
+        ]
+        self.facilities = self.colonies + self.pretrial
         self.organizations = [
             Organization.objects.get_or_create(name=name)[0]
             for name in [
@@ -382,6 +394,7 @@ class Generator:
                         "released_to": rnd.choice(COUNTRIES) if wave and rnd.random() < 0.3 else "",
                     }
                     start = released.last + timedelta(days=rnd.randint(30, 900))
+            self.stays(detention, "release" in detention)
             if fate == "died":
                 person.died_on = PartialDate(
                     max(start, sentenced) + timedelta(days=rnd.randint(30, 900)), Precision.DAY
@@ -402,6 +415,30 @@ class Generator:
                     Precision.DAY,
                 )
         return person, detentions
+
+    def stays(self, detention: dict, released: bool) -> None:
+        """Where the person was held: a pre-trial prison until the sentence,
+        then a colony (some open detentions), else the facility's one stay."""
+        rnd = self.random
+        facility = detention["facility"]
+        sentenced, detained = detention["sentenced_on"], detention["detained_on"]
+        custodial = detention["sentence_type"] not in NON_CUSTODIAL
+        if (
+            facility
+            and custodial
+            and not released
+            and sentenced
+            and detained
+            and rnd.random() < 0.4
+        ):
+            colony = rnd.choice(self.colonies)
+            detention["facility"] = colony
+            detention["stays"] = [
+                (rnd.choice(self.pretrial), detained, sentenced),
+                (colony, sentenced, None),
+            ]
+        else:
+            detention["stays"] = [(facility, None, None)] if facility else []
 
     def run(self, chunk: int = 2000, progress: Callable[[int], None] = lambda n: None) -> None:
         self.references()
@@ -428,11 +465,12 @@ class Generator:
         ]
         Person.organizations.through.objects.bulk_create(organization_links)
 
-        detentions, releases, charge_links = [], [], []
+        detentions, releases, charge_links, stays = [], [], [], []
         for person, rows in pairs:
             for row in rows:
                 release = row.pop("release", None)
                 charges = row.pop("charges")
+                in_facilities = row.pop("stays")
                 detention = Detention(person=person, **row)
                 detention.end_reason, detention.ended_on = detention.end_with(
                     release["released_on"] if release else None
@@ -441,8 +479,13 @@ class Generator:
                 if release:
                     releases.append(Release(detention=detention, **release))
                 charge_links.append((detention, charges))
+                stays.extend(
+                    Stay(detention=detention, facility=facility, started_on=start, ended_on=end)
+                    for facility, start, end in in_facilities
+                )
         Detention.objects.bulk_create(detentions)
         Release.objects.bulk_create(releases)
+        Stay.objects.bulk_create(stays)
         Detention.charges.through.objects.bulk_create(
             Detention.charges.through(detention_id=d.pk, charge_id=c.pk)
             for d, charges in charge_links

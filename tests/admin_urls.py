@@ -26,6 +26,8 @@ def admin_urls() -> list[str]:
     urls = [
         reverse("admin:index"),
         reverse("admin:prisoners_person_add"),
+        # A facility's add form; a detention's change form holds its stays.
+        reverse("admin:prisoners_facility_add"),
         reverse("admin:prisoners_person_history", args=[person.pk]),
         reverse("admin:prisoners_person_delete", args=[person.pk]),
         reverse("admin:prisoners_person_merge", args=[person.pk, other.pk]),

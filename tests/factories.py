@@ -12,6 +12,7 @@ from prisoners.models import (
     ReleaseEvent,
     SanctionsEvent,
     Source,
+    Stay,
 )
 
 
@@ -70,10 +71,18 @@ class PersonFactory(factory.django.DjangoModelFactory):
 class DetentionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Detention
+        skip_postgeneration_save = True
 
     person = factory.SubFactory(PersonFactory)
     detention_id = factory.Sequence(lambda n: f"detention-{n}")
     detained_on = "2021-01-01"
+
+    @factory.post_generation
+    def stay(detention, create, extracted, **kwargs):
+        """A facility given is the detention's one stay, from the arrest (the
+        detention's facility is its stays')."""
+        if create and detention.facility_id and not detention.stays.exists():
+            Stay.objects.create(detention=detention, facility_id=detention.facility_id)
 
 
 class ReleaseEventFactory(factory.django.DjangoModelFactory):

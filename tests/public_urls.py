@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from prisoners.models import LocalName, OtherId, Person, ReleaseEvent, SanctionsEvent
+from prisoners.models import LocalName, OtherId, Person, ReleaseEvent, SanctionsEvent, Stay
 from tests.factories import (
     ChargeFactory,
     DetentionFactory,
@@ -99,6 +99,7 @@ def build_world() -> World:
     person.organizations.set([viasna])
     # A former id (another list's, or a merged record's): it redirects.
     OtherId.objects.create(person=person, other_id="viasna-ales")
+    horki = FacilityFactory(name="Penal colony No. 9, Horki")
     detention = DetentionFactory(
         person=person,
         detention_id="ales-bialiatski-2021-07-14",
@@ -106,7 +107,7 @@ def build_world() -> World:
         sentence_type="colony",
         sentence_months=120,
         sentenced_on="2023-03-03",
-        facility=FacilityFactory(name="Penal colony No. 9, Horki"),
+        facility=horki,
     )
     detention.charges.set([ChargeFactory(article="228")])
     ReleaseFactory(
@@ -153,6 +154,8 @@ def build_world() -> World:
             facility=FacilityFactory(name=f"Facility {MARKER} {visibility}"),
         )
         held.charges.set([secret_charge])
+        # Also held where a published person was: never named on its page.
+        Stay.objects.create(detention=held, facility=horki)
         ReleaseFactory(
             detention=held,
             released_on="2025-12-13",
@@ -192,6 +195,9 @@ def public_urls(world: World) -> list[str]:
         "/sanctions/2025-12-21-eu-eased/",
         "/timeline/",
         "/timeline/?from=2021-01-01&to=2025-12-31",
+        "/facilities/",
+        "/facilities/?kind=colony&kind=other&region=Minsk",
+        "/facilities/penal-colony-no-9-horki/",
         "/prisoners/feed.atom",
         "/prisoners/feed.atom?released_after=2025-12-01",
         "/releases/feed.atom",
@@ -200,6 +206,7 @@ def public_urls(world: World) -> list[str]:
         "/sitemap-people.xml",
         "/sitemap-releases.xml",
         "/sitemap-sanctions.xml",
+        "/sitemap-facilities.xml",
         # Open data: exports and the API.
         "/prisoners/export.csv",
         "/prisoners/export.csv?released_after=2025-12-01&region=Minsk",
@@ -214,6 +221,9 @@ def public_urls(world: World) -> list[str]:
         f"/api/sanctions-events/{sanctions.event_id}/",
         "/api/sanctions-events/2025-12-21-eu-eased/",
         "/api/organizations/",
+        "/api/facilities/",
+        "/api/facilities/?kind=colony",
+        "/api/facilities/penal-colony-no-9-horki/",
         "/api/stats/held/?from=2021-01-01&to=2025-12-31&interval=month",
         "/api/stats/held.csv",
         "/api/stats/releases/?from=2020-01-01&interval=year",
@@ -268,6 +278,9 @@ def private_urls(world: World) -> list[str]:
         f"/prisoners/draft-{MARKER}/",
         f"/prisoners/anonymous-{MARKER}/",
         f"/releases/hidden-release-{MARKER}/",
+        # Facilities only private records name.
+        f"/facilities/facility-{MARKER}-draft/",
+        f"/facilities/facility-{MARKER}-anonymous/",
         f"/sanctions/hidden-sanctions-{MARKER}/",
         f"/api/prisoners/draft-{MARKER}/",
         f"/api/prisoners/anonymous-{MARKER}/",
@@ -277,6 +290,7 @@ def private_urls(world: World) -> list[str]:
         f"/api/prisoners/other-draft-{MARKER}/",
         f"/api/prisoners/other-anonymous-{MARKER}/",
         f"/api/release-events/hidden-release-{MARKER}/",
+        f"/api/facilities/facility-{MARKER}-draft/",
         f"/api/sanctions-events/hidden-sanctions-{MARKER}/",
     ]
 

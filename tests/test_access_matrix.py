@@ -40,8 +40,11 @@ RECORDS = {
     "charge",
     "facility",
     "localname",
+    "stay",
 }
-CURATOR_DELETES = {"detention", "release", "source"}
+# A detention's stays in facilities are edited on its page, as its release
+# is (no admin page of their own).
+CURATOR_DELETES = {"detention", "release", "source", "stay"}
 EDITOR_DELETES = CURATOR_DELETES | {"person", "releaseevent", "sanctionsevent", "localname"}
 DELETES = {"curator": CURATOR_DELETES, "editor": EDITOR_DELETES}
 # Issue 15: a curator keeps the permission to delete a source (taking it off

@@ -22,6 +22,7 @@ def test_it_lists_every_endpoint_with_its_address_and_what_it_gives(client):
         "release-events",
         "sanctions-events",
         "organizations",
+        "facilities",
         "stats-held",
         "stats-held-csv",
         "stats-releases",

@@ -814,7 +814,8 @@ def test_it_rejects_an_unrecognizable_header():
         "p.csv:1: -: unrecognized header: expected the columns person_id, name, name_be… "
         "(prisoners.csv); or event_id, date, title… (release_events.csv); or event_id, date, "
         "authority… (sanctions_events.csv); or kind, name, name_en… (names.csv); "
-        "or map the file's own columns (--mapping)"
+        "or facility_id, name, name_be… (facilities.csv); or detention_id, facility, from… "
+        "(stays.csv); or map the file's own columns (--mapping)"
     )
     rejects("id,full name\n1,N\n", expected)
     rejects("event_id,date\nx,2021\n", expected)

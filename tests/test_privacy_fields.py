@@ -13,6 +13,7 @@ from prisoners.interchange.exporter import (
     release_event_rows,
     sanctions_event_rows,
 )
+from prisoners.interchange.facilities import facility_rows, stay_rows
 from prisoners.models import Person, ReleaseEvent, SanctionsEvent
 
 # Serializers that are not ModelSerializers: a release, and figures.
@@ -105,3 +106,10 @@ def test_the_csv_of_changes_has_no_private_column():
     from prisoners.public.what_changed import COLUMNS
 
     assert set(COLUMNS) & privacy.private_field_names() == set()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("rows", [facility_rows, stay_rows], ids=["facilities", "stays"])
+def test_no_public_facility_or_stay_column_is_a_private_field(rows):
+    header = next(rows(public=True))
+    assert set(header) & privacy.private_field_names() == set()

@@ -260,7 +260,6 @@ class DetentionForm(AdminForm):
             "sentence_type",
             "sentence_months",
             "sentenced_on",
-            "facility",
             "sources",
         ]
 
@@ -467,11 +466,12 @@ def last_source_violation(people: list[Person]) -> rules.Violation | None:
 
 class DetentionAdminForm(AdminForm):
     """A detention on its own page: its sources (or moving it to another
-    person) may not take a published person's last source away."""
+    person) may not take a published person's last source away. Its
+    facility is its stays' (read-only)."""
 
     class Meta:
         model = Detention
-        fields = "__all__"
+        exclude = ["facility"]
 
     def clean(self):
         cleaned_data = super().clean()

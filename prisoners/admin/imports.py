@@ -29,11 +29,11 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from ..interchange.changes import ACTIONS, Change
-from ..interchange.importer import SUMMARY_KINDS, ImportResult, run_import
+from ..interchange.importer import SUMMARY_KINDS, SUMMARY_MODELS, ImportResult, run_import
 from ..interchange.reading import Problem
 from ..interchange.sheets import SUFFIXES
 from ..messages import from_data, to_data
-from ..models import Detention, ImportJob, LocalName, Person, Release, ReleaseEvent, SanctionsEvent
+from ..models import ImportJob, Person
 from . import mapping
 from .import_jobs import (
     CRASHED,
@@ -122,14 +122,7 @@ def can_publish(user) -> bool:
 
 
 # The preview names each kind of record as the admin does, translated.
-KIND_NAMES = {
-    "people": Person._meta.verbose_name_plural,
-    "detentions": Detention._meta.verbose_name_plural,
-    "releases": Release._meta.verbose_name_plural,
-    "release events": ReleaseEvent._meta.verbose_name_plural,
-    "sanctions events": SanctionsEvent._meta.verbose_name_plural,
-    "names": LocalName._meta.verbose_name_plural,
-}
+KIND_NAMES = {kind: model._meta.verbose_name_plural for kind, model in SUMMARY_MODELS.items()}
 
 
 def _summary_table(result: ImportResult) -> list[dict]:

@@ -33,6 +33,7 @@ from ..models import (
     ReleaseType,
     SanctionsEvent,
     Source,
+    Stay,
 )
 from ..partial_dates import PartialDate
 from .actions import (
@@ -136,15 +137,32 @@ class ReleaseInline(admin.StackedInline):
     autocomplete_fields = ["release_event"]
 
 
+class StayInline(admin.StackedInline):
+    """A detention's stays in facilities: the detention's facility is the
+    last one's (Stay.save writes it), so it is edited here only. Stacked:
+    a tabular row's fields have no labels of their own (WCAG)."""
+
+    model = Stay
+    form = AdminForm
+    extra = 0
+    autocomplete_fields = ["facility", "sources"]
+    fields = ["facility", "started_on", "ended_on", "sources", "_version"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("facility")
+
+
 class DetentionInline(admin.StackedInline):
-    """A person's detentions, each with its release on the same row."""
+    """A person's detentions, each with its release on the same row; the
+    facility is read here and edited as stays on the detention's page."""
 
     model = Detention
     form = DetentionForm
     formset = DetentionInlineFormSet
     extra = 0
     show_change_link = True
-    autocomplete_fields = ["charges", "facility", "sources"]
+    autocomplete_fields = ["charges", "sources"]
+    readonly_fields = ["facility_and_stays"]
     fieldsets = [
         (
             None,
@@ -155,7 +173,7 @@ class DetentionInline(admin.StackedInline):
                     "charges",
                     ("sentence_type", "sentence_months"),
                     "sentenced_on",
-                    "facility",
+                    "facility_and_stays",
                     "sources",
                     "_version",
                 ]
@@ -169,6 +187,22 @@ class DetentionInline(admin.StackedInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("facility", "release")
+
+    @admin.display(description=_("facility"))
+    def facility_and_stays(self, detention) -> str:
+        return facility_and_stays(detention)
+
+
+def facility_and_stays(detention) -> str:
+    """The detention's facility (its last stay's), with the way to its stays."""
+    if detention.pk is None:
+        return _("Save the detention, then record where the person is held on its page.")
+    return format_html(
+        '{} (<a href="{}#stays-group">{}</a>)',
+        detention.facility or "—",
+        reverse("admin:prisoners_detention_change", args=[detention.pk]),
+        _("edit the stays in facilities"),
+    )
 
 
 class RecognizedFilter(admin.SimpleListFilter):
@@ -345,9 +379,9 @@ class DetentionAdmin(LastSourceDeleteMixin, RecordAdmin):
     list_display = ["detention_id", "person", "detained_on_display", "end_reason"]
     list_select_related = ["person"]
     search_fields = ["detention_id", "person__person_id", "person__name"]
-    autocomplete_fields = ["person", "charges", "facility", "sources"]
-    readonly_fields = ["end_reason", "ended_on_display"]
-    inlines = [ReleaseInline]
+    autocomplete_fields = ["person", "charges", "sources"]
+    readonly_fields = ["end_reason", "ended_on_display", "facility"]
+    inlines = [ReleaseInline, StayInline]
 
     @admin.display(description=_("detained on"), ordering="detained_on_first")
     def detained_on_display(self, detention) -> str:
@@ -458,10 +492,36 @@ class SanctionsEventAdmin(PublishableEventAdmin):
         )
 
 
-@admin.register(Organization, Facility)
+@admin.register(Organization)
 class NamedAdmin(VersionedAdmin):
     list_display = ["name", "name_be", "name_ru"]
     search_fields = ["name", "name_be", "name_ru"]
+
+
+@admin.register(Facility)
+class FacilityAdmin(VersionedAdmin):
+    list_display = ["name", "facility_id", "kind", "region", "address_checked_on"]
+    list_filter = ["kind"]
+    search_fields = ["name", "name_be", "name_ru", "facility_id", "region"]
+    autocomplete_fields = ["sources"]
+    fields = [
+        "name",
+        "facility_id",
+        ("name_be", "name_ru"),
+        "kind",
+        "region",
+        "address_be",
+        "address_ru",
+        "address_checked_on",
+        "sources",
+        "_version",
+    ]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        # Empty: made from the name on save (Facility.save).
+        form.base_fields["facility_id"].required = False
+        return form
 
 
 @admin.register(Charge)

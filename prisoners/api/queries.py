@@ -8,7 +8,7 @@ from collections import defaultdict
 from django.db.models import Prefetch, QuerySet
 
 from .. import privacy
-from ..models import Detention, Person, Release, ReleaseEvent, SanctionsEvent
+from ..models import Detention, Facility, Person, Release, ReleaseEvent, SanctionsEvent
 from ..stats import figures
 
 
@@ -20,6 +20,15 @@ def people() -> QuerySet[Person]:
     ).prefetch_related("charges", "sources")
     return privacy.people().prefetch_related(
         Prefetch("detentions", queryset=detentions), "organizations", "sources"
+    )
+
+
+def facilities() -> QuerySet[Facility]:
+    """The public facilities with ``held_now`` and their sources, by id."""
+    return (
+        figures.with_held_now(privacy.facilities())
+        .prefetch_related("sources")
+        .order_by("facility_id")
     )
 
 

@@ -38,6 +38,11 @@ ENDPOINTS = [
         _("Organizations of published people, with their counts."),
     ),
     (
+        "facilities",
+        "api-facility-list",
+        _("Places of detention: postal addresses, how many published people are held now."),
+    ),
+    (
         "stats-held",
         "api-stats-held",
         _("Recognized political prisoners held, per day or per month."),

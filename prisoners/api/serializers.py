@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from .. import privacy
 from ..choices import ChangeKind
-from ..models import Detention, Organization, Person, ReleaseEvent, SanctionsEvent
+from ..models import Detention, Facility, Organization, Person, ReleaseEvent, SanctionsEvent
 from ..public.citation import absolute
 from ..stats.series import Interval
 
@@ -193,6 +193,38 @@ class OrganizationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Organization
         fields = ["name", "description", "people"]
+
+
+class FacilitySerializer(serializers.ModelSerializer):
+    id = serializers.CharField(source="facility_id")
+    url = serializers.SerializerMethodField()
+    held_now = serializers.IntegerField(
+        help_text=(
+            "Published people held here now (an open detention whose facility this is). "
+            "People not named (anonymous, unpublished) are never counted per facility."
+        )
+    )
+    sources = serializers.SlugRelatedField(slug_field="url", many=True, read_only=True)
+
+    class Meta:
+        model = Facility
+        fields = [
+            "id",
+            "url",
+            "name",
+            "name_be",
+            "name_ru",
+            "kind",
+            "region",
+            "address_be",
+            "address_ru",
+            "address_checked_on",
+            "held_now",
+            "sources",
+        ]
+
+    def get_url(self, obj) -> str:
+        return absolute(obj.get_absolute_url())
 
 
 class HeldPointSerializer(serializers.Serializer):

@@ -10,6 +10,7 @@ router.register("prisoners", views.PrisonerViewSet, basename="api-prisoner")
 router.register("release-events", views.ReleaseEventViewSet, basename="api-release-event")
 router.register("sanctions-events", views.SanctionsEventViewSet, basename="api-sanctions-event")
 router.register("organizations", views.OrganizationViewSet, basename="api-organization")
+router.register("facilities", views.FacilityViewSet, basename="api-facility")
 
 urlpatterns = [
     path("", ApiRootView.as_view(), name="api-root"),

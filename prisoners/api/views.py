@@ -31,6 +31,7 @@ from ..models import ReleaseEvent
 from ..public import errors
 from ..public.citation import absolute, add_citation_headers, citation, cite_url, cited_day
 from ..public.filters import (
+    FacilityFilter,
     PersonFilter,
     ReleaseEventFilter,
     SanctionsEventFilter,
@@ -241,6 +242,24 @@ class OrganizationViewSet(PublicAPIMixin, mixins.ListModelMixin, viewsets.Generi
 
     def get_queryset(self):
         return privacy.organizations()
+
+
+@extend_schema(
+    description=(
+        "Places of detention where a published person has been held, with their postal "
+        "addresses and how many published people they hold now. Example: "
+        "`/api/facilities/?kind=colony&region=Minsk`."
+    )
+)
+class FacilityViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = shapes.FacilitySerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = FacilityFilter
+    pagination_class = Pagination
+    lookup_field = "facility_id"
+
+    def get_queryset(self):
+        return queries.facilities()
 
 
 DAY, MONTH, YEAR = Interval.DAY, Interval.MONTH, Interval.YEAR

@@ -46,6 +46,8 @@ class CheckPass:
     second step)."""
 
     def check(self) -> None:
+        self._check_facilities()  # facilities.FacilitiesPass
+        self._check_stays_only()
         self._check_new_events()
         self._check_release_event_references()
         self._check_sanctions_references()
@@ -189,6 +191,8 @@ class CheckPass:
             self._refuse(at, rules.death_not_before_arrest(died, detained, detention_id))
             if row and row.broken:
                 continue
+            if row:
+                self._check_stays(at, detention_id, stored_detention, values, person["died_on"])
             opens = stays_open(values, person["died_on"])
             self._refuse(
                 at, rules.one_open_detention(opens, open_one is not None), open_one=open_one

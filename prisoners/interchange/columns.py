@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db.models import Q
 
-from ..choices import NameKind, Visibility
+from ..choices import FacilityKind, NameKind, Visibility
 from ..messages import Message, say, say_count
 from ..models import (
     EVENT_ID_LETTER,
@@ -117,6 +117,14 @@ def read_id(max_length: int, event: bool = False) -> Callable[[str], str]:
 
 def read_date(cell: str) -> str:
     return str(PartialDate.parse(cell))
+
+
+def read_day(cell: str) -> str:
+    """A whole date, YYYY-MM-DD (a date a curator checked something on)."""
+    day = PartialDate.parse(cell)
+    if len(str(day)) != 10:
+        raise ValueError(f"{cell!r} is not a whole date: use YYYY-MM-DD")
+    return str(day)
 
 
 def read_choice(choices: list[str]) -> Callable[[str], str]:
@@ -334,6 +342,30 @@ NAME_COLUMNS = [
     Column("name_ru", read_text(_max(LocalName, "name_ru"))),
 ]
 
+# facilities.csv: the facility records (a facility's names in be/ru, once
+# given in names.csv, are here now).
+FACILITY_COLUMNS = [
+    Column("facility_id", read_id(_max(Facility, "facility_id")), required=True),
+    Column("name", read_text(_max(Facility, "name"))),
+    Column("name_be", read_text(_max(Facility, "name_be"))),
+    Column("name_ru", read_text(_max(Facility, "name_ru"))),
+    Column("kind", read_choice(_values(FacilityKind))),
+    Column("region", read_text(_max(Facility, "region"))),
+    Column("address_be", read_text(_max(Facility, "address_be"))),
+    Column("address_ru", read_text(_max(Facility, "address_ru"))),
+    Column("address_checked_on", read_day),
+    Column("sources", **URL_LIST),
+]
+
+# stays.csv: where a detention's person was held, one row a stay, in order.
+STAY_COLUMNS = [
+    Column("detention_id", read_id(_max(Detention, "detention_id")), required=True),
+    Column("facility", read_text(_max(Facility, "name")), required=True),
+    Column("from", read_date),
+    Column("until", read_date),
+    Column("sources", **URL_LIST),
+]
+
 PERSON_COLUMN_NAMES = [c.name for c in PRISONER_COLUMNS if c.of_person]
 # Not fields of the person: the importer resolves and records them (identity.py).
 IDENTITY_COLUMN_NAMES = ["same_as", "not_same_as", "other_ids"]
@@ -363,7 +395,10 @@ SANCTIONS_EVENTS = Kind(
 )
 # Told apart from prisoners.csv (which has name, name_be, name_ru too) by kind.
 NAMES = Kind("names", "names.csv", "kind", NAME_COLUMNS)
-KINDS = [PRISONERS, RELEASE_EVENTS, SANCTIONS_EVENTS, NAMES]
+FACILITIES = Kind("facilities", "facilities.csv", "facility_id", FACILITY_COLUMNS)
+# Told apart from prisoners.csv (which has detention_id too) by its few columns.
+STAYS = Kind("stays", "stays.csv", "detention_id", STAY_COLUMNS)
+KINDS = [PRISONERS, RELEASE_EVENTS, SANCTIONS_EVENTS, NAMES, FACILITIES, STAYS]
 
 
 def recognize(header: list[str]) -> Kind | None:
@@ -495,4 +530,30 @@ def sanctions_event_values(event: SanctionsEvent) -> dict:
         "description_ru": _text(event.description_ru),
         "sources": tuple(sorted(s.url for s in event.sources.all())),
         "published": event.published,
+    }
+
+
+def facility_values(facility: Facility) -> dict:
+    return {
+        "facility_id": facility.facility_id,
+        "name": _text(facility.name),
+        "name_be": _text(facility.name_be),
+        "name_ru": _text(facility.name_ru),
+        "kind": facility.kind,
+        "region": _text(facility.region),
+        "address_be": _text(facility.address_be),
+        "address_ru": _text(facility.address_ru),
+        "address_checked_on": str(facility.address_checked_on or ""),
+        "sources": tuple(sorted(s.url for s in facility.sources.all())),
+    }
+
+
+def stay_values(stay) -> dict:
+    """A stored stay's columns (its facility by facility_id, which is stable)."""
+    return {
+        "detention_id": stay.detention.detention_id,
+        "facility": stay.facility.facility_id,
+        "from": _date(stay.started_on),
+        "until": _date(stay.ended_on),
+        "sources": tuple(sorted(s.url for s in stay.sources.all())),
     }

@@ -21,15 +21,18 @@ from ..models import Person, ReleaseEvent, SanctionsEvent
 from .bulk_values import people_values
 from .columns import (
     EMPTY_DETENTION,
+    FACILITIES,
     NAMES,
     PRISONERS,
     RELEASE_EVENTS,
     SANCTIONS_EVENTS,
+    STAYS,
     Kind,
     release_event_values,
     sanctions_event_values,
 )
 from .csv_files import write_csv
+from .facilities import facility_rows, stay_rows
 from .names import name_rows
 
 CHUNK = 1000
@@ -87,9 +90,9 @@ def sanctions_event_rows(events: QuerySet, public: bool = False) -> Iterator[lis
 
 
 def export_records(directory: str | Path, public: bool = False) -> dict[str, int]:
-    """Write prisoners.csv, release_events.csv and sanctions_events.csv (and,
-    unless ``public``, names.csv) into ``directory`` (created if needed);
-    return the number of rows of each."""
+    """Write prisoners.csv, release_events.csv, sanctions_events.csv,
+    facilities.csv and stays.csv (and, unless ``public``, names.csv) into
+    ``directory`` (created if needed); return the number of rows of each."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     files = {
@@ -100,6 +103,8 @@ def export_records(directory: str | Path, public: bool = False) -> dict[str, int
         SANCTIONS_EVENTS.filename: sanctions_event_rows(
             SanctionsEvent.objects.order_by("date_first", "event_id"), public
         ),
+        FACILITIES.filename: facility_rows(public),
+        STAYS.filename: stay_rows(public=public),
     }
     if not public:
         # Names a curator gave, also those no published record uses yet:

@@ -19,10 +19,23 @@ from django.db import DatabaseError, OperationalError, transaction
 
 from ..history import acting_as
 from ..messages import Message, say
-from ..models import Charge, Facility, Organization, Source
+from ..models import (
+    Charge,
+    Detention,
+    Facility,
+    LocalName,
+    Organization,
+    Person,
+    Release,
+    ReleaseEvent,
+    SanctionsEvent,
+    Source,
+    Stay,
+)
 from .changes import UNCHANGED, Change
 from .checks import CheckPass
 from .columns import RELEASE_EVENTS, SANCTIONS_EVENTS, Kind
+from .facilities import FacilitiesPass
 from .mapping import Mapping
 from .matching import Choices, Match, MatchPass
 from .names import NamesPass
@@ -30,14 +43,19 @@ from .plans import FileArg, PersonPlan, ReadPass, RowPlan
 from .reading import Problem, Problems
 from .writing import REFUSED_RECORD, WritePass
 
-SUMMARY_KINDS = [
-    "people",
-    "detentions",
-    "releases",
-    "release events",
-    "sanctions events",
-    "names",
-]
+# The kinds of records an import counts, and their models (whose names the
+# admin's preview shows).
+SUMMARY_MODELS = {
+    "people": Person,
+    "detentions": Detention,
+    "releases": Release,
+    "release events": ReleaseEvent,
+    "sanctions events": SanctionsEvent,
+    "names": LocalName,
+    "facilities": Facility,
+    "stays": Stay,
+}
+SUMMARY_KINDS = list(SUMMARY_MODELS)
 Progress = Callable[[Iterable, int | None, str], Iterable]
 
 
@@ -157,7 +175,7 @@ def run_import(
     )
 
 
-class Importer(ReadPass, MatchPass, CheckPass, WritePass, NamesPass):
+class Importer(ReadPass, MatchPass, CheckPass, WritePass, NamesPass, FacilitiesPass):
     """One import: read(), resolve() (who each person is), check(), then,
     only if nothing is wrong, write().
     The three passes share the plans and the problems held here."""
@@ -179,6 +197,9 @@ class Importer(ReadPass, MatchPass, CheckPass, WritePass, NamesPass):
         self.detentions: dict[str, RowPlan] = {}
         self.events: dict[Kind, dict[str, RowPlan]] = {RELEASE_EVENTS: {}, SANCTIONS_EVENTS: {}}
         self.name_plans: dict[tuple[str, str], RowPlan] = {}
+        self.facility_plans: dict[str, RowPlan] = {}
+        # A detention's rows of stays.csv, in the files' order.
+        self.stay_plans: dict[str, list[RowPlan]] = {}
         # Reference rows named in the files, by model: created when new.
         self.names: dict[type, set[str]] = {
             m: set() for m in (Source, Organization, Charge, Facility)

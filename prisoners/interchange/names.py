@@ -54,13 +54,16 @@ def name_values(kind: str, record) -> dict:
 
 def stored_names() -> Iterator[tuple[str, object]]:
     """``(kind, record)`` for every name a curator gave, in the order the
-    full export writes them: the LocalNames, then the organizations,
-    charges and facilities that have a name in Belarusian or Russian (or,
-    for a charge, a title)."""
+    full export writes them: the LocalNames, then the organizations and
+    charges that have a name in Belarusian or Russian (or, for a charge, a
+    title). A facility's names are written in facilities.csv (names.csv's
+    facility rows of older files are still read)."""
     by_kind: dict[str, list] = {kind: [] for kind in KIND_ORDER}
     for row in LocalName.objects.order_by("kind", "name"):
         by_kind[row.kind].append(row)
     for kind, (model, key) in RECORDS.items():
+        if kind == NameKind.FACILITY:
+            continue
         named = model.objects.exclude(**dict.fromkeys(fields_of(kind).values(), ""))
         by_kind[kind] = list(named.order_by(key))
     for kind in KIND_ORDER:

@@ -16,16 +16,18 @@ from django.db.models import Prefetch
 
 from .. import rules
 from ..messages import Message, reason, say
-from ..models import Charge, Detention, Facility, Organization, Person, Source
+from ..models import Charge, Detention, Facility, Organization, Person, Source, Stay
 from ..partial_dates import PartialDate
 from .bulk_values import not_same_as_of
 from .columns import (
     EMPTY_DETENTION,
+    FACILITIES,
     IDENTITY_COLUMN_NAMES,
     NAMES,
     PERSON_COLUMN_NAMES,
     PRISONERS,
     RELEASE_COLUMN_NAMES,
+    STAYS,
     detention_values,
     person_values,
 )
@@ -136,6 +138,10 @@ def given_before(what: str, key: str, earlier: RowPlan, table: Table) -> Message
         return say("detention %(id)s is already given on line %(line)s", **values)
     if what == "detention":
         return say("detention %(id)s is already given on %(path)s", **values)
+    if what == "facility" and earlier.path == table.path:
+        return say("facility %(id)s is already given on line %(line)s", **values)
+    if what == "facility":
+        return say("facility %(id)s is already given on %(path)s", **values)
     if earlier.path == table.path:
         return say("event %(id)s is already given on line %(line)s", **values)
     return say("event %(id)s is already given on %(path)s", **values)
@@ -158,6 +164,10 @@ class ReadPass:
                     self._read_prisoners(table, records)
                 elif table.kind is NAMES:
                     self._read_names(table, records)  # names.NamesPass
+                elif table.kind is FACILITIES:
+                    self._read_facilities(table, records)  # facilities.FacilitiesPass
+                elif table.kind is STAYS:
+                    self._read_stays(table, records)
                 else:
                     self._read_events(table, records)
 
@@ -293,9 +303,10 @@ class ReadPass:
             self._remember_names(values, ("sources", Source))
 
     def _stored_people(self, plans: list[PersonPlan]) -> dict[str, Person]:
+        stays = Stay.objects.select_related("facility").prefetch_related("sources")
         detentions = Detention.objects.select_related(
             "facility", "release__release_event"
-        ).prefetch_related("charges", "sources", "other_ids")
+        ).prefetch_related("charges", "sources", "other_ids", Prefetch("stays", queryset=stays))
         people = Person.objects.filter(person_id__in=[p.person_id for p in plans])
         people = people.prefetch_related(
             "organizations", "sources", "other_ids", Prefetch("detentions", queryset=detentions)

@@ -30,6 +30,7 @@ from ..partial_dates import PartialDate
 from .changes import CREATED, UNCHANGED, UPDATED, Change, field_changes
 from .columns import (
     EMPTY_DETENTION,
+    FACILITIES,
     NAMES,
     PRISONERS,
     RELEASE_COLUMN_NAMES,
@@ -99,7 +100,7 @@ REFUSED_BULK = gettext_noop("the database refused the new records written in bul
 REFUSED_IDENTITIES = gettext_noop(
     "the database refused the other ids and the people said different: %(error)s"
 )
-COLUMNS_OF = {k.name: k.by_name for k in (RELEASE_EVENTS, SANCTIONS_EVENTS, NAMES)}
+COLUMNS_OF = {k.name: k.by_name for k in (RELEASE_EVENTS, SANCTIONS_EVENTS, NAMES, FACILITIES)}
 
 
 class WritePass:
@@ -115,6 +116,7 @@ class WritePass:
         self.new_people: list[Person] = []
         self.changes: list[Change] = []
         self.references = References(self.names, user, via)
+        self._write_facilities()  # facilities.FacilitiesPass
         self._write_names()  # names.NamesPass
         self._write_events(
             SANCTIONS_EVENTS, SanctionsEvent, sanctions_event_values, "sanctions events"
@@ -144,6 +146,7 @@ class WritePass:
                 # Inserted together: the database cannot say which one it refused.
                 self.writing = (new[0].path, new[0].line, REFUSED_BULK)
             self._flush()
+        self._write_stays_only()
         self.writing = ("-", 0, REFUSED_IDENTITIES)
         self.write_identities(user, via)
         # Bulk inserts send no signals: saving.HistoryBatch.flush() and
@@ -293,6 +296,7 @@ class WritePass:
             self._insert(detention)
             self._set_m2m(detention, {}, values, DETENTION_M2M)
             self._note("detentions", row.key, public, [], {}, values)
+            self._write_stays(detention, None, values, public)
             if given:
                 release = Release(detention=detention)
                 self._set_release_columns(release, values)
@@ -351,6 +355,7 @@ class WritePass:
             with _pending_end(detention, released_on):
                 detention.save()
         m2m_changed = self._set_m2m(detention, current if stored else {}, final, DETENTION_M2M)
+        self._write_stays(detention, stored, final, public)
         self._count("detentions", stored is None, changed or m2m_changed)
         # A detention row carries its release: one change for both.
         everything = changed + m2m_changed + release_columns

@@ -284,6 +284,12 @@ class Detention(ChoiceLabels):
             models.Index(
                 fields=["person", "detained_on_first", "id"], name="detention_person_detained"
             ),
+            # Who is held in a facility now (the facility pages' counts and lists).
+            models.Index(
+                fields=["facility", "person"],
+                condition=Q(end_reason=EndReason.OPEN),
+                name="detention_open_facility",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

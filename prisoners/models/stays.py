@@ -6,9 +6,10 @@ from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from .. import rules
 from ..partial_dates import PartialDateField, partial_date_constraints
 from .base import _history, _order, shown_publicly
-from .people import Detention
+from .people import Detention, _raise_violations
 from .references import Facility, Source
 
 
@@ -62,6 +63,17 @@ class Stay(models.Model):
     def is_open(self) -> bool:
         return self.ended_on is None
 
+    def clean(self) -> None:
+        detention = self.detention if self.detention_id or _has_detention(self) else None
+        _raise_violations(
+            *rules.stay_within_detention(
+                self.started_on,
+                self.ended_on,
+                detention.detained_on if detention else None,
+                detention.ended_on if detention else None,
+            )
+        )
+
     def save(self, *args, **kwargs) -> None:
         with transaction.atomic(savepoint=False):
             super().save(*args, **kwargs)
@@ -73,6 +85,12 @@ class Stay(models.Model):
             result = super().delete(*args, **kwargs)
             sync_facility(detention_id)
         return result
+
+
+def _has_detention(stay: Stay) -> bool:
+    """Whether the stay has its (perhaps unsaved) detention: an admin inline
+    of a new detention sets the instance before it has a primary key."""
+    return Stay.detention.is_cached(stay)
 
 
 def sync_facility(detention_pk: int) -> None:

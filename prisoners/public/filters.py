@@ -29,6 +29,8 @@ from .. import as_of, privacy
 from ..changes import Changes, changes_between, changes_of_filtered
 from ..models import (
     Detention,
+    Facility,
+    FacilityKind,
     Gender,
     Person,
     ReleaseEvent,
@@ -442,3 +444,14 @@ def ask_changes(query: QueryDict) -> AskedChanges:
     else:
         asked.changes = changes_between(start, end, privacy.people())
     return asked
+
+
+class FacilityFilter(django_filters.FilterSet):
+    """Facilities by kind and region (either of several values)."""
+
+    kind = ChoicesFilter(choices=FacilityKind.choices, label=_("Kind"), distinct=False)
+    region = MultipleTextFilter(field_name="region", lookup_expr="iexact", label=_("Region"))
+
+    class Meta:
+        model = Facility
+        fields: list[str] = []

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import DateTimeField, Max, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import DateTimeField, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from .. import privacy
-from ..models import Detention, Person, Release, ReleaseEvent, SanctionsEvent
+from ..choices import EndReason
+from ..models import Detention, Facility, Person, Release, ReleaseEvent, SanctionsEvent, Stay
 from ..stats import figures
 
 # What a list of the people named in a release shows of each.
@@ -77,7 +78,12 @@ def person_page() -> QuerySet[Person]:
     detentions = Detention.objects.select_related(
         "facility", "release", "release__release_event"
     ).prefetch_related(
-        "charges", "sources", privacy.sanctions_of_a_release(to_attr="public_sanctions")
+        "charges",
+        "sources",
+        privacy.sanctions_of_a_release(to_attr="public_sanctions"),
+        Prefetch(
+            "stays", queryset=Stay.objects.select_related("facility").prefetch_related("sources")
+        ),
     )
     return privacy.people().prefetch_related(
         "organizations", "sources", Prefetch("detentions", queryset=detentions)
@@ -151,3 +157,58 @@ def release_months() -> list[date]:
         "released_on_first", "month"
     )
     return sorted(set(events) | set(others))
+
+
+# What a facility's page shows of each person held there: a link and a name.
+PERSON_NAME_FIELDS = ["person_id", "name", "name_be", "name_ru"]
+
+
+def facilities() -> QuerySet[Facility]:
+    """Every facility with ``held_now`` (published people held there now), by name."""
+    return figures.with_held_now(privacy.facilities()).order_by("name", "facility_id")
+
+
+def held_now_at(facility: Facility) -> QuerySet[Detention]:
+    """The published people held in ``facility`` now, by name: each
+    detention with its person and its stays there (``stays_here``, the
+    last one's start is "since")."""
+    return (
+        privacy.held_now_in(facility)
+        .select_related("person")
+        .only("facility", *(f"person__{name}" for name in PERSON_NAME_FIELDS))
+        .prefetch_related(
+            Prefetch("stays", queryset=Stay.objects.filter(facility=facility), to_attr="stays_here")
+        )
+        .order_by("person__name", "person__person_id")
+    )
+
+
+def held_before_at(facility: Facility) -> QuerySet[Stay]:
+    """The stays in ``facility`` of published people, but for those who are
+    there now (an open stay of an open detention whose facility it is), the
+    latest first."""
+    here_now = Q(
+        ended_on_first__isnull=True,
+        detention__end_reason=EndReason.OPEN,
+        detention__facility=facility,
+    )
+    return (
+        privacy.named_stays(Stay.objects.filter(facility=facility))
+        .exclude(here_now)
+        .select_related("detention__person")
+        .only(
+            "facility",
+            "started_on_first",
+            "started_on_last",
+            "started_on_precision",
+            "ended_on_first",
+            "ended_on_last",
+            "ended_on_precision",
+            *(f"detention__person__{name}" for name in PERSON_NAME_FIELDS),
+        )
+        .order_by(
+            F("ended_on_first").desc(nulls_last=True),
+            F("started_on_first").desc(nulls_last=True),
+            "pk",
+        )
+    )

@@ -29,7 +29,15 @@ class StaticSitemap(SiteSitemap):
     changefreq = "daily"
 
     def items(self):
-        return ["home", "person-list", "release-list", "sanctions-list", "timeline", "about-data"]
+        return [
+            "home",
+            "person-list",
+            "release-list",
+            "sanctions-list",
+            "timeline",
+            "facility-list",
+            "about-data",
+        ]
 
     def location(self, name):
         return reverse(name)
@@ -56,11 +64,19 @@ class SanctionsEventSitemap(SiteSitemap):
         return privacy.sanctions_events().only("event_id").order_by("event_id")
 
 
+class FacilitySitemap(SiteSitemap):
+    changefreq = "weekly"
+
+    def items(self):
+        return privacy.facilities().only("facility_id").order_by("facility_id")
+
+
 SITEMAPS = {
     "pages": StaticSitemap,
     "people": PersonSitemap,
     "releases": ReleaseEventSitemap,
     "sanctions": SanctionsEventSitemap,
+    "facilities": FacilitySitemap,
 }
 
 

@@ -10,7 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .. import privacy
-from ..models import Detention, Release, ReleaseEvent, SanctionsEvent
+from ..models import Detention, Release, ReleaseEvent, SanctionsEvent, Stay
 from ..partial_dates import PartialDate
 from ..stats.ranges import EARLIEST, RangeError, date_range
 from . import queries
@@ -94,16 +94,26 @@ class PersonRow:
     # The release event and its sanctions, when published.
     event: ReleaseEvent | None = None
     sanctions: list[SanctionsEvent] = field(default_factory=list)
+    # Where the person was held: the stay of a "detained" row (its first,
+    # when its start is unknown or the arrest's) or of a "transferred" row.
+    stay: Stay | None = None
 
 
 _PERSON_ORDER = {
     "detained": 0,
+    "transferred": 1,
     "sentenced": 1,
     "recognized": 2,
     "released": 3,
     "recognition_withdrawn": 4,
     "died": 5,
 }
+
+
+def _with_arrest(stay: Stay, detention: Detention) -> bool:
+    """Whether a detention's first stay began with the arrest (its start
+    unknown or the arrest's): shown on the arrest's row, not as a transfer."""
+    return stay.started_on is None or stay.started_on == detention.detained_on
 
 
 def person_rows(person) -> list[PersonRow]:
@@ -116,7 +126,13 @@ def person_rows(person) -> list[PersonRow]:
         known = [d for d in (detention.sentenced_on, detention.ended_on) if d]
         fallback = known[0].first if known else date.max
         start = detention.detained_on.first if detention.detained_on else fallback
-        rows.append((start, PersonRow(detention.detained_on, "detained", detention)))
+        stays = list(detention.stays.all())
+        first = stays[0] if stays and _with_arrest(stays[0], detention) else None
+        rows.append((start, PersonRow(detention.detained_on, "detained", detention, stay=first)))
+        for stay in stays[1:] if first else stays:
+            # A transfer of unknown date follows what is known before it.
+            on = stay.started_on.first if stay.started_on else start
+            rows.append((on, PersonRow(stay.started_on, "transferred", detention, stay=stay)))
         if detention.sentenced_on or detention.sentence_type:
             on = detention.sentenced_on.first if detention.sentenced_on else start
             rows.append((on, PersonRow(detention.sentenced_on, "sentenced", detention)))

@@ -92,6 +92,8 @@ urlpatterns = [
     page("changes/", views.changes_view, name="changes"),
     page("changes/feed.atom", feeds.ChangesFeed(), name="changes-feed"),
     page("changes/export.csv", exports.changes_csv, name="changes-export"),
+    page("facilities/", views.FacilityListView.as_view(), name="facility-list"),
+    page("facilities/<slug:facility_id>/", views.facility_detail, name="facility-detail"),
     # An index of sections, each paged at 50,000 addresses: one file would
     # stop at the first 50,000 people.
     page(

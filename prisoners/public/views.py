@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.conf import settings
+from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,6 +22,7 @@ from . import errors, queries, timeline
 from .citation import absolute
 from .filters import (
     AsOfForm,
+    FacilityFilter,
     PersonFilter,
     ReleaseEventFilter,
     SanctionsEventFilter,
@@ -450,6 +452,40 @@ def sanctions_event_detail(request, event_id):
         queries.sanctions_events().prefetch_related("sources"), event_id=event_id
     )
     return render(request, "prisoners/sanctions_event_detail.html", {"event": event})
+
+
+class FacilityListView(FilteredListView):
+    filterset_class = FacilityFilter
+    template_name = "prisoners/facility_list.html"
+    paginate_by = PEOPLE_PER_PAGE
+    context_object_name = "facilities"
+
+    def get_base_queryset(self):
+        return queries.facilities()
+
+
+def facility_detail(request, facility_id):
+    facility = get_object_or_404(
+        privacy.facilities().prefetch_related("sources"), facility_id=facility_id
+    )
+    return render(
+        request,
+        "prisoners/facility_detail.html",
+        {
+            "facility": facility,
+            "held_now": _page(request, queries.held_now_at(facility), "now"),
+            "held_before": _page(request, queries.held_before_at(facility), "page"),
+        },
+    )
+
+
+def _page(request, rows, parameter: str):
+    """The page of ``rows`` the ``parameter`` asks for (the first by
+    default); a page past the end, or not a number, is a 404."""
+    try:
+        return Paginator(rows, PEOPLE_PER_PAGE).page(request.GET.get(parameter) or 1)
+    except InvalidPage as error:
+        raise Http404 from error
 
 
 def timeline_view(request):

@@ -39,6 +39,7 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Max, OuterRef, Q, RowRange, Subquery, Sum, Window
 from django.db.models.functions import Coalesce, TruncMonth
 
+from .. import privacy
 from ..models import (
     Detention,
     EventCount,
@@ -55,6 +56,9 @@ from ..rules import COUNTED
 from .facets import DETENTION_FACETS, PEOPLE_FACETS, count_facets
 
 SERIES, FACETS = "series", "facets"
+# Stored with the facets (a FacetCount row per facility): how many published
+# people each facility holds now (privacy.held_now_counts), by facility_id.
+HELD_NOW_FACILITY = "held_now_facility"
 # pg_advisory_xact_lock keys of the rebuilds: constants the app uses nowhere else.
 REBUILD_LOCKS = {SERIES: 0x5E12E5, FACETS: 0x5E12E6}
 
@@ -177,6 +181,13 @@ def _build_facets() -> None:
         ),
         batch_size=1000,
     )
+    FacetCount.objects.bulk_create(
+        (
+            FacetCount(facet=HELD_NOW_FACILITY, position=position, value=facility_id, n=n)
+            for position, (facility_id, n) in enumerate(privacy.held_now_counts())
+        ),
+        batch_size=1000,
+    )
 
 
 BUILDERS: dict[str, Callable[[], None]] = {SERIES: _build_series, FACETS: _build_facets}
@@ -192,10 +203,23 @@ def whole_list_facets(rebuild: bool = True) -> dict[str, list[tuple[str, int]]] 
     facets: dict[str, list[tuple[str, int]]] = {
         name: [] for name in PEOPLE_FACETS + DETENTION_FACETS
     }
-    rows = FacetCount.objects.order_by("facet", "position").values_list("facet", "value", "n")
+    rows = (
+        FacetCount.objects.exclude(facet=HELD_NOW_FACILITY)
+        .order_by("facet", "position")
+        .values_list("facet", "value", "n")
+    )
     for facet, value, n in rows:
         facets.setdefault(facet, []).append((value, n))
     return facets
+
+
+def with_held_now(facilities):
+    """The public ``facilities`` with ``held_now``, from the stored counts
+    (counted from the records while another process rebuilds them)."""
+    if not ready(FACETS):
+        return privacy.facilities_with_held_now().filter(pk__in=facilities.values("pk"))
+    stored = FacetCount.objects.filter(facet=HELD_NOW_FACILITY, value=OuterRef("facility_id"))
+    return facilities.annotate(held_now=Coalesce(Subquery(stored.values("n")), 0))
 
 
 def with_event_counts(events):

@@ -10,6 +10,7 @@ from prisoners.interchange.importer import run_import
 from prisoners.interchange.names import name_values, stored_names
 from prisoners.models import (
     Detention,
+    Facility,
     LocalName,
     OtherDetentionId,
     OtherId,
@@ -20,7 +21,14 @@ from prisoners.models import (
 from prisoners.partial_dates import PartialDate
 
 DEMO = Path(__file__).resolve().parents[2] / "demo"
-FILES = ("sanctions_events.csv", "release_events.csv", "prisoners.csv", "names.csv")
+FILES = (
+    "sanctions_events.csv",
+    "release_events.csv",
+    "prisoners.csv",
+    "names.csv",
+    "facilities.csv",
+    "stays.csv",
+)
 
 
 def ever_recorded(models_and_fields, ids: set[str]) -> set[str]:
@@ -116,6 +124,18 @@ def missing_demo() -> tuple[dict[str, bytes], list[str]]:
         else:
             kept.extend(rows)
     files["prisoners.csv"] = _write(header, kept)
+    loaded = {row["detention_id"] for row in kept}
+
+    header, facilities = _read("facilities.csv")
+    recorded = ever_recorded([(Facility, "facility_id")], {r["facility_id"] for r in facilities})
+    left_out += [f"facility {i}: recorded, or deleted by a curator" for i in recorded]
+    files["facilities.csv"] = _write(
+        header, [r for r in facilities if r["facility_id"] not in recorded]
+    )
+    # Only the stays of the detentions loaded now: a recorded detention's
+    # stays are a curator's.
+    header, stays = _read("stays.csv")
+    files["stays.csv"] = _write(header, [r for r in stays if r["detention_id"] in loaded])
 
     header, names = _read("names.csv")
     named = given_names()
