@@ -7,6 +7,7 @@ from ..choices import (
     Gender,
     ReleaseType,
     SanctionsAction,
+    SentenceChangeKind,
     SentenceType,
     Status,
     Visibility,
@@ -19,6 +20,7 @@ from .imports import ImportJob
 from .mappings import ColumnMapping, DateOrder
 from .merges import MergeRecord
 from .people import Detention, Person, Release
+from .sentences import SentenceChange
 from .references import Charge, Facility, LocalName, Organization, Source
 from .staff import StaffPreference
 from .version import DataVersion
@@ -56,6 +58,8 @@ __all__ = [
     "ReleaseType",
     "SanctionsAction",
     "SanctionsEvent",
+    "SentenceChange",
+    "SentenceChangeKind",
     "SentenceType",
     "Source",
     "StaffPreference",
