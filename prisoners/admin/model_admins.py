@@ -155,6 +155,7 @@ class DetentionInline(admin.StackedInline):
                     "charges",
                     ("sentence_type", "sentence_months"),
                     "sentenced_on",
+                    "expected_release_on",
                     "facility",
                     "sources",
                     "_version",

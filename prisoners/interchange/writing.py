@@ -279,6 +279,8 @@ class WritePass:
             given = release_given(values)
             released_on = date_of(values["released_on"]) if given else None
             detention.end_reason, detention.ended_on = detention.end_with(released_on)
+            # New: no sentence change yet (sentence_changes.csv saves its own).
+            detention.derive_term(changes=[])
             self._insert(detention)
             self._set_m2m(detention, {}, values, DETENTION_M2M)
             self._note("detentions", row.key, public, [], {}, values)
