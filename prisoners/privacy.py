@@ -17,7 +17,14 @@ from __future__ import annotations
 from django.db.models import Count, Model, Prefetch, Q, QuerySet
 
 from .choices import Visibility
-from .models import Organization, Person, Release, ReleaseEvent, SanctionsEvent
+from .models import (
+    Organization,
+    Person,
+    Release,
+    ReleaseEvent,
+    SanctionsEvent,
+    SentenceChange,
+)
 
 # Fields whose values never reach the public, by model. Every other field of
 # these models is public once its record is.
@@ -74,6 +81,24 @@ def is_public(record: Person | ReleaseEvent | SanctionsEvent | None) -> bool:
     if isinstance(record, Person):
         return record.visibility == Visibility.PUBLISHED
     return record.published
+
+
+def sentence_changes() -> QuerySet[SentenceChange]:
+    """The sentence changes the public may see: those of published people's
+    detentions, public as the sentence is (never an anonymous person's: a
+    change's date would date them)."""
+    return SentenceChange.objects.filter(detention__person__in=people())
+
+
+def sentence_changes_of_detentions() -> Prefetch:
+    """From detentions already public (a published person's): their sentence
+    changes in date order, with sources."""
+    return Prefetch(
+        "sentence_changes",
+        queryset=SentenceChange.objects.prefetch_related("sources").order_by(
+            "changed_on_first", "id"
+        ),
+    )
 
 
 def sanctions_of_release_events(to_attr: str) -> Prefetch:

@@ -239,3 +239,53 @@ def test_the_person_stores_what_the_list_sorts_on():
     assert (person.custody_days, person.custody_since) == (60, date(2021, 7, 14))
     annotated = Person.objects.with_days_in_custody(date(2021, 7, 24)).get(pk=person.pk)
     assert annotated.days_in_custody == 70
+
+
+# The person's page.
+
+
+def _held_person(client_get=None):
+    detention = DetentionFactory(
+        detained_on="2020-08-09", sentence_type="colony", sentence_months=36
+    )
+    SentenceChangeFactory(
+        detention=detention, changed_on="2022-05-10", kind="additional", sentence_months=48
+    )
+    return detention.person
+
+
+def test_the_person_page_shows_the_history_the_current_term_and_the_expected_release(client):
+    person = _held_person()
+    html = client.get(person.get_absolute_url()).content.decode()
+    assert "Sentence changed" in html
+    assert "additional sentence" in html
+    assert 'class="current-term">Penal colony, <span class="sentence-length" data-months="48">' in html
+    assert '<time datetime="2024-08-09">' in html
+    assert "expected, from the arrest and the current sentence" in html
+    assert "Time in custody" in html
+
+
+def test_the_person_page_gives_days_as_a_range_with_partial_dates(client):
+    detention = DetentionFactory(detained_on="2019-01")
+    ReleaseFactory(detention=detention, released_on="2019-03-02")
+    html = client.get(detention.person.get_absolute_url()).content.decode()
+    assert "about 30–60 days" in html
+
+
+def test_the_person_page_gives_exact_days_with_days(client):
+    detention = DetentionFactory(detained_on="2019-01-01")
+    ReleaseFactory(detention=detention, released_on="2023-05-25")
+    html = client.get(detention.person.get_absolute_url()).content.decode()
+    assert "1,605 days" in html
+
+
+def test_the_person_page_expected_release_is_in_month_with_a_month_arrest(client):
+    detention = DetentionFactory(detained_on="2020-08", sentence_type="colony", sentence_months=72)
+    html = client.get(detention.person.get_absolute_url()).content.decode()
+    assert '<time datetime="2026-08">Aug 2026</time>' in html
+
+
+def test_the_person_page_is_translated(client):
+    person = _held_person()
+    html = client.get("/be" + person.get_absolute_url()).content.decode()
+    assert "Time in custody" not in html and "Sentence changed" not in html

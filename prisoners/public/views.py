@@ -159,6 +159,8 @@ DATE_FILTERS = [
     "released_before",
     "recognized_after",
     "recognized_before",
+    "expected_release_after",
+    "expected_release_before",
     "held_on",
 ]
 FACETS = ["status", "release_type", "region", "charge", "organization"]
@@ -258,7 +260,11 @@ def person_detail(request, person_id):
     return render(
         request,
         "prisoners/person_detail.html",
-        {"person": person, "rows": timeline.person_rows(person)},
+        {
+            "person": person,
+            "rows": timeline.person_rows(person),
+            "inside": timeline.time_inside(person, timezone.localdate()),
+        },
     )
 
 
