@@ -27,7 +27,13 @@ from prisoners.models import (
 pytestmark = pytest.mark.django_db
 
 DEMO = Path(__file__).resolve().parent.parent / "prisoners" / "demo"
-FILES = ["sanctions_events.csv", "release_events.csv", "prisoners.csv", "names.csv"]
+FILES = [
+    "sanctions_events.csv",
+    "release_events.csv",
+    "prisoners.csv",
+    "names.csv",
+    "sentence_changes.csv",
+]
 
 
 def delete_everything():

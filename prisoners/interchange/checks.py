@@ -51,6 +51,7 @@ class CheckPass:
             stored = self._stored_people(chunk)
             for plan in chunk:
                 self._check_person(plan, stored.get(plan.person_id))
+        self._check_sentence_changes()  # sentence_changes.SentenceChangesPass
 
     def _check_new_events(self) -> None:
         """A new event needs its required columns (a stored one keeps the
@@ -160,6 +161,12 @@ class CheckPass:
             released = date_of(values["released_on"])
             self._refuse(
                 at, rules.sentence_not_before_arrest(date_of(values["sentenced_on"]), detained)
+            )
+            self._refuse(
+                at,
+                rules.expected_release_not_before_arrest(
+                    date_of(values["expected_release_on"]), detained
+                ),
             )
             if release_given(values):
                 if not released and not values["release_event"]:

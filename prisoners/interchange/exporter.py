@@ -24,12 +24,14 @@ from .columns import (
     PRISONERS,
     RELEASE_EVENTS,
     SANCTIONS_EVENTS,
+    SENTENCE_CHANGES,
     Kind,
     release_event_values,
     sanctions_event_values,
 )
 from .csv_files import write_csv
 from .names import name_rows
+from .sentence_changes import sentence_change_rows
 
 CHUNK = 1000
 
@@ -83,8 +85,8 @@ def sanctions_event_rows(events: QuerySet, public: bool = False) -> Iterator[lis
 
 
 def export_records(directory: str | Path, public: bool = False) -> dict[str, int]:
-    """Write prisoners.csv, release_events.csv and sanctions_events.csv (and,
-    unless ``public``, names.csv) into ``directory`` (created if needed);
+    """Write prisoners.csv, release_events.csv, sanctions_events.csv and
+    sentence_changes.csv (and, unless ``public``, names.csv) into ``directory`` (created if needed);
     return the number of rows of each."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
@@ -97,6 +99,8 @@ def export_records(directory: str | Path, public: bool = False) -> dict[str, int
             SanctionsEvent.objects.order_by("date_first", "event_id"), public
         ),
     }
+    # Sentence changes are public as the sentence is: a published person's.
+    files[SENTENCE_CHANGES.filename] = sentence_change_rows(Person.objects.all(), public)
     if not public:
         # Names a curator gave, also those no published record uses yet:
         # a backup's, not a public file.

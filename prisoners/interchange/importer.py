@@ -27,6 +27,7 @@ from .matching import Choices, Match, MatchPass
 from .names import NamesPass
 from .plans import FileArg, PersonPlan, ReadPass, RowPlan
 from .reading import Problems
+from .sentence_changes import SentenceChangesPass
 from .writing import WritePass
 
 SUMMARY_KINDS = [
@@ -36,6 +37,7 @@ SUMMARY_KINDS = [
     "release events",
     "sanctions events",
     "names",
+    "sentence changes",
 ]
 Progress = Callable[[Iterable, int | None, str], Iterable]
 
@@ -150,7 +152,7 @@ def run_import(
     )
 
 
-class Importer(ReadPass, MatchPass, CheckPass, WritePass, NamesPass):
+class Importer(ReadPass, MatchPass, CheckPass, WritePass, NamesPass, SentenceChangesPass):
     """One import: read(), resolve() (who each person is), check(), then,
     only if nothing is wrong, write().
     The three passes share the plans and the problems held here."""
@@ -172,6 +174,7 @@ class Importer(ReadPass, MatchPass, CheckPass, WritePass, NamesPass):
         self.detentions: dict[str, RowPlan] = {}
         self.events: dict[Kind, dict[str, RowPlan]] = {RELEASE_EVENTS: {}, SANCTIONS_EVENTS: {}}
         self.name_plans: dict[tuple[str, str], RowPlan] = {}
+        self.change_plans: dict[tuple[str, str, str], RowPlan] = {}
         # Reference rows named in the files, by model: created when new.
         self.names: dict[type, set[str]] = {
             m: set() for m in (Source, Organization, Charge, Facility)

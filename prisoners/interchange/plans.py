@@ -25,6 +25,7 @@ from .columns import (
     PERSON_COLUMN_NAMES,
     PRISONERS,
     RELEASE_COLUMN_NAMES,
+    SENTENCE_CHANGES,
     detention_values,
     person_values,
 )
@@ -116,7 +117,14 @@ PERSON_SCALARS = [
     for c in PERSON_COLUMN_NAMES
     if c not in ("person_id", "organizations", "person_sources", *IDENTITY_COLUMN_NAMES)
 ]
-DETENTION_SCALARS = ["detained_on", "sentence_type", "sentence_months", "sentenced_on", "facility"]
+DETENTION_SCALARS = [
+    "detained_on",
+    "sentence_type",
+    "sentence_months",
+    "sentenced_on",
+    "expected_release_on",
+    "facility",
+]
 
 
 def stays_open(values: dict, died_on: str) -> bool:
@@ -144,6 +152,8 @@ class ReadPass:
                     self._read_prisoners(table, records)
                 elif table.kind is NAMES:
                     self._read_names(table, records)  # names.NamesPass
+                elif table.kind is SENTENCE_CHANGES:
+                    self._read_sentence_changes(table, records)  # sentence_changes.py
                 else:
                     self._read_events(table, records)
 

@@ -33,6 +33,7 @@ from .columns import (
     RELEASE_COLUMN_NAMES,
     RELEASE_EVENTS,
     SANCTIONS_EVENTS,
+    SENTENCE_CHANGES,
     VISIBILITY_OF,
     Kind,
     detention_values,
@@ -90,7 +91,9 @@ PERSON_M2M = [
     ("person_sources", "sources", Source),
 ]
 DETENTION_M2M = [("charges", "charges", Charge), ("sources", "sources", Source)]
-COLUMNS_OF = {k.name: k.by_name for k in (RELEASE_EVENTS, SANCTIONS_EVENTS, NAMES)}
+COLUMNS_OF = {
+    k.name: k.by_name for k in (RELEASE_EVENTS, SANCTIONS_EVENTS, NAMES, SENTENCE_CHANGES)
+}
 
 
 class WritePass:
@@ -133,6 +136,7 @@ class WritePass:
                 # Inserted together: the database cannot say which one it refused.
                 self.writing = (new[0].path, new[0].line, "the new records written in bulk")
             self._flush()
+        self._write_sentence_changes()  # sentence_changes.SentenceChangesPass
         self.writing = ("-", 0, "the other ids and the people said different")
         self.write_identities(user, via)
         # Bulk inserts send no signals: saving.HistoryBatch.flush() and

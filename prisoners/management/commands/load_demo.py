@@ -20,7 +20,13 @@ from prisoners.models import (
 from prisoners.partial_dates import PartialDate
 
 DEMO = Path(__file__).resolve().parents[2] / "demo"
-FILES = ("sanctions_events.csv", "release_events.csv", "prisoners.csv", "names.csv")
+FILES = (
+    "sanctions_events.csv",
+    "release_events.csv",
+    "prisoners.csv",
+    "names.csv",
+    "sentence_changes.csv",
+)
 
 
 def ever_recorded(models_and_fields, ids: set[str]) -> set[str]:
@@ -116,6 +122,14 @@ def missing_demo() -> tuple[dict[str, bytes], list[str]]:
         else:
             kept.extend(rows)
     files["prisoners.csv"] = _write(header, kept)
+
+    # The changes of the demo detentions loaded now (all illustrative: their
+    # source is example.org); a detention left alone keeps its own.
+    header, changes = _read("sentence_changes.csv")
+    loaded = {row["detention_id"] for row in kept if row.get("detention_id")}
+    files["sentence_changes.csv"] = _write(
+        header, [row for row in changes if row["detention_id"] in loaded]
+    )
 
     header, names = _read("names.csv")
     named = given_names()
