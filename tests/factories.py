@@ -117,3 +117,8 @@ class SentenceChangeFactory(factory.django.DjangoModelFactory):
     kind = "additional"
     sentence_type = "colony"
     sentence_months = 60
+
+    @factory.post_generation
+    def sources(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.sources.set(extracted)
