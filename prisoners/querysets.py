@@ -243,7 +243,7 @@ class PersonQuerySet(models.QuerySet):
                     then=Value(Status.RELEASED),
                 ),
                 default=Value(Status.UNKNOWN),
-            )
+            ),
         )
 
     def search(self, query: str) -> PersonQuerySet:

@@ -193,7 +193,9 @@ def test_a_recorded_expected_release_wins():
 
 
 def test_a_released_or_life_sentence_has_no_expected_release():
-    released = DetentionFactory(detained_on="2020-08-09", sentence_type="colony", sentence_months=36)
+    released = DetentionFactory(
+        detained_on="2020-08-09", sentence_type="colony", sentence_months=36
+    )
     ReleaseFactory(detention=released, released_on="2021-01-01")
     released.refresh_from_db()
     life = DetentionFactory(detained_on="2020-08-09", sentence_type="life", sentence_months=None)
@@ -259,7 +261,9 @@ def test_the_person_page_shows_the_history_the_current_term_and_the_expected_rel
     html = client.get(person.get_absolute_url()).content.decode()
     assert "Sentence changed" in html
     assert "additional sentence" in html
-    assert 'class="current-term">Penal colony, <span class="sentence-length" data-months="48">' in html
+    assert (
+        'class="current-term">Penal colony, <span class="sentence-length" data-months="48">' in html
+    )
     assert '<time datetime="2024-08-09">' in html
     assert "expected, from the arrest and the current sentence" in html
     assert "Time in custody" in html

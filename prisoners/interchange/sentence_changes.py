@@ -19,13 +19,13 @@ from django.db.models import QuerySet
 from .. import privacy, rules
 from ..choices import Visibility
 from ..models import Detention, SentenceChange, Source
+from .bulk_values import _date
 from .columns import (
     SENTENCE_CHANGES,
     Kind,
     sentence_change_key,
     sentence_change_values,
 )
-from .bulk_values import _date
 from .plans import RowPlan, date_of
 from .reading import Table
 from .saving import chunks
@@ -53,7 +53,9 @@ class SentenceChangesPass:
                     line, "changed_on", f"this change of {key[0]} is already given on {where}"
                 )
                 continue
-            plan = RowPlan(sentence_change_key(*key), table.path, line, table.present, values, broken)
+            plan = RowPlan(
+                sentence_change_key(*key), table.path, line, table.present, values, broken
+            )
             self.change_plans[key] = plan
             self._remember_names(values, ("sources", Source))
 
@@ -84,7 +86,8 @@ class SentenceChangesPass:
             if plan is None:
                 continue
             dates = found.setdefault(
-                detention_id, {"visibility": Visibility.DRAFT, "detained_on": "", "sentenced_on": ""}
+                detention_id,
+                {"visibility": Visibility.DRAFT, "detained_on": "", "sentenced_on": ""},
             )
             for name in ("detained_on", "sentenced_on"):
                 if name in plan.present and name not in plan.broken:
@@ -111,9 +114,7 @@ class SentenceChangesPass:
             changed = date_of(changed_on)
             for violation in (
                 rules.sentence_change_not_before_arrest(changed, date_of(dates["detained_on"])),
-                rules.sentence_change_not_before_sentence(
-                    changed, date_of(dates["sentenced_on"])
-                ),
+                rules.sentence_change_not_before_sentence(changed, date_of(dates["sentenced_on"])),
             ):
                 if violation:
                     self.problems.add(plan.path, plan.line, "changed_on", violation.in_english())

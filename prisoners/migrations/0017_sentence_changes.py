@@ -55,240 +55,636 @@ def derive(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('prisoners', '0016_import_jobs'),
+        ("prisoners", "0016_import_jobs"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalSentenceChange',
+            name="HistoricalSentenceChange",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('appeal', 'appeal'), ('additional', 'additional sentence'), ('commutation', 'commutation'), ('shortened', 'term shortened'), ('other', 'other')], help_text='Shown publicly once published.', max_length=15, verbose_name='kind of change')),
-                ('sentence_type', models.CharField(blank=True, choices=[('prison', 'prison'), ('colony', 'penal colony'), ('restricted_freedom', 'restricted freedom'), ('home_confinement', 'home confinement'), ('fine', 'fine'), ('life', 'life imprisonment'), ('death', 'death penalty'), ('administrative_arrest', 'administrative arrest'), ('in_absentia', 'sentenced in absentia'), ('none', 'no sentence'), ('other', 'other')], help_text='The sentence after the change. Shown publicly once published.', max_length=25, verbose_name='sentence type')),
-                ('sentence_months', models.IntegerField(blank=True, help_text='The whole term after the change, in months, counted from the arrest. Shown publicly once published.', null=True, verbose_name='sentence in months')),
-                ('changed_on_first', models.DateField(blank=True, editable=False, null=True, verbose_name='changed on (first possible day)')),
-                ('changed_on_last', models.DateField(blank=True, editable=False, null=True, verbose_name='changed on (last possible day)')),
-                ('changed_on_precision', models.CharField(blank=True, choices=[('day', 'day'), ('month', 'month'), ('year', 'year')], editable=False, max_length=5, verbose_name='changed on (precision)')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("appeal", "appeal"),
+                            ("additional", "additional sentence"),
+                            ("commutation", "commutation"),
+                            ("shortened", "term shortened"),
+                            ("other", "other"),
+                        ],
+                        help_text="Shown publicly once published.",
+                        max_length=15,
+                        verbose_name="kind of change",
+                    ),
+                ),
+                (
+                    "sentence_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("prison", "prison"),
+                            ("colony", "penal colony"),
+                            ("restricted_freedom", "restricted freedom"),
+                            ("home_confinement", "home confinement"),
+                            ("fine", "fine"),
+                            ("life", "life imprisonment"),
+                            ("death", "death penalty"),
+                            ("administrative_arrest", "administrative arrest"),
+                            ("in_absentia", "sentenced in absentia"),
+                            ("none", "no sentence"),
+                            ("other", "other"),
+                        ],
+                        help_text="The sentence after the change. Shown publicly once published.",
+                        max_length=25,
+                        verbose_name="sentence type",
+                    ),
+                ),
+                (
+                    "sentence_months",
+                    models.IntegerField(
+                        blank=True,
+                        help_text="The whole term after the change, in months, counted from the arrest. Shown publicly once published.",
+                        null=True,
+                        verbose_name="sentence in months",
+                    ),
+                ),
+                (
+                    "changed_on_first",
+                    models.DateField(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="changed on (first possible day)",
+                    ),
+                ),
+                (
+                    "changed_on_last",
+                    models.DateField(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="changed on (last possible day)",
+                    ),
+                ),
+                (
+                    "changed_on_precision",
+                    models.CharField(
+                        blank=True,
+                        choices=[("day", "day"), ("month", "month"), ("year", "year")],
+                        editable=False,
+                        max_length=5,
+                        verbose_name="changed on (precision)",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical sentence change',
-                'verbose_name_plural': 'historical sentence changes',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical sentence change",
+                "verbose_name_plural": "historical sentence changes",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalSentenceChange_sources',
+            name="HistoricalSentenceChange_sources",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
             ],
             options={
-                'verbose_name': 'HistoricalSentenceChange_sources',
+                "verbose_name": "HistoricalSentenceChange_sources",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='SentenceChange',
+            name="SentenceChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('appeal', 'appeal'), ('additional', 'additional sentence'), ('commutation', 'commutation'), ('shortened', 'term shortened'), ('other', 'other')], help_text='Shown publicly once published.', max_length=15, verbose_name='kind of change')),
-                ('sentence_type', models.CharField(blank=True, choices=[('prison', 'prison'), ('colony', 'penal colony'), ('restricted_freedom', 'restricted freedom'), ('home_confinement', 'home confinement'), ('fine', 'fine'), ('life', 'life imprisonment'), ('death', 'death penalty'), ('administrative_arrest', 'administrative arrest'), ('in_absentia', 'sentenced in absentia'), ('none', 'no sentence'), ('other', 'other')], help_text='The sentence after the change. Shown publicly once published.', max_length=25, verbose_name='sentence type')),
-                ('sentence_months', models.IntegerField(blank=True, help_text='The whole term after the change, in months, counted from the arrest. Shown publicly once published.', null=True, verbose_name='sentence in months')),
-                ('changed_on_first', models.DateField(blank=True, editable=False, null=True, verbose_name='changed on (first possible day)')),
-                ('changed_on_last', models.DateField(blank=True, editable=False, null=True, verbose_name='changed on (last possible day)')),
-                ('changed_on_precision', models.CharField(blank=True, choices=[('day', 'day'), ('month', 'month'), ('year', 'year')], editable=False, max_length=5, verbose_name='changed on (precision)')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("appeal", "appeal"),
+                            ("additional", "additional sentence"),
+                            ("commutation", "commutation"),
+                            ("shortened", "term shortened"),
+                            ("other", "other"),
+                        ],
+                        help_text="Shown publicly once published.",
+                        max_length=15,
+                        verbose_name="kind of change",
+                    ),
+                ),
+                (
+                    "sentence_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("prison", "prison"),
+                            ("colony", "penal colony"),
+                            ("restricted_freedom", "restricted freedom"),
+                            ("home_confinement", "home confinement"),
+                            ("fine", "fine"),
+                            ("life", "life imprisonment"),
+                            ("death", "death penalty"),
+                            ("administrative_arrest", "administrative arrest"),
+                            ("in_absentia", "sentenced in absentia"),
+                            ("none", "no sentence"),
+                            ("other", "other"),
+                        ],
+                        help_text="The sentence after the change. Shown publicly once published.",
+                        max_length=25,
+                        verbose_name="sentence type",
+                    ),
+                ),
+                (
+                    "sentence_months",
+                    models.IntegerField(
+                        blank=True,
+                        help_text="The whole term after the change, in months, counted from the arrest. Shown publicly once published.",
+                        null=True,
+                        verbose_name="sentence in months",
+                    ),
+                ),
+                (
+                    "changed_on_first",
+                    models.DateField(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="changed on (first possible day)",
+                    ),
+                ),
+                (
+                    "changed_on_last",
+                    models.DateField(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="changed on (last possible day)",
+                    ),
+                ),
+                (
+                    "changed_on_precision",
+                    models.CharField(
+                        blank=True,
+                        choices=[("day", "day"), ("month", "month"), ("year", "year")],
+                        editable=False,
+                        max_length=5,
+                        verbose_name="changed on (precision)",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'sentence change',
-                'verbose_name_plural': 'sentence changes',
-                'ordering': ['changed_on_first', 'id'],
+                "verbose_name": "sentence change",
+                "verbose_name_plural": "sentence changes",
+                "ordering": ["changed_on_first", "id"],
             },
         ),
         migrations.AddField(
-            model_name='detention',
-            name='custody_days',
+            model_name="detention",
+            name="custody_days",
             field=models.IntegerField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='detention',
-            name='expected_release_first',
-            field=models.DateField(blank=True, editable=False, null=True, verbose_name='expected release (first possible day)'),
+            model_name="detention",
+            name="expected_release_first",
+            field=models.DateField(
+                blank=True,
+                editable=False,
+                null=True,
+                verbose_name="expected release (first possible day)",
+            ),
         ),
         migrations.AddField(
-            model_name='detention',
-            name='expected_release_last',
-            field=models.DateField(blank=True, editable=False, null=True, verbose_name='expected release (last possible day)'),
+            model_name="detention",
+            name="expected_release_last",
+            field=models.DateField(
+                blank=True,
+                editable=False,
+                null=True,
+                verbose_name="expected release (last possible day)",
+            ),
         ),
         migrations.AddField(
-            model_name='detention',
-            name='expected_release_on_first',
-            field=models.DateField(blank=True, editable=False, null=True, verbose_name='expected release on (first possible day)'),
+            model_name="detention",
+            name="expected_release_on_first",
+            field=models.DateField(
+                blank=True,
+                editable=False,
+                null=True,
+                verbose_name="expected release on (first possible day)",
+            ),
         ),
         migrations.AddField(
-            model_name='detention',
-            name='expected_release_on_last',
-            field=models.DateField(blank=True, editable=False, null=True, verbose_name='expected release on (last possible day)'),
+            model_name="detention",
+            name="expected_release_on_last",
+            field=models.DateField(
+                blank=True,
+                editable=False,
+                null=True,
+                verbose_name="expected release on (last possible day)",
+            ),
         ),
         migrations.AddField(
-            model_name='detention',
-            name='expected_release_on_precision',
-            field=models.CharField(blank=True, choices=[('day', 'day'), ('month', 'month'), ('year', 'year')], editable=False, max_length=5, verbose_name='expected release on (precision)'),
+            model_name="detention",
+            name="expected_release_on_precision",
+            field=models.CharField(
+                blank=True,
+                choices=[("day", "day"), ("month", "month"), ("year", "year")],
+                editable=False,
+                max_length=5,
+                verbose_name="expected release on (precision)",
+            ),
         ),
         migrations.AddField(
-            model_name='detention',
-            name='expected_release_precision',
-            field=models.CharField(blank=True, choices=[('day', 'day'), ('month', 'month'), ('year', 'year')], editable=False, max_length=5, verbose_name='expected release (precision)'),
+            model_name="detention",
+            name="expected_release_precision",
+            field=models.CharField(
+                blank=True,
+                choices=[("day", "day"), ("month", "month"), ("year", "year")],
+                editable=False,
+                max_length=5,
+                verbose_name="expected release (precision)",
+            ),
         ),
         migrations.AddField(
-            model_name='detention',
-            name='first_change_on_first',
-            field=models.DateField(blank=True, editable=False, null=True, verbose_name='first sentence change (first possible day)'),
+            model_name="detention",
+            name="first_change_on_first",
+            field=models.DateField(
+                blank=True,
+                editable=False,
+                null=True,
+                verbose_name="first sentence change (first possible day)",
+            ),
         ),
         migrations.AddField(
-            model_name='detention',
-            name='first_change_on_last',
-            field=models.DateField(blank=True, editable=False, null=True, verbose_name='first sentence change (last possible day)'),
+            model_name="detention",
+            name="first_change_on_last",
+            field=models.DateField(
+                blank=True,
+                editable=False,
+                null=True,
+                verbose_name="first sentence change (last possible day)",
+            ),
         ),
         migrations.AddField(
-            model_name='detention',
-            name='first_change_on_precision',
-            field=models.CharField(blank=True, choices=[('day', 'day'), ('month', 'month'), ('year', 'year')], editable=False, max_length=5, verbose_name='first sentence change (precision)'),
+            model_name="detention",
+            name="first_change_on_precision",
+            field=models.CharField(
+                blank=True,
+                choices=[("day", "day"), ("month", "month"), ("year", "year")],
+                editable=False,
+                max_length=5,
+                verbose_name="first sentence change (precision)",
+            ),
         ),
         migrations.AddField(
-            model_name='historicaldetention',
-            name='expected_release_on_first',
-            field=models.DateField(blank=True, editable=False, null=True, verbose_name='expected release on (first possible day)'),
+            model_name="historicaldetention",
+            name="expected_release_on_first",
+            field=models.DateField(
+                blank=True,
+                editable=False,
+                null=True,
+                verbose_name="expected release on (first possible day)",
+            ),
         ),
         migrations.AddField(
-            model_name='historicaldetention',
-            name='expected_release_on_last',
-            field=models.DateField(blank=True, editable=False, null=True, verbose_name='expected release on (last possible day)'),
+            model_name="historicaldetention",
+            name="expected_release_on_last",
+            field=models.DateField(
+                blank=True,
+                editable=False,
+                null=True,
+                verbose_name="expected release on (last possible day)",
+            ),
         ),
         migrations.AddField(
-            model_name='historicaldetention',
-            name='expected_release_on_precision',
-            field=models.CharField(blank=True, choices=[('day', 'day'), ('month', 'month'), ('year', 'year')], editable=False, max_length=5, verbose_name='expected release on (precision)'),
+            model_name="historicaldetention",
+            name="expected_release_on_precision",
+            field=models.CharField(
+                blank=True,
+                choices=[("day", "day"), ("month", "month"), ("year", "year")],
+                editable=False,
+                max_length=5,
+                verbose_name="expected release on (precision)",
+            ),
         ),
         migrations.AddField(
-            model_name='person',
-            name='custody_days',
-            field=models.IntegerField(default=0, editable=False, verbose_name='days in custody (ended detentions)'),
+            model_name="person",
+            name="custody_days",
+            field=models.IntegerField(
+                default=0, editable=False, verbose_name="days in custody (ended detentions)"
+            ),
         ),
         migrations.AddField(
-            model_name='person',
-            name='custody_since',
-            field=models.DateField(blank=True, editable=False, null=True, verbose_name='in custody since'),
+            model_name="person",
+            name="custody_since",
+            field=models.DateField(
+                blank=True, editable=False, null=True, verbose_name="in custody since"
+            ),
         ),
         migrations.AddField(
-            model_name='person',
-            name='expected_release_first',
-            field=models.DateField(blank=True, editable=False, null=True, verbose_name='expected release (first possible day)'),
+            model_name="person",
+            name="expected_release_first",
+            field=models.DateField(
+                blank=True,
+                editable=False,
+                null=True,
+                verbose_name="expected release (first possible day)",
+            ),
         ),
         migrations.AddField(
-            model_name='person',
-            name='expected_release_last',
-            field=models.DateField(blank=True, editable=False, null=True, verbose_name='expected release (last possible day)'),
+            model_name="person",
+            name="expected_release_last",
+            field=models.DateField(
+                blank=True,
+                editable=False,
+                null=True,
+                verbose_name="expected release (last possible day)",
+            ),
         ),
         migrations.AddField(
-            model_name='person',
-            name='expected_release_precision',
-            field=models.CharField(blank=True, choices=[('day', 'day'), ('month', 'month'), ('year', 'year')], editable=False, max_length=5, verbose_name='expected release (precision)'),
+            model_name="person",
+            name="expected_release_precision",
+            field=models.CharField(
+                blank=True,
+                choices=[("day", "day"), ("month", "month"), ("year", "year")],
+                editable=False,
+                max_length=5,
+                verbose_name="expected release (precision)",
+            ),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['visibility', 'expected_release_first'], name='person_expected_release'),
+            model_name="person",
+            index=models.Index(
+                fields=["visibility", "expected_release_first"], name="person_expected_release"
+            ),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['visibility', 'custody_since', 'custody_days', 'id'], name='person_custody_days'),
+            model_name="person",
+            index=models.Index(
+                fields=["visibility", "custody_since", "custody_days", "id"],
+                name="person_custody_days",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='detention',
-            constraint=models.CheckConstraint(condition=models.Q(('first_change_on_last__gte', models.F('detained_on_first')), ('first_change_on_first__isnull', True), ('detained_on_first__isnull', True), _connector='OR'), name='detention_sentence_change_not_before_arrest'),
+            model_name="detention",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("first_change_on_last__gte", models.F("detained_on_first")),
+                    ("first_change_on_first__isnull", True),
+                    ("detained_on_first__isnull", True),
+                    _connector="OR",
+                ),
+                name="detention_sentence_change_not_before_arrest",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='detention',
-            constraint=models.CheckConstraint(condition=models.Q(('first_change_on_last__gte', models.F('sentenced_on_first')), ('first_change_on_first__isnull', True), ('sentenced_on_first__isnull', True), _connector='OR'), name='detention_sentence_change_not_before_sentence'),
+            model_name="detention",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("first_change_on_last__gte", models.F("sentenced_on_first")),
+                    ("first_change_on_first__isnull", True),
+                    ("sentenced_on_first__isnull", True),
+                    _connector="OR",
+                ),
+                name="detention_sentence_change_not_before_sentence",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='detention',
-            constraint=models.CheckConstraint(condition=models.Q(('expected_release_on_last__gte', models.F('detained_on_first')), ('expected_release_on_first__isnull', True), ('detained_on_first__isnull', True), _connector='OR'), name='detention_expected_release_not_before_arrest'),
+            model_name="detention",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("expected_release_on_last__gte", models.F("detained_on_first")),
+                    ("expected_release_on_first__isnull", True),
+                    ("detained_on_first__isnull", True),
+                    _connector="OR",
+                ),
+                name="detention_expected_release_not_before_arrest",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='detention',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('expected_release_on_first__isnull', True), ('expected_release_on_last__isnull', True), ('expected_release_on_precision', '')), models.Q(('expected_release_on_first__isnull', False), ('expected_release_on_last__gte', models.F('expected_release_on_first')), models.Q(('expected_release_on_precision', ''), _negated=True)), _connector='OR'), name='detention_expected_release_on_consistent'),
+            model_name="detention",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("expected_release_on_first__isnull", True),
+                        ("expected_release_on_last__isnull", True),
+                        ("expected_release_on_precision", ""),
+                    ),
+                    models.Q(
+                        ("expected_release_on_first__isnull", False),
+                        ("expected_release_on_last__gte", models.F("expected_release_on_first")),
+                        models.Q(("expected_release_on_precision", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="detention_expected_release_on_consistent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='detention',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('expected_release_first__isnull', True), ('expected_release_last__isnull', True), ('expected_release_precision', '')), models.Q(('expected_release_first__isnull', False), ('expected_release_last__gte', models.F('expected_release_first')), models.Q(('expected_release_precision', ''), _negated=True)), _connector='OR'), name='detention_expected_release_consistent'),
+            model_name="detention",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("expected_release_first__isnull", True),
+                        ("expected_release_last__isnull", True),
+                        ("expected_release_precision", ""),
+                    ),
+                    models.Q(
+                        ("expected_release_first__isnull", False),
+                        ("expected_release_last__gte", models.F("expected_release_first")),
+                        models.Q(("expected_release_precision", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="detention_expected_release_consistent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='detention',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('first_change_on_first__isnull', True), ('first_change_on_last__isnull', True), ('first_change_on_precision', '')), models.Q(('first_change_on_first__isnull', False), ('first_change_on_last__gte', models.F('first_change_on_first')), models.Q(('first_change_on_precision', ''), _negated=True)), _connector='OR'), name='detention_first_change_on_consistent'),
+            model_name="detention",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("first_change_on_first__isnull", True),
+                        ("first_change_on_last__isnull", True),
+                        ("first_change_on_precision", ""),
+                    ),
+                    models.Q(
+                        ("first_change_on_first__isnull", False),
+                        ("first_change_on_last__gte", models.F("first_change_on_first")),
+                        models.Q(("first_change_on_precision", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="detention_first_change_on_consistent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('expected_release_first__isnull', True), ('expected_release_last__isnull', True), ('expected_release_precision', '')), models.Q(('expected_release_first__isnull', False), ('expected_release_last__gte', models.F('expected_release_first')), models.Q(('expected_release_precision', ''), _negated=True)), _connector='OR'), name='person_expected_release_consistent'),
+            model_name="person",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("expected_release_first__isnull", True),
+                        ("expected_release_last__isnull", True),
+                        ("expected_release_precision", ""),
+                    ),
+                    models.Q(
+                        ("expected_release_first__isnull", False),
+                        ("expected_release_last__gte", models.F("expected_release_first")),
+                        models.Q(("expected_release_precision", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="person_expected_release_consistent",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalsentencechange',
-            name='detention',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='prisoners.detention', verbose_name='detention'),
+            model_name="historicalsentencechange",
+            name="detention",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="prisoners.detention",
+                verbose_name="detention",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalsentencechange',
-            name='history_user',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="historicalsentencechange",
+            name="history_user",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='historicalsentencechange_sources',
-            name='history',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='prisoners.historicalsentencechange'),
+            model_name="historicalsentencechange_sources",
+            name="history",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                to="prisoners.historicalsentencechange",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalsentencechange_sources',
-            name='source',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='prisoners.source'),
+            model_name="historicalsentencechange_sources",
+            name="source",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                db_tablespace="",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="prisoners.source",
+            ),
         ),
         migrations.AddField(
-            model_name='sentencechange',
-            name='detention',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sentence_changes', to='prisoners.detention', verbose_name='detention'),
+            model_name="sentencechange",
+            name="detention",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="sentence_changes",
+                to="prisoners.detention",
+                verbose_name="detention",
+            ),
         ),
         migrations.AddField(
-            model_name='sentencechange',
-            name='sources',
-            field=models.ManyToManyField(blank=True, related_name='sentence_changes', to='prisoners.source', verbose_name='sources'),
+            model_name="sentencechange",
+            name="sources",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="sentence_changes",
+                to="prisoners.source",
+                verbose_name="sources",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalsentencechange_sources',
-            name='sentencechange',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='prisoners.sentencechange'),
+            model_name="historicalsentencechange_sources",
+            name="sentencechange",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                db_tablespace="",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="prisoners.sentencechange",
+            ),
         ),
         migrations.AddIndex(
-            model_name='sentencechange',
-            index=models.Index(fields=['detention', 'changed_on_first'], name='sentence_change_detention'),
+            model_name="sentencechange",
+            index=models.Index(
+                fields=["detention", "changed_on_first"], name="sentence_change_detention"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sentencechange',
-            constraint=models.CheckConstraint(condition=models.Q(('changed_on_first__isnull', False)), name='sentence_change_date_required'),
+            model_name="sentencechange",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("changed_on_first__isnull", False)),
+                name="sentence_change_date_required",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sentencechange',
-            constraint=models.CheckConstraint(condition=models.Q(('sentence_months__isnull', True), ('sentence_months__gte', 0), _connector='OR'), name='sentence_change_not_negative'),
+            model_name="sentencechange",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("sentence_months__isnull", True), ("sentence_months__gte", 0), _connector="OR"
+                ),
+                name="sentence_change_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sentencechange',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('changed_on_first__isnull', True), ('changed_on_last__isnull', True), ('changed_on_precision', '')), models.Q(('changed_on_first__isnull', False), ('changed_on_last__gte', models.F('changed_on_first')), models.Q(('changed_on_precision', ''), _negated=True)), _connector='OR'), name='sentence_change_changed_on_consistent'),
+            model_name="sentencechange",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("changed_on_first__isnull", True),
+                        ("changed_on_last__isnull", True),
+                        ("changed_on_precision", ""),
+                    ),
+                    models.Q(
+                        ("changed_on_first__isnull", False),
+                        ("changed_on_last__gte", models.F("changed_on_first")),
+                        models.Q(("changed_on_precision", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="sentence_change_changed_on_consistent",
+            ),
         ),
         migrations.RunPython(derive, migrations.RunPython.noop),
     ]

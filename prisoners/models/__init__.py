@@ -20,8 +20,8 @@ from .imports import ImportJob
 from .mappings import ColumnMapping, DateOrder
 from .merges import MergeRecord
 from .people import Detention, Person, Release
-from .sentences import SentenceChange
 from .references import Charge, Facility, LocalName, Organization, Source
+from .sentences import SentenceChange
 from .staff import StaffPreference
 from .version import DataVersion
 

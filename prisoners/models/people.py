@@ -38,7 +38,6 @@ from .base import (
 from .events import ReleaseEvent
 from .references import Charge, Facility, Organization, Source
 
-
 # Derived on the person from their detentions (refresh_status), never typed:
 # no history of their own, as status.
 DERIVED_PERSON_FIELDS = [
@@ -148,7 +147,9 @@ class Person(ChoiceLabels):
     # (first possible days, as filters count) and the first possible day of
     # the open one's arrest, from which the days held now count.
     expected_release = PartialDateField(_("expected release"), editable=False)
-    custody_days = models.IntegerField(_("days in custody (ended detentions)"), default=0, editable=False)
+    custody_days = models.IntegerField(
+        _("days in custody (ended detentions)"), default=0, editable=False
+    )
     custody_since = models.DateField(_("in custody since"), null=True, blank=True, editable=False)
 
     objects = PersonQuerySet.as_manager()

@@ -134,7 +134,6 @@ class ExpectedReleaseFilter(django_filters.Filter):
     def __init__(self, *args, bound: str, **kwargs):
         self.bound = bound
         kwargs.setdefault("help_text", _("YYYY-MM-DD, YYYY-MM or YYYY, inclusive."))
-        kwargs.setdefault("max_length", 10)
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value: PartialDate | None):
@@ -227,9 +226,7 @@ class PersonFilter(django_filters.FilterSet):
     detained_before = IsoDateFilter("detained_on_first", "lte", label=_("Detained until"))
     released_after = IsoDateFilter("release__released_on_first", "gte", label=_("Released from"))
     released_before = IsoDateFilter("release__released_on_first", "lte", label=_("Released until"))
-    expected_release_after = ExpectedReleaseFilter(
-        bound="after", label=_("Expected release from")
-    )
+    expected_release_after = ExpectedReleaseFilter(bound="after", label=_("Expected release from"))
     expected_release_before = ExpectedReleaseFilter(
         bound="before", label=_("Expected release until")
     )

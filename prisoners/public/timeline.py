@@ -9,8 +9,7 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .. import privacy
-from .. import terms
+from .. import privacy, terms
 from ..models import Detention, Release, ReleaseEvent, SanctionsEvent, SentenceChange
 from ..partial_dates import PartialDate
 from ..stats.ranges import EARLIEST, RangeError, date_range
