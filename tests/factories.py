@@ -111,6 +111,7 @@ class ReleaseFactory(factory.django.DjangoModelFactory):
 class SentenceChangeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = SentenceChange
+        skip_postgeneration_save = True
 
     detention = factory.SubFactory(DetentionFactory)
     changed_on = "2023-01-01"

@@ -20,6 +20,7 @@ from tests.factories import (
     ReleaseEventFactory,
     ReleaseFactory,
     SanctionsEventFactory,
+    SentenceChangeFactory,
     SourceFactory,
 )
 
@@ -107,6 +108,13 @@ def build_world() -> World:
         facility=FacilityFactory(name="Penal colony No. 9, Horki"),
     )
     detention.charges.set([ChargeFactory(article="228")])
+    SentenceChangeFactory(
+        detention=detention,
+        changed_on="2024-05",
+        kind="appeal",
+        sentence_months=120,
+        sources=[SourceFactory(url="https://example.org/appeal")],
+    )
     ReleaseFactory(
         detention=detention,
         released_on="2025-12-13",
@@ -151,6 +159,11 @@ def build_world() -> World:
             facility=FacilityFactory(name=f"Facility {MARKER} {visibility}"),
         )
         held.charges.set([secret_charge])
+        SentenceChangeFactory(
+            detention=held,
+            changed_on="2022-01-17",
+            sources=[SourceFactory(url=f"https://example.org/{MARKER}/{visibility}/change")],
+        )
         ReleaseFactory(
             detention=held,
             released_on="2025-12-13",
@@ -177,6 +190,8 @@ def public_urls(world: World) -> list[str]:
         "/prisoners/?held_on=2022-01-01&recognized=yes",
         f"/prisoners/?release_event={event.event_id}",
         "/prisoners/?q=%D0%91%D1%8F%D0%BB%D1%8F%D1%86%D0%BA%D1%96",  # Бяляцкі
+        "/prisoners/?ordering=-days_in_custody",
+        "/prisoners/?expected_release_after=2022-01&expected_release_before=2030",
         person.get_absolute_url(),
         "/releases/",
         "/releases/?date_after=2025-01-01",
@@ -191,6 +206,7 @@ def public_urls(world: World) -> list[str]:
         "/timeline/?from=2021-01-01&to=2025-12-31",
         "/prisoners/feed.atom",
         "/prisoners/feed.atom?released_after=2025-12-01",
+        "/prisoners/feed.atom?expected_release_after=2022&ordering=days_in_custody",
         "/releases/feed.atom",
         "/sitemap.xml",
         "/sitemap-pages.xml",
@@ -200,10 +216,12 @@ def public_urls(world: World) -> list[str]:
         # Open data: exports and the API.
         "/prisoners/export.csv",
         "/prisoners/export.csv?released_after=2025-12-01&region=Minsk",
+        "/prisoners/export.csv?expected_release_before=2030-06-30&ordering=-days_in_custody",
         "/releases/export.csv",
         "/sanctions/export.csv",
         "/api/prisoners/",
         "/api/prisoners/?release_event=2025-12-13-release",
+        "/api/prisoners/?expected_release_after=2022&ordering=-days_in_custody",
         f"/api/prisoners/{person.person_id}/",
         "/api/release-events/",
         f"/api/release-events/{event.event_id}/",
