@@ -293,3 +293,39 @@ def test_the_person_page_is_translated(client):
     person = _held_person()
     html = client.get("/be" + person.get_absolute_url()).content.decode()
     assert "Time in custody" not in html and "Sentence changed" not in html
+
+
+# The admin.
+
+
+def test_a_curator_records_a_change_in_the_admin_with_its_history(client, curator):
+    from django.urls import reverse
+
+    client.force_login(curator)
+    detention = DetentionFactory(detained_on="2020-08-09", sentenced_on="2021-01-10")
+    data = {
+        "detention": detention.pk,
+        "changed_on": "2022-05",
+        "kind": "additional",
+        "sentence_type": "colony",
+        "sentence_months": "48",
+        "_version": "",
+    }
+    response = client.post(reverse("admin:prisoners_sentencechange_add"), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    change = SentenceChange.objects.get()
+    assert change.history.get().history_user == curator
+    page = client.get(reverse("admin:prisoners_detention_change", args=[detention.pk]))
+    assert "sentence_changes-0-changed_on" in page.content.decode()
+
+
+def test_the_admin_refuses_a_change_before_the_sentence(client, curator):
+    from django.urls import reverse
+
+    client.force_login(curator)
+    detention = DetentionFactory(detained_on="2020-08-09", sentenced_on="2021-01-10")
+    data = {"detention": detention.pk, "changed_on": "2020-12", "kind": "appeal", "_version": ""}
+    response = client.post(reverse("admin:prisoners_sentencechange_add"), data)
+    assert response.status_code == 200
+    assert "The change of sentence is before the sentence." in response.content.decode()
+    assert not SentenceChange.objects.exists()

@@ -93,9 +93,7 @@ def test_sorting_by_days_counts_an_open_detention_up_to_today(people):
 def test_anonymous_people_are_not_counted_by_expected_release(people):
     """A count of people not named among those due out in a period would
     date them: the filter is not one that may be asked of them."""
-    filters = PersonFilter(
-        {"expected_release_after": "2026"}, queryset=Person.objects.published()
-    )
+    filters = PersonFilter({"expected_release_after": "2026"}, queryset=Person.objects.published())
     assert filters.is_valid()
     assert filters.not_named_count() is None
 

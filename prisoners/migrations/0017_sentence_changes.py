@@ -5,6 +5,35 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
+# Curators record sentence changes and remove one within a detention (as a
+# release); editors too.
+NEW_PERMISSIONS = {
+    role: [f"{action}_sentencechange" for action in ("add", "change", "view", "delete")]
+    for role in ("Curator", "Editor")
+}
+
+
+def grant(apps, schema_editor):
+    """The roles get the new table's permissions (as in 0013_local_names:
+    on a fresh database post_migrate has not run yet)."""
+    from django.contrib.auth.management import create_permissions
+
+    app_config = apps.get_app_config("prisoners")
+    original = getattr(app_config, "models_module", None)
+    app_config.models_module = True
+    create_permissions(app_config, apps=apps, verbosity=0)
+    app_config.models_module = original
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for group_name, codenames in NEW_PERMISSIONS.items():
+        group = Group.objects.filter(name=group_name).first()
+        if group is not None:
+            group.permissions.add(
+                *Permission.objects.filter(
+                    content_type__app_label="prisoners", codename__in=codenames
+                )
+            )
+
 
 def derive(apps, schema_editor):
     """The derived columns of the detentions and people recorded so far (no
@@ -687,4 +716,5 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(derive, migrations.RunPython.noop),
+        migrations.RunPython(grant, migrations.RunPython.noop),
     ]
