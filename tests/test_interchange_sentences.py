@@ -180,3 +180,17 @@ def test_changes_and_expected_release_survive_a_round_trip(tmp_path):
     for name in files:
         assert (tmp_path / "second" / name).read_bytes() == (tmp_path / "first" / name).read_bytes()
     assert str(Detention.objects.get().expected_release_on) == "2024-02"
+
+
+def test_it_rejects_moving_an_arrest_after_a_recorded_change():
+    detention = DetentionFactory(detention_id="d-1", detained_on="2020-08-09")
+    SentenceChangeFactory(detention=detention, changed_on="2021-03")
+    result = run(
+        (
+            "p.csv",
+            f"person_id,detention_id,detained_on\n{detention.person.person_id},d-1,2021-05-01\n",
+        )
+    )
+    assert result.errors == [
+        "p.csv:2: detained_on: the change of sentence (2021-03) is before the arrest (2021-05-01)"
+    ]

@@ -280,7 +280,7 @@ class ReadPass:
     def _stored_people(self, plans: list[PersonPlan]) -> dict[str, Person]:
         detentions = Detention.objects.select_related(
             "facility", "release__release_event"
-        ).prefetch_related("charges", "sources", "other_ids")
+        ).prefetch_related("charges", "sources", "other_ids", "sentence_changes")
         people = Person.objects.filter(person_id__in=[p.person_id for p in plans])
         people = people.prefetch_related(
             "organizations", "sources", "other_ids", Prefetch("detentions", queryset=detentions)
