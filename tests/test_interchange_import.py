@@ -814,6 +814,7 @@ def test_it_rejects_an_unrecognizable_header():
         "p.csv:1: -: unrecognized header: expected the columns person_id, name, name_be… "
         "(prisoners.csv); or event_id, date, title… (release_events.csv); or event_id, date, "
         "authority… (sanctions_events.csv); or kind, name, name_en… (names.csv); "
+        "or detention_id, changed_on, kind… (sentence_changes.csv); "
         "or map the file's own columns (--mapping)"
     )
     rejects("id,full name\n1,N\n", expected)
