@@ -477,13 +477,6 @@ class Migration(migrations.Migration):
                 fields=["visibility", "expected_release_first"], name="person_expected_release"
             ),
         ),
-        migrations.AddIndex(
-            model_name="person",
-            index=models.Index(
-                fields=["visibility", "custody_since", "custody_days", "id"],
-                name="person_custody_days",
-            ),
-        ),
         migrations.AddConstraint(
             model_name="detention",
             constraint=models.CheckConstraint(

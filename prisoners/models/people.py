@@ -145,7 +145,10 @@ class Person(ChoiceLabels):
     # PersonQuerySet.refresh_status() (the one path that writes them): the
     # open detention's expected release; the days of the ended detentions
     # (first possible days, as filters count) and the first possible day of
-    # the open one's arrest, from which the days held now count.
+    # the open one's arrest, from which the days held now count. No index
+    # serves the sort by days in custody: its key moves with today, so
+    # PostgreSQL ranks the published people in one top-N sort of these two
+    # columns, without reading a detention (docs/performance.md).
     expected_release = PartialDateField(_("expected release"), editable=False)
     custody_days = models.IntegerField(
         _("days in custody (ended detentions)"), default=0, editable=False
@@ -196,14 +199,6 @@ class Person(ChoiceLabels):
             # expected_release_first BETWEEN …) reads the range from the index.
             models.Index(
                 fields=["visibility", "expected_release_first"], name="person_expected_release"
-            ),
-            # The list sorted by days in custody (ordering=days_in_custody):
-            # the sort key is computed from these two columns alone, so that
-            # PostgreSQL can rank the published people from the index
-            # before reading the page's rows.
-            models.Index(
-                fields=["visibility", "custody_since", "custody_days", "id"],
-                name="person_custody_days",
             ),
         ]
         constraints = [
