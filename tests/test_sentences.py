@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from prisoners import terms
 from prisoners.models import Detention, Person, SentenceChange
@@ -329,3 +330,40 @@ def test_the_admin_refuses_a_change_before_the_sentence(client, curator):
     assert response.status_code == 200
     assert "The change of sentence is before the sentence." in response.content.decode()
     assert not SentenceChange.objects.exists()
+
+
+# The API.
+
+
+def test_the_api_gives_the_changes_the_current_term_days_and_expected_release(client):
+    person = _held_person()
+    answer = client.get(f"/api/prisoners/{person.person_id}/").json()
+    detention = answer["detentions"][0]
+    assert detention["sentence_changes"] == [
+        {
+            "changed_on": "2022-05-10",
+            "kind": "additional",
+            "sentence_type": "colony",
+            "sentence_months": 48,
+            "sources": [],
+        }
+    ]
+    assert detention["current_term"] == {
+        "sentence_type": "colony",
+        "sentence_months": 48,
+        "since": "2022-05-10",
+    }
+    assert detention["expected_release"] == "2024-08-09"
+    assert detention["expected_release_on"] is None
+    assert answer["expected_release"] == "2024-08-09"
+    days = (timezone.localdate() - date(2020, 8, 9)).days
+    assert answer["days_in_custody"] == {"low": days, "high": days, "exact": True}
+
+
+def test_the_detention_admin_shows_the_expected_release(client, curator):
+    from django.urls import reverse
+
+    client.force_login(curator)
+    detention = DetentionFactory(detained_on="2020-08", sentence_type="colony", sentence_months=72)
+    page = client.get(reverse("admin:prisoners_detention_change", args=[detention.pk]))
+    assert "Aug 2026" in page.content.decode()

@@ -32,6 +32,7 @@ from ..models import (
     ReleaseEvent,
     ReleaseType,
     SanctionsEvent,
+    SentenceChange,
     Source,
 )
 from ..partial_dates import PartialDate
@@ -134,6 +135,18 @@ class ReleaseInline(admin.StackedInline):
     form = AdminForm
     extra = 0
     autocomplete_fields = ["release_event"]
+
+
+class SentenceChangeInline(admin.TabularInline):
+    """How the detention's sentence changed (Django has no inline within the
+    person's detention inline: they are on the detention's page)."""
+
+    model = SentenceChange
+    form = AdminForm
+    extra = 0
+    show_change_link = True
+    autocomplete_fields = ["sources"]
+    fields = ["changed_on", "kind", "sentence_type", "sentence_months", "sources", "_version"]
 
 
 class DetentionInline(admin.StackedInline):
@@ -347,8 +360,8 @@ class DetentionAdmin(LastSourceDeleteMixin, RecordAdmin):
     list_select_related = ["person"]
     search_fields = ["detention_id", "person__person_id", "person__name"]
     autocomplete_fields = ["person", "charges", "facility", "sources"]
-    readonly_fields = ["end_reason", "ended_on_display"]
-    inlines = [ReleaseInline]
+    readonly_fields = ["end_reason", "ended_on_display", "expected_release_display"]
+    inlines = [ReleaseInline, SentenceChangeInline]
 
     @admin.display(description=_("detained on"), ordering="detained_on_first")
     def detained_on_display(self, detention) -> str:
@@ -357,6 +370,11 @@ class DetentionAdmin(LastSourceDeleteMixin, RecordAdmin):
     @admin.display(description=_("ended on"))
     def ended_on_display(self, detention) -> str:
         return detention.ended_on.display() if detention.ended_on else "—"
+
+    @admin.display(description=_("expected release"))
+    def expected_release_display(self, detention) -> str:
+        """Derived on save: the recorded date, else the arrest plus the current term."""
+        return detention.expected_release.display() if detention.expected_release else "—"
 
     def people_of(self, objs) -> list[int]:
         return [d.person_id for d in objs]

@@ -1,6 +1,5 @@
-"""Sentence changes in the admin: an inline of the detention's page (Django
-has no inline within the person's detention inline), and their own pages
-with history, as the other records."""
+"""Sentence changes on their own admin pages, with history, as the other
+records (the detention's page has them inline: model_admins.SentenceChangeInline)."""
 
 from __future__ import annotations
 
@@ -9,20 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import SentenceChange
 from .forms import AdminForm
-from .model_admins import DetentionAdmin, RecordAdmin
-
-
-class SentenceChangeInline(admin.TabularInline):
-    model = SentenceChange
-    form = AdminForm
-    extra = 0
-    show_change_link = True
-    autocomplete_fields = ["sources"]
-    fields = ["changed_on", "kind", "sentence_type", "sentence_months", "sources", "_version"]
-
-
-# The detention's page: its release, then how its sentence changed.
-DetentionAdmin.inlines = [*DetentionAdmin.inlines, SentenceChangeInline]
+from .model_admins import RecordAdmin
 
 
 @admin.register(SentenceChange)
