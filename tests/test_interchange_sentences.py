@@ -194,3 +194,19 @@ def test_it_rejects_moving_an_arrest_after_a_recorded_change():
     assert result.errors == [
         "p.csv:2: detained_on: the change of sentence (2021-03) is before the arrest (2021-05-01)"
     ]
+
+
+def test_two_changes_of_one_detention_in_one_import_leave_the_latest_term():
+    detention = DetentionFactory(
+        detention_id="d-1", detained_on="2020-08-09", sentence_type="colony", sentence_months=36
+    )
+    SentenceChangeFactory(detention=detention, changed_on="2021-05", sentence_months=48)
+    SentenceChangeFactory(detention=detention, changed_on="2022-05", sentence_months=60)
+    result = run(
+        (
+            "s.csv",
+            CHANGES + "d-1,2021-05,additional,colony,60,\nd-1,2022-05,additional,colony,36,\n",
+        )
+    )
+    assert result.ok, result.errors
+    assert str(Detention.objects.get().expected_release) == "2023-08-09"

@@ -445,13 +445,12 @@ class Detention(ChoiceLabels):
 
     def sync_term(self) -> None:
         """Write the derived columns again after a sentence change, without a
-        history row (they are derived), then the person's."""
-        before = {name: getattr(self, name) for name in DERIVED_DETENTION_FIELDS}
+        history row (they are derived), then the person's. Always written:
+        this instance may have been read before another change was saved."""
         self.derive_term()
-        after = {name: getattr(self, name) for name in DERIVED_DETENTION_FIELDS}
-        if after != before:
-            Detention.objects.filter(pk=self.pk).update(**after)
-            self.person.refresh_status()
+        derived = {name: getattr(self, name) for name in DERIVED_DETENTION_FIELDS}
+        Detention.objects.filter(pk=self.pk).update(**derived)
+        self.person.refresh_status()
 
     def sync_end(self) -> None:
         """Save the end if it changed."""
