@@ -45,6 +45,22 @@ class SentenceType(models.TextChoices):
 NON_CUSTODIAL = [SentenceType.FINE, SentenceType.NONE, SentenceType.IN_ABSENTIA]
 
 
+# Sentences that set no release date: nobody is due out of them.
+NO_RELEASE_DATE = [SentenceType.LIFE, SentenceType.DEATH]
+
+
+class SentenceChangeKind(models.TextChoices):
+    """What changed a detention's sentence after the first verdict."""
+
+    APPEAL = "appeal", _("appeal")
+    # A new sentence while inside, such as Belarus's Article 411 ("malicious
+    # disobedience" of the colony's administration), added to the term.
+    ADDITIONAL = "additional", _("additional sentence")
+    COMMUTATION = "commutation", _("commutation")
+    SHORTENED = "shortened", _("term shortened")
+    OTHER = "other", pgettext_lazy("sentence change", "other")
+
+
 class ReleaseType(models.TextChoices):
     PARDON = "pardon", _("pardon")
     SENTENCE_SERVED = "sentence_served", _("sentence served")

@@ -145,7 +145,7 @@ def _people_of(instance):
         return m.Person.objects.filter(pk=instance.pk)
     if isinstance(instance, (m.Detention, m.OtherId)):
         return m.Person.objects.filter(pk=instance.person_id)
-    if isinstance(instance, (m.Release, m.Stay)):
+    if isinstance(instance, (m.Release, m.Stay, m.SentenceChange)):
         return m.Person.objects.filter(detentions=instance.detention_id)
     if isinstance(instance, m.Source):
         return m.Person.objects.filter(
@@ -255,7 +255,7 @@ def records_written(instances) -> None:
             persons.append(instance)
         elif isinstance(instance, (m.Detention, m.OtherId)):
             people.add(instance.person_id)
-        elif isinstance(instance, m.Release):
+        elif isinstance(instance, (m.Release, m.SentenceChange)):
             detentions.add(instance.detention_id)
         else:
             others.append(instance)

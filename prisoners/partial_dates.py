@@ -188,10 +188,19 @@ class PartialDateField:
     string such as ``"2021-07"`` or a ``date`` is accepted on assignment).
     """
 
-    def __init__(self, verbose_name=None, help_text: str = "", db_index: bool = False):
+    def __init__(
+        self,
+        verbose_name=None,
+        help_text: str = "",
+        db_index: bool = False,
+        editable: bool = True,
+    ):
         self.verbose_name = verbose_name
         self.help_text = help_text
         self.db_index = db_index
+        # False for a date derived from others (written on save, never
+        # typed): model forms give it no input.
+        self.editable = editable
 
     def contribute_to_class(self, cls, name):
         self.name = name
@@ -299,7 +308,7 @@ class _PartialDateFormMetaclass(forms.models.ModelFormMetaclass):
         for field_name, field in getattr(model, "_partial_dates", {}).items():
             if wanted not in (None, forms.models.ALL_FIELDS) and field_name not in wanted:
                 continue
-            if field_name in excluded or field_name in attrs:
+            if field_name in excluded or field_name in attrs or not field.editable:
                 continue
             attrs[field_name] = PartialDateFormField(
                 label=capfirst(field.verbose_name or field_name.replace("_", " ")),

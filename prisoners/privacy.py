@@ -37,6 +37,7 @@ from .models import (
     Release,
     ReleaseEvent,
     SanctionsEvent,
+    SentenceChange,
     Stay,
 )
 
@@ -107,6 +108,24 @@ def is_public(record: Person | ReleaseEvent | SanctionsEvent | None) -> bool:
     if isinstance(record, Person):
         return record.visibility == Visibility.PUBLISHED
     return record.published
+
+
+def sentence_changes() -> QuerySet[SentenceChange]:
+    """The sentence changes the public may see: those of published people's
+    detentions, public as the sentence is (never an anonymous person's: a
+    change's date would date them)."""
+    return SentenceChange.objects.filter(detention__person__in=people())
+
+
+def sentence_changes_of_detentions() -> Prefetch:
+    """From detentions already public (a published person's): their sentence
+    changes in date order, with sources."""
+    return Prefetch(
+        "sentence_changes",
+        queryset=SentenceChange.objects.prefetch_related("sources").order_by(
+            "changed_on_first", "id"
+        ),
+    )
 
 
 def sanctions_of_release_events(to_attr: str) -> Prefetch:

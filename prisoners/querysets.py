@@ -12,10 +12,12 @@ from django.db.models import (
     Exists,
     F,
     Func,
+    IntegerField,
     Max,
     OuterRef,
     Q,
     Subquery,
+    Sum,
     Value,
     When,
 )
@@ -42,6 +44,24 @@ class MonthStart(Func):
     def as_sqlite(self, compiler, connection, **extra):
         return self.as_sql(
             compiler, connection, template="date(%(expressions)s, 'start of month')", **extra
+        )
+
+
+class DaysBetween(Func):
+    """Whole days from the second date to the first, as an integer."""
+
+    arity = 2
+    output_field = IntegerField()
+    template = "(%(expressions)s)"
+    arg_joiner = " - "
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra,
         )
 
 
@@ -147,6 +167,32 @@ class PersonQuerySet(models.QuerySet):
             ),
         )
 
+    def with_days_in_custody(self, today: date) -> PersonQuerySet:
+        """Annotate ``days_in_custody``: the days of their ended detentions
+        and of the open one up to ``today``, on first possible days (as
+        filters count; terms.days_in_custody gives the range the dates
+        allow). Read from the stored columns custody_days and custody_since
+        (refresh_status), so that the list sorts 100,000 people without
+        reading a detention."""
+        held_now = DaysBetween(Value(today, output_field=DateField()), F("custody_since"))
+        return self.annotate(
+            days_in_custody=F("custody_days")
+            + Case(
+                When(custody_since__isnull=False, then=held_now),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+
+    def expected_release_between(self, start: date | None, end: date | None) -> PersonQuerySet:
+        """People whose open detention's expected release (its first possible
+        day) falls from ``start`` to ``end``, inclusive (either may be None)."""
+        if start:
+            self = self.filter(expected_release_first__gte=start)
+        if end:
+            self = self.filter(expected_release_first__lte=end)
+        return self
+
     def held_on(self, day: date) -> PersonQuerySet:
         """People with a detention held on ``day``."""
         from .models import Detention
@@ -166,11 +212,29 @@ class PersonQuerySet(models.QuerySet):
         keeps the stored copy in sync (Person.refresh_status() calls it too).
 
         deceased if a death date is set; else in_custody if a detention is
-        open; else released if a detention ended in release; else unknown."""
+        open; else released if a detention ended in release; else unknown.
+
+        With it, what the list sorts and filters on by time inside
+        (Person.expected_release, custody_days, custody_since), from the
+        detentions' derived columns (Detention.derive_term)."""
         from .models import Detention
 
         detentions = Detention.objects.filter(person=OuterRef("pk"))
+        open_one = detentions.ongoing()
+        ended_days = (
+            detentions.exclude(custody_days__isnull=True)
+            .values("person")
+            .annotate(days=Sum("custody_days"))
+            .values("days")
+        )
         return self.update(
+            expected_release_first=Subquery(open_one.values("expected_release_first")[:1]),
+            expected_release_last=Subquery(open_one.values("expected_release_last")[:1]),
+            expected_release_precision=Coalesce(
+                Subquery(open_one.values("expected_release_precision")[:1]), Value("")
+            ),
+            custody_days=Coalesce(Subquery(ended_days), Value(0)),
+            custody_since=Subquery(open_one.values("detained_on_first")[:1]),
             status=Case(
                 When(died_on_first__isnull=False, then=Value(Status.DECEASED)),
                 When(Exists(detentions.ongoing()), then=Value(Status.IN_CUSTODY)),
@@ -179,7 +243,7 @@ class PersonQuerySet(models.QuerySet):
                     then=Value(Status.RELEASED),
                 ),
                 default=Value(Status.UNKNOWN),
-            )
+            ),
         )
 
     def search(self, query: str) -> PersonQuerySet:

@@ -40,6 +40,9 @@ class Code(StrEnum):
     WITHDRAWN_BEFORE_RECOGNIZED = "withdrawn_before_recognized"
     SENTENCE_BEFORE_ARREST = "sentence_before_arrest"
     RELEASE_BEFORE_ARREST = "release_before_arrest"
+    CHANGE_BEFORE_ARREST = "sentence_change_before_arrest"
+    CHANGE_BEFORE_SENTENCE = "sentence_change_before_sentence"
+    EXPECTED_RELEASE_BEFORE_ARREST = "expected_release_before_arrest"
     DEATH_BEFORE_ARREST = "death_before_arrest"
     SECOND_OPEN_DETENTION = "second_open_detention"
     PUBLISHED_WITHOUT_SOURCE = "published_without_source"
@@ -141,6 +144,46 @@ def release_not_before_arrest(released_on, detained_on) -> Violation | None:
         detained_on,
         ("released_on", Code.RELEASE_BEFORE_ARREST, _("The release is before the arrest.")),
         (THE_RELEASE, THE_ARREST),
+    )
+
+
+def sentence_change_not_before_arrest(changed_on, detained_on) -> Violation | None:
+    return _order(
+        changed_on,
+        detained_on,
+        (
+            "changed_on",
+            Code.CHANGE_BEFORE_ARREST,
+            _("The change of sentence is before the arrest."),
+        ),
+        ("the change of sentence", "the arrest"),
+    )
+
+
+def sentence_change_not_before_sentence(changed_on, sentenced_on) -> Violation | None:
+    """A sentence changes only once given: not before the first verdict."""
+    return _order(
+        changed_on,
+        sentenced_on,
+        (
+            "changed_on",
+            Code.CHANGE_BEFORE_SENTENCE,
+            _("The change of sentence is before the sentence."),
+        ),
+        ("the change of sentence", "the sentence"),
+    )
+
+
+def expected_release_not_before_arrest(expected_on, detained_on) -> Violation | None:
+    return _order(
+        expected_on,
+        detained_on,
+        (
+            "expected_release_on",
+            Code.EXPECTED_RELEASE_BEFORE_ARREST,
+            _("The expected release is before the arrest."),
+        ),
+        ("the expected release", "the arrest"),
     )
 
 

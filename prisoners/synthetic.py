@@ -475,6 +475,7 @@ class Generator:
                 detention.end_reason, detention.ended_on = detention.end_with(
                     release["released_on"] if release else None
                 )
+                detention.derive_term(changes=[])
                 detentions.append(detention)
                 if release:
                     releases.append(Release(detention=detention, **release))

@@ -11,6 +11,7 @@ from prisoners.models import (
     Release,
     ReleaseEvent,
     SanctionsEvent,
+    SentenceChange,
     Source,
     Stay,
 )
@@ -114,3 +115,20 @@ class ReleaseFactory(factory.django.DjangoModelFactory):
     detention = factory.SubFactory(DetentionFactory)
     released_on = "2025-12-13"
     release_type = "pardon"
+
+
+class SentenceChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SentenceChange
+        skip_postgeneration_save = True
+
+    detention = factory.SubFactory(DetentionFactory)
+    changed_on = "2023-01-01"
+    kind = "additional"
+    sentence_type = "colony"
+    sentence_months = 60
+
+    @factory.post_generation
+    def sources(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.sources.set(extracted)

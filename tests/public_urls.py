@@ -22,6 +22,7 @@ from tests.factories import (
     ReleaseEventFactory,
     ReleaseFactory,
     SanctionsEventFactory,
+    SentenceChangeFactory,
     SourceFactory,
 )
 
@@ -110,6 +111,13 @@ def build_world() -> World:
         facility=horki,
     )
     detention.charges.set([ChargeFactory(article="228")])
+    SentenceChangeFactory(
+        detention=detention,
+        changed_on="2024-05",
+        kind="appeal",
+        sentence_months=120,
+        sources=[SourceFactory(url="https://example.org/appeal")],
+    )
     ReleaseFactory(
         detention=detention,
         released_on="2025-12-13",
@@ -156,6 +164,11 @@ def build_world() -> World:
         held.charges.set([secret_charge])
         # Also held where a published person was: never named on its page.
         Stay.objects.create(detention=held, facility=horki)
+        SentenceChangeFactory(
+            detention=held,
+            changed_on="2022-01-17",
+            sources=[SourceFactory(url=f"https://example.org/{MARKER}/{visibility}/change")],
+        )
         ReleaseFactory(
             detention=held,
             released_on="2025-12-13",
@@ -183,6 +196,8 @@ def public_urls(world: World) -> list[str]:
         "/prisoners/?held_on=2022-01-01&recognized=yes",
         f"/prisoners/?release_event={event.event_id}",
         "/prisoners/?q=%D0%91%D1%8F%D0%BB%D1%8F%D1%86%D0%BA%D1%96",  # Бяляцкі
+        "/prisoners/?ordering=-days_in_custody",
+        "/prisoners/?expected_release_after=2022-01&expected_release_before=2030",
         person.get_absolute_url(),
         "/releases/",
         "/releases/?date_after=2025-01-01",
@@ -200,6 +215,7 @@ def public_urls(world: World) -> list[str]:
         "/facilities/penal-colony-no-9-horki/",
         "/prisoners/feed.atom",
         "/prisoners/feed.atom?released_after=2025-12-01",
+        "/prisoners/feed.atom?expected_release_after=2022&ordering=days_in_custody",
         "/releases/feed.atom",
         "/sitemap.xml",
         "/sitemap-pages.xml",
@@ -210,10 +226,12 @@ def public_urls(world: World) -> list[str]:
         # Open data: exports and the API.
         "/prisoners/export.csv",
         "/prisoners/export.csv?released_after=2025-12-01&region=Minsk",
+        "/prisoners/export.csv?expected_release_before=2030-06-30&ordering=-days_in_custody",
         "/releases/export.csv",
         "/sanctions/export.csv",
         "/api/prisoners/",
         "/api/prisoners/?release_event=2025-12-13-release",
+        "/api/prisoners/?expected_release_after=2022&ordering=-days_in_custody",
         f"/api/prisoners/{person.person_id}/",
         "/api/release-events/",
         f"/api/release-events/{event.event_id}/",

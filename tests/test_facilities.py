@@ -31,9 +31,7 @@ def test_it_accepts_a_stay_within_its_detention():
 def test_it_refuses_a_stay_before_the_arrest():
     violations = rules.stay_within_detention(P("2021-06"), None, P("2021-07-14"), None)
     assert codes(violations) == [rules.Code.STAY_BEFORE_ARREST]
-    assert str(violations[0].line()) == (
-        "the stay (2021-06) begins before the arrest (2021-07-14)"
-    )
+    assert str(violations[0].line()) == ("the stay (2021-06) begins before the arrest (2021-07-14)")
 
 
 def test_it_refuses_a_stay_after_the_detentions_end():

@@ -815,7 +815,8 @@ def test_it_rejects_an_unrecognizable_header():
         "(prisoners.csv); or event_id, date, title… (release_events.csv); or event_id, date, "
         "authority… (sanctions_events.csv); or kind, name, name_en… (names.csv); "
         "or facility_id, name, name_be… (facilities.csv); or detention_id, facility, from… "
-        "(stays.csv); or map the file's own columns (--mapping)"
+        "(stays.csv); or detention_id, changed_on, kind… (sentence_changes.csv); "
+        "or map the file's own columns (--mapping)"
     )
     rejects("id,full name\n1,N\n", expected)
     rejects("event_id,date\nx,2021\n", expected)

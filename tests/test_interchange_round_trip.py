@@ -34,6 +34,7 @@ FILES = [
     "names.csv",
     "facilities.csv",
     "stays.csv",
+    "sentence_changes.csv",
 ]
 
 

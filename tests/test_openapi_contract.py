@@ -131,6 +131,8 @@ KNOWN_URLS = [
     "/api/changes/?to=yesterday",
     "/api/prisoners/?as_of=2999-01-01",
     "/api/prisoners/?held_on=2025-02-30",
+    "/api/prisoners/?expected_release_after=2022&ordering=-days_in_custody",
+    "/api/prisoners/?expected_release_before=2026-13",
     "/api/prisoners/?page=99",
     "/api/release-events/?date_after=yesterday",
     "/api/stats/held/?from=2025-01-01&to=2024-01-01",

@@ -14,11 +14,15 @@ from prisoners.interchange.exporter import (
     sanctions_event_rows,
 )
 from prisoners.interchange.facilities import facility_rows, stay_rows
+from prisoners.interchange.sentence_changes import sentence_change_rows
 from prisoners.models import Person, ReleaseEvent, SanctionsEvent
 
-# Serializers that are not ModelSerializers: a release, and figures.
+# Serializers that are not ModelSerializers: a release, a term and days in
+# custody (derived from public dates), and figures.
 PLAIN_SERIALIZERS = {
     "ReleaseSerializer",
+    "TermSerializer",
+    "DaysInCustodySerializer",
     "HeldPointSerializer",
     "ReleasesPointSerializer",
     "HeldSeriesSerializer",
@@ -90,8 +94,9 @@ def test_the_check_catches_a_serializer_that_shows_internal_notes():
         (prisoner_rows, Person),
         (release_event_rows, ReleaseEvent),
         (sanctions_event_rows, SanctionsEvent),
+        (sentence_change_rows, Person),
     ],
-    ids=["prisoners", "release_events", "sanctions_events"],
+    ids=["prisoners", "release_events", "sanctions_events", "sentence_changes"],
 )
 def test_no_public_csv_column_is_a_private_field(rows, model):
     header = next(rows(model.objects.none(), public=True))

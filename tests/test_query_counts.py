@@ -21,6 +21,7 @@ URLS = [
     "/api/prisoners/?released_after=2025-01-01&charge=342&organization=Org+1",
     "/api/prisoners/?q=person&held_on=2023-01-01",
     "/api/prisoners/person-0/",
+    "/api/prisoners/?ordering=-days_in_custody&expected_release_before=2040",
     "/api/release-events/",
     "/api/release-events/many-release/",
     "/api/sanctions-events/",
@@ -32,6 +33,9 @@ URLS = [
     "/api/stats/releases.csv?from=2015-01-01&to=2025-12-31",
     "/prisoners/?ordering=-detained_on&status=released",
     "/prisoners/?page=2",
+    "/prisoners/?ordering=-days_in_custody",
+    "/prisoners/export.csv?ordering=days_in_custody&expected_release_after=2000",
+    "/prisoners/feed.atom?ordering=-days_in_custody",
     "/releases/many-release/",
     "/releases/many-release/?page=2",
     # Figures to embed, the charts as images, and how the list counts.

@@ -260,6 +260,7 @@ class DetentionForm(AdminForm):
             "sentence_type",
             "sentence_months",
             "sentenced_on",
+            "expected_release_on",
             "sources",
         ]
 

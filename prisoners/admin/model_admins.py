@@ -32,6 +32,7 @@ from ..models import (
     ReleaseEvent,
     ReleaseType,
     SanctionsEvent,
+    SentenceChange,
     Source,
     Stay,
 )
@@ -152,6 +153,18 @@ class StayInline(admin.StackedInline):
         return super().get_queryset(request).select_related("facility")
 
 
+class SentenceChangeInline(admin.TabularInline):
+    """How the detention's sentence changed (Django has no inline within the
+    person's detention inline: they are on the detention's page)."""
+
+    model = SentenceChange
+    form = AdminForm
+    extra = 0
+    show_change_link = True
+    autocomplete_fields = ["sources"]
+    fields = ["changed_on", "kind", "sentence_type", "sentence_months", "sources", "_version"]
+
+
 class DetentionInline(admin.StackedInline):
     """A person's detentions, each with its release on the same row; the
     facility is read here and edited as stays on the detention's page."""
@@ -173,6 +186,7 @@ class DetentionInline(admin.StackedInline):
                     "charges",
                     ("sentence_type", "sentence_months"),
                     "sentenced_on",
+                    "expected_release_on",
                     "facility_and_stays",
                     "sources",
                     "_version",
@@ -380,8 +394,8 @@ class DetentionAdmin(LastSourceDeleteMixin, RecordAdmin):
     list_select_related = ["person"]
     search_fields = ["detention_id", "person__person_id", "person__name"]
     autocomplete_fields = ["person", "charges", "sources"]
-    readonly_fields = ["end_reason", "ended_on_display", "facility"]
-    inlines = [ReleaseInline, StayInline]
+    readonly_fields = ["end_reason", "ended_on_display", "facility", "expected_release_display"]
+    inlines = [ReleaseInline, StayInline, SentenceChangeInline]
 
     @admin.display(description=_("detained on"), ordering="detained_on_first")
     def detained_on_display(self, detention) -> str:
@@ -390,6 +404,11 @@ class DetentionAdmin(LastSourceDeleteMixin, RecordAdmin):
     @admin.display(description=_("ended on"))
     def ended_on_display(self, detention) -> str:
         return detention.ended_on.display() if detention.ended_on else "—"
+
+    @admin.display(description=_("expected release"))
+    def expected_release_display(self, detention) -> str:
+        """Derived on save: the recorded date, else the arrest plus the current term."""
+        return detention.expected_release.display() if detention.expected_release else "—"
 
     def people_of(self, objs) -> list[int]:
         return [d.person_id for d in objs]

@@ -14,10 +14,10 @@ from ..stats import figures
 
 def people() -> QuerySet[Person]:
     """Published people with their organizations, sources and detentions
-    (facility, release and its event, charges, sources)."""
+    (facility, release and its event, charges, sources, sentence changes)."""
     detentions = Detention.objects.select_related(
         "facility", "release__release_event"
-    ).prefetch_related("charges", "sources")
+    ).prefetch_related("charges", "sources", privacy.sentence_changes_of_detentions())
     return privacy.people().prefetch_related(
         Prefetch("detentions", queryset=detentions), "organizations", "sources"
     )

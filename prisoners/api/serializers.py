@@ -2,12 +2,21 @@
 dates as written in the interchange format (``2021``, ``2021-07``,
 ``2021-07-14``)."""
 
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .. import privacy
+from .. import privacy, terms
 from ..choices import ChangeKind
-from ..models import Detention, Facility, Organization, Person, ReleaseEvent, SanctionsEvent
+from ..models import (
+    Detention,
+    Facility,
+    Organization,
+    Person,
+    ReleaseEvent,
+    SanctionsEvent,
+    SentenceChange,
+)
 from ..public.citation import absolute
 from ..stats.series import Interval
 
@@ -46,6 +55,31 @@ class ReleaseSerializer(serializers.Serializer):
         return event.event_id if privacy.is_public(event) else None
 
 
+class TermSerializer(serializers.Serializer):
+    sentence_type = serializers.CharField(help_text="Empty when unknown.")
+    sentence_months = serializers.IntegerField(allow_null=True)
+    since = PartialDateField(help_text="The verdict or the change that set it; null when unknown.")
+
+
+class SentenceChangeSerializer(serializers.ModelSerializer):
+    changed_on = PartialDateField()
+    sentence_type = serializers.CharField(help_text="The sentence after the change.")
+    sentence_months = serializers.IntegerField(
+        allow_null=True, help_text="The whole term after the change, counted from the arrest."
+    )
+    sources = serializers.SlugRelatedField(slug_field="url", many=True, read_only=True)
+
+    class Meta:
+        model = SentenceChange
+        fields = ["changed_on", "kind", "sentence_type", "sentence_months", "sources"]
+
+
+class DaysInCustodySerializer(serializers.Serializer):
+    low = serializers.IntegerField(help_text="The fewest days the dates allow.")
+    high = serializers.IntegerField(help_text="The most days the dates allow.")
+    exact = serializers.BooleanField(help_text="Every date is known to the day: low = high.")
+
+
 class DetentionSerializer(serializers.ModelSerializer):
     detained_on = PartialDateField()
     sentenced_on = PartialDateField()
@@ -54,6 +88,15 @@ class DetentionSerializer(serializers.ModelSerializer):
     facility = serializers.StringRelatedField(allow_null=True)
     sources = serializers.SlugRelatedField(slug_field="url", many=True, read_only=True)
     release = serializers.SerializerMethodField()
+    sentence_changes = SentenceChangeSerializer(many=True, read_only=True)
+    current_term = serializers.SerializerMethodField()
+    expected_release_on = PartialDateField(
+        help_text="The expected release the sources give, when they do."
+    )
+    expected_release = PartialDateField(
+        help_text="Of an open detention: expected_release_on, else the arrest plus the current "
+        "term, at the arrest's precision; null when unknown or not held."
+    )
 
     class Meta:
         model = Detention
@@ -64,10 +107,19 @@ class DetentionSerializer(serializers.ModelSerializer):
             "sentence_type",
             "sentence_months",
             "sentenced_on",
+            "sentence_changes",
+            "current_term",
+            "expected_release_on",
+            "expected_release",
             "facility",
             "release",
             "sources",
         ]
+
+    @extend_schema_field(TermSerializer)
+    def get_current_term(self, detention):
+        """The latest sentence change's term, else the first sentence's."""
+        return TermSerializer(terms.current_term(detention)).data
 
     @extend_schema_field(ReleaseSerializer(allow_null=True))
     def get_release(self, detention):
@@ -85,6 +137,10 @@ class PersonSerializer(serializers.ModelSerializer):
     organizations = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
     sources = serializers.SlugRelatedField(slug_field="url", many=True, read_only=True)
     detentions = DetentionSerializer(many=True, read_only=True)
+    days_in_custody = serializers.SerializerMethodField()
+    expected_release = PartialDateField(
+        help_text="The expected release of the open detention; null when none."
+    )
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -107,8 +163,17 @@ class PersonSerializer(serializers.ModelSerializer):
             "recognition_withdrawn_on",
             "bio",
             "sources",
+            "days_in_custody",
+            "expected_release",
             "detentions",
         ]
+
+    @extend_schema_field(DaysInCustodySerializer(allow_null=True))
+    def get_days_in_custody(self, person):
+        """Days in custody over every detention, an open one up to today, as
+        the range partial dates allow; null when no dates are known."""
+        days = terms.person_days_in_custody(person, timezone.localdate())
+        return DaysInCustodySerializer(days).data if days else None
 
     def get_url(self, obj) -> str:
         return absolute(obj.get_absolute_url())

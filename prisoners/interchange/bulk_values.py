@@ -22,7 +22,7 @@ from ..partial_dates import PartialDate
 from .columns import PUBLISHED_OF, _text
 
 PERSON_DATES = ["born", "died_on", "recognized_on", "recognition_withdrawn_on"]
-DETENTION_DATES = ["detained_on", "sentenced_on"]
+DETENTION_DATES = ["detained_on", "sentenced_on", "expected_release_on"]
 
 
 def _among(ids: Sequence[int]):
@@ -176,6 +176,7 @@ def people_values(
                 "sentence_type": row["sentence_type"],
                 "sentence_months": row["sentence_months"],
                 "sentenced_on": _date(row, "sentenced_on"),
+                "expected_release_on": _date(row, "expected_release_on"),
                 "facility": row["facility__name"] or "",
                 "sources": sources.get(row["key"], ()),
                 "released_on": str(

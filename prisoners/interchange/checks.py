@@ -56,6 +56,7 @@ class CheckPass:
             stored = self._stored_people(chunk)
             for plan in chunk:
                 self._check_person(plan, stored.get(plan.person_id))
+        self._check_sentence_changes()  # sentence_changes.SentenceChangesPass
 
     def _check_new_events(self) -> None:
         """A new event needs its required columns (a stored one keeps the
@@ -176,6 +177,14 @@ class CheckPass:
             self._refuse(
                 at, rules.sentence_not_before_arrest(date_of(values["sentenced_on"]), detained)
             )
+            self._refuse(
+                at,
+                rules.expected_release_not_before_arrest(
+                    date_of(values["expected_release_on"]), detained
+                ),
+            )
+            if stored_detention is not None:
+                self._check_stored_changes(at, stored_detention, values)
             if release_given(values):
                 if not released and not values["release_event"]:
                     self.problems.add(
@@ -212,6 +221,24 @@ class CheckPass:
             violation = rules.published_change_by(False, stored.visibility, changed, who)
             if violation:
                 self.problems.add(plan.path, plan.line, changed[0], violation.line())
+
+    def _check_stored_changes(self, at, detention: Detention, values: dict) -> None:
+        """The detention's recorded sentence changes stay after its arrest and
+        sentence as the files move them (said on the date moved)."""
+        detained, sentenced = date_of(values["detained_on"]), date_of(values["sentenced_on"])
+        for change in detention.sentence_changes.all():
+            for column, violation in (
+                (
+                    "detained_on",
+                    rules.sentence_change_not_before_arrest(change.changed_on, detained),
+                ),
+                (
+                    "sentenced_on",
+                    rules.sentence_change_not_before_sentence(change.changed_on, sentenced),
+                ),
+            ):
+                if violation:
+                    self.problems.add(*at, column, violation.line())
 
     def _refuse(self, at: tuple[str, int], violation: rules.Violation | None, **values) -> None:
         """Report ``violation`` (if any) at ``at``, (path, line), on its column."""

@@ -35,6 +35,8 @@ from ..models import (
     ReleaseType,
     SanctionsAction,
     SanctionsEvent,
+    SentenceChange,
+    SentenceChangeKind,
     SentenceType,
     Source,
 )
@@ -292,11 +294,24 @@ PRISONER_COLUMNS = [
     Column("sentence_type", read_choice(_values(SentenceType))),
     Column("sentence_months", read_count("months"), empty=None),
     Column("sentenced_on", read_date),
+    Column("expected_release_on", read_date),
     Column("facility", read_text(_max(Facility, "name"))),
     Column("released_on", read_date),
     Column("release_type", read_choice(_values(ReleaseType))),
     Column("release_event", read_id(_max(ReleaseEvent, "event_id"), event=True)),
     Column("released_to", read_text(_max(Release, "released_to"))),
+    Column("sources", **URL_LIST),
+]
+
+# sentence_changes.csv: how a detention's sentence changed after the first
+# verdict. A row is known by (detention_id, changed_on, kind); its term is
+# the whole term from then on.
+SENTENCE_CHANGE_COLUMNS = [
+    Column("detention_id", read_id(_max(Detention, "detention_id")), required=True),
+    Column("changed_on", read_date, required=True),
+    Column("kind", read_choice(_values(SentenceChangeKind)), required=True),
+    Column("sentence_type", read_choice(_values(SentenceType))),
+    Column("sentence_months", read_count("months"), empty=None),
     Column("sources", **URL_LIST),
 ]
 
@@ -398,7 +413,11 @@ NAMES = Kind("names", "names.csv", "kind", NAME_COLUMNS)
 FACILITIES = Kind("facilities", "facilities.csv", "facility_id", FACILITY_COLUMNS)
 # Told apart from prisoners.csv (which has detention_id too) by its few columns.
 STAYS = Kind("stays", "stays.csv", "detention_id", STAY_COLUMNS)
-KINDS = [PRISONERS, RELEASE_EVENTS, SANCTIONS_EVENTS, NAMES, FACILITIES, STAYS]
+# Told apart from prisoners.csv (which has detention_id too) by changed_on.
+SENTENCE_CHANGES = Kind(
+    "sentence changes", "sentence_changes.csv", "changed_on", SENTENCE_CHANGE_COLUMNS
+)
+KINDS = [PRISONERS, RELEASE_EVENTS, SANCTIONS_EVENTS, NAMES, FACILITIES, STAYS, SENTENCE_CHANGES]
 
 
 def recognize(header: list[str]) -> Kind | None:
@@ -474,6 +493,7 @@ def detention_values(detention: Detention, public: bool = False) -> dict:
         "sentence_type": detention.sentence_type,
         "sentence_months": detention.sentence_months,
         "sentenced_on": _date(detention.sentenced_on),
+        "expected_release_on": _date(detention.expected_release_on),
         "facility": detention.facility.name if detention.facility_id else "",
         "sources": tuple(sorted(s.url for s in detention.sources.all())),
         "released_on": "",
@@ -556,4 +576,22 @@ def stay_values(stay) -> dict:
         "from": _date(stay.started_on),
         "until": _date(stay.ended_on),
         "sources": tuple(sorted(s.url for s in stay.sources.all())),
+    }
+
+
+def sentence_change_key(detention_id: str, changed_on: str, kind: str) -> str:
+    """How a row of sentence_changes.csv is named in errors and the preview."""
+    return f"{detention_id} {changed_on} {kind}"
+
+
+def sentence_change_values(change: SentenceChange) -> dict:
+    """The columns of sentence_changes.csv for a stored change (its detention
+    and sources read through the instance, so a select/prefetch serves them)."""
+    return {
+        "detention_id": change.detention.detention_id,
+        "changed_on": _date(change.changed_on),
+        "kind": change.kind,
+        "sentence_type": change.sentence_type,
+        "sentence_months": change.sentence_months,
+        "sources": tuple(sorted(s.url for s in change.sources.all())),
     }

@@ -26,6 +26,7 @@ from .columns import (
     PRISONERS,
     RELEASE_EVENTS,
     SANCTIONS_EVENTS,
+    SENTENCE_CHANGES,
     STAYS,
     Kind,
     release_event_values,
@@ -34,6 +35,7 @@ from .columns import (
 from .csv_files import write_csv
 from .facilities import facility_rows, stay_rows
 from .names import name_rows
+from .sentence_changes import sentence_change_rows
 
 CHUNK = 1000
 
@@ -91,7 +93,7 @@ def sanctions_event_rows(events: QuerySet, public: bool = False) -> Iterator[lis
 
 def export_records(directory: str | Path, public: bool = False) -> dict[str, int]:
     """Write prisoners.csv, release_events.csv, sanctions_events.csv,
-    facilities.csv and stays.csv (and, unless ``public``, names.csv) into
+    facilities.csv, stays.csv and sentence_changes.csv (and, unless ``public``, names.csv) into
     ``directory`` (created if needed); return the number of rows of each."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
@@ -106,6 +108,8 @@ def export_records(directory: str | Path, public: bool = False) -> dict[str, int
         FACILITIES.filename: facility_rows(public),
         STAYS.filename: stay_rows(public=public),
     }
+    # Sentence changes are public as the sentence is: a published person's.
+    files[SENTENCE_CHANGES.filename] = sentence_change_rows(Person.objects.all(), public)
     if not public:
         # Names a curator gave, also those no published record uses yet:
         # a backup's, not a public file.

@@ -29,6 +29,7 @@ from ..models import (
     Release,
     ReleaseEvent,
     SanctionsEvent,
+    SentenceChange,
     Source,
     Stay,
 )
@@ -41,6 +42,7 @@ from .matching import Choices, Match, MatchPass
 from .names import NamesPass
 from .plans import FileArg, PersonPlan, ReadPass, RowPlan
 from .reading import Problem, Problems
+from .sentence_changes import SentenceChangesPass
 from .writing import REFUSED_RECORD, WritePass
 
 # The kinds of records an import counts, and their models (whose names the
@@ -54,6 +56,7 @@ SUMMARY_MODELS = {
     "names": LocalName,
     "facilities": Facility,
     "stays": Stay,
+    "sentence changes": SentenceChange,
 }
 SUMMARY_KINDS = list(SUMMARY_MODELS)
 Progress = Callable[[Iterable, int | None, str], Iterable]
@@ -175,7 +178,9 @@ def run_import(
     )
 
 
-class Importer(ReadPass, MatchPass, CheckPass, WritePass, NamesPass, FacilitiesPass):
+class Importer(
+    ReadPass, MatchPass, CheckPass, WritePass, NamesPass, FacilitiesPass, SentenceChangesPass
+):
     """One import: read(), resolve() (who each person is), check(), then,
     only if nothing is wrong, write().
     The three passes share the plans and the problems held here."""
@@ -200,6 +205,7 @@ class Importer(ReadPass, MatchPass, CheckPass, WritePass, NamesPass, FacilitiesP
         self.facility_plans: dict[str, RowPlan] = {}
         # A detention's rows of stays.csv, in the files' order.
         self.stay_plans: dict[str, list[RowPlan]] = {}
+        self.change_plans: dict[tuple[str, str, str], RowPlan] = {}
         # Reference rows named in the files, by model: created when new.
         self.names: dict[type, set[str]] = {
             m: set() for m in (Source, Organization, Charge, Facility)

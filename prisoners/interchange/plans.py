@@ -27,6 +27,7 @@ from .columns import (
     PERSON_COLUMN_NAMES,
     PRISONERS,
     RELEASE_COLUMN_NAMES,
+    SENTENCE_CHANGES,
     STAYS,
     detention_values,
     person_values,
@@ -120,7 +121,14 @@ PERSON_SCALARS = [
     for c in PERSON_COLUMN_NAMES
     if c not in ("person_id", "organizations", "person_sources", *IDENTITY_COLUMN_NAMES)
 ]
-DETENTION_SCALARS = ["detained_on", "sentence_type", "sentence_months", "sentenced_on", "facility"]
+DETENTION_SCALARS = [
+    "detained_on",
+    "sentence_type",
+    "sentence_months",
+    "sentenced_on",
+    "expected_release_on",
+    "facility",
+]
 
 
 def stays_open(values: dict, died_on: str) -> bool:
@@ -138,6 +146,10 @@ def given_before(what: str, key: str, earlier: RowPlan, table: Table) -> Message
         return say("detention %(id)s is already given on line %(line)s", **values)
     if what == "detention":
         return say("detention %(id)s is already given on %(path)s", **values)
+    if what == "change" and earlier.path == table.path:
+        return say("this change of %(id)s is already given on line %(line)s", **values)
+    if what == "change":
+        return say("this change of %(id)s is already given on %(path)s", **values)
     if what == "facility" and earlier.path == table.path:
         return say("facility %(id)s is already given on line %(line)s", **values)
     if what == "facility":
@@ -168,6 +180,8 @@ class ReadPass:
                     self._read_facilities(table, records)  # facilities.FacilitiesPass
                 elif table.kind is STAYS:
                     self._read_stays(table, records)
+                elif table.kind is SENTENCE_CHANGES:
+                    self._read_sentence_changes(table, records)  # sentence_changes.py
                 else:
                     self._read_events(table, records)
 
@@ -306,7 +320,9 @@ class ReadPass:
         stays = Stay.objects.select_related("facility").prefetch_related("sources")
         detentions = Detention.objects.select_related(
             "facility", "release__release_event"
-        ).prefetch_related("charges", "sources", "other_ids", Prefetch("stays", queryset=stays))
+        ).prefetch_related(
+            "charges", "sources", "other_ids", Prefetch("stays", queryset=stays), "sentence_changes"
+        )
         people = Person.objects.filter(person_id__in=[p.person_id for p in plans])
         people = people.prefetch_related(
             "organizations", "sources", "other_ids", Prefetch("detentions", queryset=detentions)

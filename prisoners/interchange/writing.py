@@ -36,6 +36,7 @@ from .columns import (
     RELEASE_COLUMN_NAMES,
     RELEASE_EVENTS,
     SANCTIONS_EVENTS,
+    SENTENCE_CHANGES,
     VISIBILITY_OF,
     Kind,
     detention_values,
@@ -100,7 +101,10 @@ REFUSED_BULK = gettext_noop("the database refused the new records written in bul
 REFUSED_IDENTITIES = gettext_noop(
     "the database refused the other ids and the people said different: %(error)s"
 )
-COLUMNS_OF = {k.name: k.by_name for k in (RELEASE_EVENTS, SANCTIONS_EVENTS, NAMES, FACILITIES)}
+COLUMNS_OF = {
+    k.name: k.by_name
+    for k in (RELEASE_EVENTS, SANCTIONS_EVENTS, NAMES, FACILITIES, SENTENCE_CHANGES)
+}
 
 
 class WritePass:
@@ -147,6 +151,7 @@ class WritePass:
                 self.writing = (new[0].path, new[0].line, REFUSED_BULK)
             self._flush()
         self._write_stays_only()
+        self._write_sentence_changes()  # sentence_changes.SentenceChangesPass
         self.writing = ("-", 0, REFUSED_IDENTITIES)
         self.write_identities(user, via)
         # Bulk inserts send no signals: saving.HistoryBatch.flush() and
@@ -293,6 +298,8 @@ class WritePass:
             given = release_given(values)
             released_on = date_of(values["released_on"]) if given else None
             detention.end_reason, detention.ended_on = detention.end_with(released_on)
+            # New: no sentence change yet (sentence_changes.csv saves its own).
+            detention.derive_term(changes=[])
             self._insert(detention)
             self._set_m2m(detention, {}, values, DETENTION_M2M)
             self._note("detentions", row.key, public, [], {}, values)

@@ -8,6 +8,7 @@ from ..choices import (
     Gender,
     ReleaseType,
     SanctionsAction,
+    SentenceChangeKind,
     SentenceType,
     Status,
     Visibility,
@@ -21,6 +22,7 @@ from .mappings import ColumnMapping, DateOrder
 from .merges import MergeRecord
 from .people import Detention, Person, Release
 from .references import Charge, Facility, LocalName, Organization, Source
+from .sentences import SentenceChange
 from .staff import StaffPreference
 from .stays import Stay
 from .version import DataVersion
@@ -59,6 +61,8 @@ __all__ = [
     "ReleaseType",
     "SanctionsAction",
     "SanctionsEvent",
+    "SentenceChange",
+    "SentenceChangeKind",
     "SentenceType",
     "Source",
     "StaffPreference",

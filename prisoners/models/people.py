@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .. import rules
+from .. import rules, terms
 from ..choices import (
     EndReason,
     Gender,
@@ -38,6 +38,26 @@ from .base import (
 from .events import ReleaseEvent
 from .references import Charge, Facility, Organization, Source
 
+# Derived on the person from their detentions (refresh_status), never typed:
+# no history of their own, as status.
+DERIVED_PERSON_FIELDS = [
+    "expected_release_first",
+    "expected_release_last",
+    "expected_release_precision",
+    "custody_days",
+    "custody_since",
+]
+# Derived on a detention from its dates and sentence changes (derive_term).
+DERIVED_DETENTION_FIELDS = [
+    "expected_release_first",
+    "expected_release_last",
+    "expected_release_precision",
+    "custody_days",
+    "first_change_on_first",
+    "first_change_on_last",
+    "first_change_on_precision",
+]
+
 
 def _raise_violations(*violations: rules.Violation | None, errors: dict | None = None) -> None:
     """Raise the rules refused (and ``errors``), each on its field with its code."""
@@ -47,6 +67,14 @@ def _raise_violations(*violations: rules.Violation | None, errors: dict | None =
             errors.setdefault(violation.field, []).append(violation.error())
     if errors:
         raise ValidationError(errors)
+
+
+def _on_field(field: str, violation: rules.Violation | None) -> rules.Violation | None:
+    """``violation`` said on ``field`` of the form (a rule of a sentence change,
+    refused when the detention's own date moves past it)."""
+    if violation is None:
+        return None
+    return rules.Violation(field, violation.code, violation.message, violation.params)
 
 
 class Person(ChoiceLabels):
@@ -113,10 +141,28 @@ class Person(ChoiceLabels):
     # record, detentions, releases, sources): the feed's updated time and
     # order. Written by data_version.py on every write, never typed.
     public_changed_at = models.DateTimeField(default=timezone.now, editable=False)
+    # What the list sorts and filters on, derived from the detentions by
+    # PersonQuerySet.refresh_status() (the one path that writes them): the
+    # open detention's expected release; the days of the ended detentions
+    # (first possible days, as filters count) and the first possible day of
+    # the open one's arrest, from which the days held now count. No index
+    # serves the sort by days in custody: its key moves with today, so
+    # PostgreSQL ranks the published people in one top-N sort of these two
+    # columns, without reading a detention (docs/performance.md).
+    expected_release = PartialDateField(_("expected release"), editable=False)
+    custody_days = models.IntegerField(
+        _("days in custody (ended detentions)"), default=0, editable=False
+    )
+    custody_since = models.DateField(_("in custody since"), null=True, blank=True, editable=False)
 
     objects = PersonQuerySet.as_manager()
     history = _history(
-        excluded_fields=["status", "search_text", "public_changed_at"],
+        excluded_fields=[
+            "status",
+            "search_text",
+            "public_changed_at",
+            *DERIVED_PERSON_FIELDS,
+        ],
         m2m_fields=[organizations, sources],
     )
 
@@ -148,6 +194,12 @@ class Person(ChoiceLabels):
                 fields=["visibility", "-public_changed_at", "person_id"],
                 name="person_public_changed",
             ),
+            # Who is due out in a period: the list's expected_release_after /
+            # expected_release_before (WHERE visibility = 'published' AND
+            # expected_release_first BETWEEN …) reads the range from the index.
+            models.Index(
+                fields=["visibility", "expected_release_first"], name="person_expected_release"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -165,7 +217,12 @@ class Person(ChoiceLabels):
                 name="person_withdrawal_not_before_recognition",
             ),
             *partial_date_constraints(
-                "person", "born", "died_on", "recognized_on", "recognition_withdrawn_on"
+                "person",
+                "born",
+                "died_on",
+                "recognized_on",
+                "recognition_withdrawn_on",
+                "expected_release",
             ),
         ]
         permissions = [("publish_person", "Can publish, unpublish and anonymize people")]
@@ -268,9 +325,26 @@ class Detention(ChoiceLabels):
         _("ended by"), max_length=10, choices=EndReason.choices, blank=True, editable=False
     )
     ended_on = PartialDateField(_("ended on"))
+    expected_release_on = PartialDateField(
+        _("expected release on"),
+        help_text=shown_publicly(
+            _(
+                "When the person is due out, if a source says so: wins over the date the "
+                "term gives. Empty: counted from the arrest and the current term. "
+            )
+        ),
+    )
+    # Derived by derive_term(), never typed: the expected release of an open
+    # detention (the recorded one, else from the arrest and current term),
+    # the days of an ended one (first possible days), and the earliest
+    # sentence change, which the constraints below hold to the arrest and
+    # the sentence (a rule across two tables kept on one row).
+    expected_release = PartialDateField(_("expected release"), editable=False)
+    custody_days = models.IntegerField(null=True, blank=True, editable=False)
+    first_change_on = PartialDateField(_("first sentence change"), editable=False)
 
     objects = DetentionQuerySet.as_manager()
-    history = _history(m2m_fields=[charges, sources])
+    history = _history(m2m_fields=[charges, sources], excluded_fields=DERIVED_DETENTION_FIELDS)
 
     class Meta:
         ordering = ["detained_on_first", "detention_id"]
@@ -317,7 +391,27 @@ class Detention(ChoiceLabels):
                 condition=Q(end_reason=EndReason.OPEN),
                 name="detention_one_open_per_person",
             ),
-            *partial_date_constraints("detention", "detained_on", "sentenced_on", "ended_on"),
+            models.CheckConstraint(
+                condition=_order("first_change_on", "detained_on"),
+                name="detention_sentence_change_not_before_arrest",
+            ),
+            models.CheckConstraint(
+                condition=_order("first_change_on", "sentenced_on"),
+                name="detention_sentence_change_not_before_sentence",
+            ),
+            models.CheckConstraint(
+                condition=_order("expected_release_on", "detained_on"),
+                name="detention_expected_release_not_before_arrest",
+            ),
+            *partial_date_constraints(
+                "detention",
+                "detained_on",
+                "sentenced_on",
+                "ended_on",
+                "expected_release_on",
+                "expected_release",
+                "first_change_on",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -338,6 +432,32 @@ class Detention(ChoiceLabels):
             released_on, self.sentence_type, self.sentenced_on, self.person.died_on
         )
 
+    def derive_term(self, changes=None) -> None:
+        """Set the columns derived from the dates, the sentence and its
+        ``changes`` (read when not given): the expected release, the days of
+        an ended detention and the earliest change. save() calls it; writers
+        that bulk_create call it after end_with()."""
+        if changes is None:
+            changes = list(self.sentence_changes.all()) if self.pk else []
+        term = terms.current_term(self, changes)
+        self.expected_release = terms.expected_release(
+            self.end_reason == EndReason.OPEN, self.detained_on, term, self.expected_release_on
+        )
+        ended = self.end_reason != EndReason.OPEN
+        self.custody_days = terms.ended_days(self.detained_on, self.ended_on) if ended else None
+        self.first_change_on = min(
+            (c.changed_on for c in changes), key=lambda d: (d.last, d.first), default=None
+        )
+
+    def sync_term(self) -> None:
+        """Write the derived columns again after a sentence change, without a
+        history row (they are derived), then the person's. Always written:
+        this instance may have been read before another change was saved."""
+        self.derive_term()
+        derived = {name: getattr(self, name) for name in DERIVED_DETENTION_FIELDS}
+        Detention.objects.filter(pk=self.pk).update(**derived)
+        self.person.refresh_status()
+
     def sync_end(self) -> None:
         """Save the end if it changed."""
         reason, ended_on = self.compute_end()
@@ -348,7 +468,26 @@ class Detention(ChoiceLabels):
         errors = {}
         if self.sentence_months is not None and self.sentence_months < 0:
             errors["sentence_months"] = [_("A sentence cannot be negative.")]
-        violations = [rules.sentence_not_before_arrest(self.sentenced_on, self.detained_on)]
+        violations = [
+            rules.sentence_not_before_arrest(self.sentenced_on, self.detained_on),
+            rules.expected_release_not_before_arrest(self.expected_release_on, self.detained_on),
+        ]
+        if self.pk:
+            for change in self.sentence_changes.all():
+                violations += [
+                    _on_field(
+                        "detained_on",
+                        rules.sentence_change_not_before_arrest(
+                            change.changed_on, self.detained_on
+                        ),
+                    ),
+                    _on_field(
+                        "sentenced_on",
+                        rules.sentence_change_not_before_sentence(
+                            change.changed_on, self.sentenced_on
+                        ),
+                    ),
+                ]
         if self.person_id is not None:
             reason, _ended = self.compute_end()
             others = Detention.objects.filter(person_id=self.person_id).ongoing()
@@ -370,6 +509,7 @@ class Detention(ChoiceLabels):
 
     def save(self, *args, **kwargs) -> None:
         self.end_reason, self.ended_on = self.compute_end()
+        self.derive_term()
         with transaction.atomic(savepoint=False):
             super().save(*args, **kwargs)
             self.person.refresh_status()

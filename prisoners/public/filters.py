@@ -39,6 +39,7 @@ from ..models import (
     SanctionsEvent,
     Status,
 )
+from ..partial_dates import PartialDate
 from ..stats.facets import count_facets
 from ..stats.ranges import EARLIEST
 from .timeline import RangeForm
@@ -138,6 +139,47 @@ class AsOfForm(forms.Form):
     as_of = PastDayField(required=False, input_formats=ISO_DATE, label=_("As published on"))
 
 
+class PartialDateBoundField(forms.CharField):
+    """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``: a period's bound, as a
+    PartialDate."""
+
+    def to_python(self, value) -> PartialDate | None:
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            return PartialDate.parse(value)
+        except ValueError:
+            raise forms.ValidationError(
+                _("Enter a date as YYYY-MM-DD, YYYY-MM or YYYY."), code="invalid"
+            ) from None
+
+
+@extend_schema_field(
+    {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$", "example": "2026-06"}
+)
+class ExpectedReleaseFilter(django_filters.Filter):
+    """An inclusive bound on the expected release of the open detention
+    (its first possible day, as other date filters compare): ``after`` from
+    the first day of the date given, ``before`` to its last, so that
+    ``expected_release_after=2026&expected_release_before=2026`` is who is
+    due out in 2026."""
+
+    field_class = PartialDateBoundField
+
+    def __init__(self, *args, bound: str, **kwargs):
+        self.bound = bound
+        kwargs.setdefault("help_text", _("YYYY-MM-DD, YYYY-MM or YYYY, inclusive."))
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value: PartialDate | None):
+        if value is None:
+            return qs
+        if self.bound == "after":
+            return qs.expected_release_between(value.first, None)
+        return qs.expected_release_between(None, value.last)
+
+
 ORDERINGS = {
     "name": [F("name").asc(), "person_id"],
     "-name": [F("name").desc(), "person_id"],
@@ -145,6 +187,8 @@ ORDERINGS = {
     "-detained_on": [F("latest_detained_on").desc(nulls_last=True), "person_id"],
     "released_on": [F("latest_released_on").asc(nulls_last=True), "person_id"],
     "-released_on": [F("latest_released_on").desc(nulls_last=True), "person_id"],
+    "days_in_custody": [F("days_in_custody").asc(), "person_id"],
+    "-days_in_custody": [F("days_in_custody").desc(), "person_id"],
 }
 # A name search finds few people among many: sorting them is faster than
 # walking the index person_published_name until a page of them turns up,
@@ -161,7 +205,11 @@ ORDERING_CHOICES = [
     ("-detained_on", _("detained, latest first")),
     ("released_on", _("released, earliest first")),
     ("-released_on", _("released, latest first")),
+    ("-days_in_custody", _("days in custody, most first")),
+    ("days_in_custody", _("days in custody, fewest first")),
 ]
+# Sorted on the days each person has spent in custody up to today.
+BY_DAYS_IN_CUSTODY = {"days_in_custody", "-days_in_custody"}
 
 
 # The filters that may be asked of people counted but not named, at the
@@ -214,6 +262,10 @@ class PersonFilter(django_filters.FilterSet):
     detained_before = IsoDateFilter("detained_on_first", "lte", label=_("Detained until"))
     released_after = IsoDateFilter("release__released_on_first", "gte", label=_("Released from"))
     released_before = IsoDateFilter("release__released_on_first", "lte", label=_("Released until"))
+    expected_release_after = ExpectedReleaseFilter(bound="after", label=_("Expected release from"))
+    expected_release_before = ExpectedReleaseFilter(
+        bound="before", label=_("Expected release until")
+    )
     held_on = django_filters.DateFilter(
         method="filter_held_on",
         input_formats=ISO_DATE,
@@ -356,7 +408,9 @@ class PersonFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         queryset = self.narrow(queryset)
         ordering = self.form.cleaned_data.get("ordering") or "name"
-        if ordering not in ("name", "-name"):
+        if ordering in BY_DAYS_IN_CUSTODY:
+            queryset = queryset.with_days_in_custody(timezone.localdate())
+        elif ordering not in ("name", "-name"):
             queryset = queryset.with_latest_dates()
         if self.form.cleaned_data.get("q") and ordering in SEARCH_ORDERINGS:
             return queryset.order_by(*SEARCH_ORDERINGS[ordering])

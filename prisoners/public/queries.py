@@ -74,7 +74,8 @@ def with_detentions(people: QuerySet[Person]) -> QuerySet[Person]:
 def person_page() -> QuerySet[Person]:
     """Published people with all that a person's page shows: organizations,
     sources, and each detention's facility, charges, sources, release, its
-    event and that event's published sanctions (``public_sanctions``)."""
+    event and that event's published sanctions (``public_sanctions``), and
+    its sentence changes with their sources."""
     detentions = Detention.objects.select_related(
         "facility", "release", "release__release_event"
     ).prefetch_related(
@@ -84,6 +85,7 @@ def person_page() -> QuerySet[Person]:
         Prefetch(
             "stays", queryset=Stay.objects.select_related("facility").prefetch_related("sources")
         ),
+        privacy.sentence_changes_of_detentions(),
     )
     return privacy.people().prefetch_related(
         "organizations", "sources", Prefetch("detentions", queryset=detentions)

@@ -9,8 +9,8 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .. import privacy
-from ..models import Detention, Release, ReleaseEvent, SanctionsEvent, Stay
+from .. import privacy, terms
+from ..models import Detention, Release, ReleaseEvent, SanctionsEvent, SentenceChange, Stay
 from ..partial_dates import PartialDate
 from ..stats.ranges import EARLIEST, RangeError, date_range
 from . import queries
@@ -97,16 +97,18 @@ class PersonRow:
     # Where the person was held: the stay of a "detained" row (its first,
     # when its start is unknown or the arrest's) or of a "transferred" row.
     stay: Stay | None = None
+    change: SentenceChange | None = None
 
 
 _PERSON_ORDER = {
     "detained": 0,
     "transferred": 1,
     "sentenced": 1,
-    "recognized": 2,
-    "released": 3,
-    "recognition_withdrawn": 4,
-    "died": 5,
+    "sentence_changed": 2,
+    "recognized": 3,
+    "released": 4,
+    "recognition_withdrawn": 5,
+    "died": 6,
 }
 
 
@@ -118,9 +120,10 @@ def _with_arrest(stay: Stay, detention: Detention) -> bool:
 
 def person_rows(person) -> list[PersonRow]:
     """A person's detentions, sentences, releases, recognition and death in
-    date order. An arrest of unknown date sits just before what followed it.
-    Uses the person's prefetched detentions (with release, release event and
-    its published sanctions as ``public_sanctions``)."""
+    date order, with each change of a sentence. An arrest of unknown date
+    sits just before what followed it. Uses the person's prefetched
+    detentions (with release, release event and its published sanctions as
+    ``public_sanctions``, and sentence changes)."""
     rows: list[tuple[date, PersonRow]] = []
     for detention in person.detentions.all():
         known = [d for d in (detention.sentenced_on, detention.ended_on) if d]
@@ -136,6 +139,9 @@ def person_rows(person) -> list[PersonRow]:
         if detention.sentenced_on or detention.sentence_type:
             on = detention.sentenced_on.first if detention.sentenced_on else start
             rows.append((on, PersonRow(detention.sentenced_on, "sentenced", detention)))
+        for change in detention.sentence_changes.all():
+            row = PersonRow(change.changed_on, "sentence_changed", detention, change=change)
+            rows.append((change.changed_on.first, row))
         release = getattr(detention, "release", None)
         if release is not None:
             event = release.release_event
@@ -159,3 +165,27 @@ def person_rows(person) -> list[PersonRow]:
             rows.append((on.first, PersonRow(on, kind)))
     rows.sort(key=lambda pair: (pair[0], _PERSON_ORDER[pair[1].kind]))
     return [row for _day, row in rows]
+
+
+@dataclass(frozen=True)
+class TimeInside:
+    """What a person's page says of their time inside: the days in custody
+    (a range when dates are partial), and of the open detention, the term in
+    force and the expected release (recorded, or from the term)."""
+
+    days: terms.DayRange | None
+    term: terms.Term | None
+    expected_release: object | None
+    recorded: bool
+
+
+def time_inside(person, today: date) -> TimeInside:
+    """From the person's prefetched detentions and sentence changes."""
+    held = next((d for d in person.detentions.all() if d.is_open), None)
+    term = terms.current_term(held) if held else None
+    return TimeInside(
+        days=terms.person_days_in_custody(person, today),
+        term=term if term and (term.sentence_type or term.sentence_months) else None,
+        expected_release=held.expected_release if held else None,
+        recorded=bool(held and held.expected_release_on),
+    )

@@ -199,6 +199,8 @@ DATE_FILTERS = [
     "released_before",
     "recognized_after",
     "recognized_before",
+    "expected_release_after",
+    "expected_release_before",
     "held_on",
     "as_of",
 ]
@@ -308,7 +310,12 @@ def person_detail(request, person_id):
     return render(
         request,
         "prisoners/person_detail.html",
-        {"person": person, "rows": timeline.person_rows(person), "as_of": day},
+        {
+            "person": person,
+            "rows": timeline.person_rows(person),
+            "inside": timeline.time_inside(person, timezone.localdate()),
+            "as_of": day,
+        },
     )
 
 

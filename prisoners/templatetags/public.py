@@ -9,6 +9,7 @@ from django import template
 from django.utils.translation import ngettext, pgettext
 
 from .. import changes, local_names, query_strings
+from ..choices import SentenceType
 from ..partial_dates import PartialDate, Precision, month_in_full
 from ..public import citation
 
@@ -72,6 +73,14 @@ def sentence_length(months: int | None) -> str:
         "years": in_years,
         "months": in_months,
     }
+
+
+@register.simple_tag
+def sentence_type_label(value: str) -> str:
+    """A sentence type's label ("penal colony"), of a detention, a sentence
+    change or a term alike."""
+    labels = dict(SentenceType.choices)
+    return str(labels.get(value, value))
 
 
 @register.filter

@@ -28,6 +28,7 @@ FILES = (
     "names.csv",
     "facilities.csv",
     "stays.csv",
+    "sentence_changes.csv",
 )
 
 
@@ -136,6 +137,14 @@ def missing_demo() -> tuple[dict[str, bytes], list[str]]:
     # stays are a curator's.
     header, stays = _read("stays.csv")
     files["stays.csv"] = _write(header, [r for r in stays if r["detention_id"] in loaded])
+
+    # The changes of the demo detentions loaded now (all illustrative: their
+    # source is example.org); a detention left alone keeps its own.
+    header, changes = _read("sentence_changes.csv")
+    loaded = {row["detention_id"] for row in kept if row.get("detention_id")}
+    files["sentence_changes.csv"] = _write(
+        header, [row for row in changes if row["detention_id"] in loaded]
+    )
 
     header, names = _read("names.csv")
     named = given_names()
