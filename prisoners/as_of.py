@@ -77,12 +77,10 @@ def _rebuilt(model: type[Model], row: dict) -> Model:
 
 
 def _rows(model: type[Model], moment: datetime, **lookups) -> list[dict]:
-    names = [f.attname for f in model._meta.concrete_fields if f.attname not in _EXCLUDED]
+    # The columns the history keeps (not the derived ones: see models/people.py).
+    kept = {f.attname for f in model.history.model.tracked_fields}
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in kept]
     return list(latest_rows(model, moment, **lookups).values(*names))
-
-
-# Columns simple-history keeps no history of (derived: see models/people.py).
-_EXCLUDED = frozenset({"status", "search_text", "public_changed_at"})
 
 
 def as_it_stood(
@@ -118,6 +116,8 @@ def as_it_stood(
         release._state.fields_cache["release_event"] = events.get(release.release_event_id)
         found[release.detention_id].release = release
     released = {release.detention_id for release in releases}
+    # Today's sentence changes (the term in force, the expected release).
+    prefetch_related_objects(list(found.values()), privacy.sentence_changes_of_detentions())
     if detail or page:
         prefetch_related_objects(list(found.values()), "charges", "sources", "facility")
     rebuilt = []

@@ -40,6 +40,7 @@ from .models import (
     SentenceChange,
     Stay,
 )
+from .models.people import DERIVED_DETENTION_FIELDS, DERIVED_PERSON_FIELDS
 
 # Fields whose values never reach the public, by model. Every other field of
 # these models is public once its record is.
@@ -64,7 +65,16 @@ def private_field_names() -> frozenset[str]:
 
 # Fields derived from others or kept for the software, never a fact the
 # public was told: a change to them alone is no public change.
-DERIVED_FIELDS = frozenset({"status", "search_text", "public_changed_at"})
+# (The stored sums of sentences and custody are not in the history either.)
+DERIVED_FIELDS = frozenset(
+    {
+        "status",
+        "search_text",
+        "public_changed_at",
+        *DERIVED_PERSON_FIELDS,
+        *DERIVED_DETENTION_FIELDS,
+    }
+)
 
 
 def public_field_names(model: type[Model]) -> list[str]:

@@ -41,10 +41,11 @@ RECORDS = {
     "facility",
     "localname",
     "stay",
+    "sentencechange",
 }
 # A detention's stays in facilities are edited on its page, as its release
 # is (no admin page of their own).
-CURATOR_DELETES = {"detention", "release", "source", "stay"}
+CURATOR_DELETES = {"detention", "release", "source", "stay", "sentencechange"}
 EDITOR_DELETES = CURATOR_DELETES | {"person", "releaseevent", "sanctionsevent", "localname"}
 DELETES = {"curator": CURATOR_DELETES, "editor": EDITOR_DELETES}
 # Issue 15: a curator keeps the permission to delete a source (taking it off

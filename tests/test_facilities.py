@@ -230,6 +230,8 @@ def test_the_admin_refuses_a_stay_before_the_arrest(admin_client):
             "stays-0-facility": FacilityFactory(name="SIZO-1").pk,
             "stays-0-started_on": "2021-06",
             "stays-0-ended_on": "",
+            "sentence_changes-TOTAL_FORMS": "0",
+            "sentence_changes-INITIAL_FORMS": "0",
         },
     )
     data = {k: v for k, v in data.items() if k not in ("end_reason", "ended_on")}
