@@ -5,7 +5,7 @@ People detained once or several times, dates known to the day, month or year
 group releases linked to sanctions events, drafts and anonymous people.
 Written with bulk_create for speed: synthetic rows carry no history. The
 derived columns that save() would write (search text, detention ends,
-status) come from the models' own helpers (Person.derive_from_names,
+status) come from the models' own helpers (Person.derive_columns,
 Detention.end_with, PersonQuerySet.refresh_status).
 """
 
@@ -304,7 +304,7 @@ class Generator:
             internal_notes="Synthetic: generated, not a real person.",
             visibility=visibility,
         )
-        person.derive_from_names()
+        person.derive_columns()
 
         count = rnd.choices([1, 2, 3, 4], [50, 35, 12, 3])[0]
         start = self.day(date(2011, 1, 1), date(2025, 6, 30))

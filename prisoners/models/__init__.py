@@ -18,6 +18,7 @@ from .events import ReleaseEvent, SanctionsEvent
 from .identity import NotSameAs, OtherDetentionId, OtherId
 from .imports import ImportJob
 from .mappings import ColumnMapping, DateOrder
+from .guides import Guide
 from .merges import MergeRecord
 from .people import Detention, Person, Release
 from .references import Charge, Facility, LocalName, Organization, Source
@@ -44,6 +45,7 @@ __all__ = [
     "FacilityKind",
     "FigureBuild",
     "Gender",
+    "Guide",
     "HeldChange",
     "ImportJob",
     "LocalName",

@@ -5,12 +5,13 @@ counts are guarded by tests/test_query_counts.py)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import DateTimeField, Max, OuterRef, Prefetch, QuerySet, Subquery
 
-from .. import privacy
-from ..models import Detention, Person, Release, ReleaseEvent, SanctionsEvent
+from .. import letters, privacy
+from ..models import Detention, Guide, Person, Release, ReleaseEvent, SanctionsEvent
 from ..stats import figures
 
 # What a list of the people named in a release shows of each.
@@ -151,3 +152,64 @@ def release_months() -> list[date]:
         "released_on_first", "month"
     )
     return sorted(set(events) | set(others))
+
+
+def birthdays(month: int) -> QuerySet[Detention]:
+    """The open detentions of the published people born on a day of
+    ``month`` (a birth date known to the day, Person.birthday), with the
+    person and the facility where they are held now, by day then name: one
+    query, the people found from the index person_birthday."""
+    born_in_month = privacy.people().filter(birthday__range=(month * 100 + 1, month * 100 + 31))
+    return (
+        Detention.objects.ongoing()
+        .filter(person__in=born_in_month)
+        .select_related("person", "facility")
+        .order_by("person__birthday", "person__name", "person__person_id")
+    )
+
+
+def guide(key: str) -> Guide | None:
+    """The guide of ``key`` (choices.GuideKey), or None before it is seeded."""
+    return Guide.objects.filter(key=key).first()
+
+
+@dataclass(frozen=True)
+class Birthday:
+    """A line of /birthdays/: who, on which day, the age they turn, where
+    they are held and, where the public may see it, where to write."""
+
+    person: Person
+    day: date  # the next birthday in the month asked for
+    age: int
+    facility: object  # a Facility or None
+    letter: letters.LetterAddress | None
+
+
+def birthday_rows(month: int, today: date) -> list[Birthday]:
+    """The birthdays of ``month`` (its next occurrence from ``today``: this
+    year's, or next year's for a month already past), by day then name."""
+    year = today.year if month >= today.month else today.year + 1
+    rows = []
+    for detention in birthdays(month):
+        person = detention.person
+        born = person.born.first
+        # 29 February: 1 March in a year without it.
+        day = date(year, month, born.day) if _real(year, month, born.day) else date(year, 3, 1)
+        rows.append(
+            Birthday(
+                person=person,
+                day=day,
+                age=year - born.year,
+                facility=detention.facility,
+                letter=letters.letter_address(person, detention.facility),
+            )
+        )
+    return rows
+
+
+def _real(year: int, month: int, day: int) -> bool:
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True

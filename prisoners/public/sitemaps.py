@@ -29,7 +29,15 @@ class StaticSitemap(SiteSitemap):
     changefreq = "daily"
 
     def items(self):
-        return ["home", "person-list", "release-list", "sanctions-list", "timeline"]
+        return [
+            "home",
+            "person-list",
+            "release-list",
+            "sanctions-list",
+            "timeline",
+            "write",
+            "birthdays",
+        ]
 
     def location(self, name):
         return reverse(name)

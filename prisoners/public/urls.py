@@ -62,6 +62,15 @@ urlpatterns = [
     page("sanctions/export.csv", exports.sanctions_events_csv, name="sanctions-export"),
     page("sanctions/<slug:event_id>/", views.sanctions_event_detail, name="sanctions-event-detail"),
     page("timeline/", views.timeline_view, name="timeline"),
+    page("write/", views.write_guide, name="write"),
+    page("birthdays/", views.birthdays, name="birthdays"),
+    page("birthdays/feed.atom", feeds.BirthdayFeed(), name="birthday-feed"),
+    page(
+        "birthdays/print/",
+        views.birthdays,
+        {"template_name": "prisoners/birthdays_print.html"},
+        name="birthdays-print",
+    ),
     # An index of sections, each paged at 50,000 addresses: one file would
     # stop at the first 50,000 people.
     page(

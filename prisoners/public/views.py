@@ -14,12 +14,13 @@ from django.utils.functional import cached_property
 from django.views.generic import ListView, MonthArchiveView, YearArchiveView
 from django.views.generic.detail import SingleObjectMixin
 
-from .. import local_names, privacy, query_strings
-from ..choices import Gender, ReleaseType, Status
+from .. import letters, local_names, privacy, query_strings
+from ..choices import Gender, GuideKey, ReleaseType, Status
+from ..partial_dates import MONTHS_IN_FULL
 from ..stats import charts, figures, series
 from . import errors, queries, timeline
 from .citation import absolute
-from .filters import PersonFilter, ReleaseEventFilter, SanctionsEventFilter
+from .filters import MonthForm, PersonFilter, ReleaseEventFilter, SanctionsEventFilter
 
 PEOPLE_PER_PAGE = 50
 EVENTS_PER_PAGE = 20
@@ -255,10 +256,16 @@ def person_detail(request, person_id):
         query = request.META.get("QUERY_STRING")
         url = kept.get_absolute_url()
         return redirect(f"{url}?{query}" if query else url, permanent=True)
+    facility = letters.current_facility(person)
     return render(
         request,
         "prisoners/person_detail.html",
-        {"person": person, "rows": timeline.person_rows(person)},
+        {
+            "person": person,
+            "rows": timeline.person_rows(person),
+            "letter": letters.letter_address(person, facility),
+            "letters_not_reaching": letters.not_reaching(person),
+        },
     )
 
 
@@ -422,6 +429,31 @@ def timeline_view(request):
             "held_chart": charts.held_chart(held),
             "releases_chart": charts.releases_chart(releases, start, end),
             "table": series.monthly_table(held, releases, end),
+        },
+    )
+
+
+def write_guide(request):
+    return render(request, "prisoners/write.html", {"guide": queries.guide(GuideKey.WRITE)})
+
+
+def birthdays(request, template_name="prisoners/birthdays.html"):
+    """The birthdays of a month of the people held now (/birthdays/, and
+    its print layout with another template)."""
+    today = timezone.localdate()
+    form = MonthForm(request.GET, today=today)
+    if not form.is_valid():
+        return errors.page_400(request, template_name, {"form": form, "rows": []})
+    month = form.cleaned_data["month"]
+    return render(
+        request,
+        template_name,
+        {
+            "form": form,
+            "month": month,
+            "month_name": MONTHS_IN_FULL[month - 1],
+            "months": [(n, MONTHS_IN_FULL[n - 1]) for n in range(1, 13)],
+            "rows": queries.birthday_rows(month, today),
         },
     )
 
