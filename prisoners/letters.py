@@ -68,21 +68,29 @@ def letter_address(person, facility) -> LetterAddress | None:
     )
 
 
-def public_letters(person) -> tuple[str, date | None, str]:
-    """(letters, checked on, addressee override) as the public may read
-    them: of a person whose letters the curators withheld, what an
-    unrecorded status reads (unknown, no date, no addressee), so that
-    withholding shows nowhere."""
-    if person.letters_withheld:
+def public_letters(
+    status: str, checked_on: date | None, addressee: str, withheld: bool
+) -> tuple[str, date | None, str]:
+    """(letters, checked on, addressee) as the public may read them: of a
+    person whose letters the curators withheld, what an unrecorded status
+    reads (unknown, no date, no addressee), so that withholding shows
+    nowhere. The person's page, the public CSV and the API ask this."""
+    if withheld:
         return Letters.UNKNOWN, None, ""
-    return person.letters, person.letters_checked_on, person.letters_addressee.strip()
+    return status, checked_on, addressee.strip()
+
+
+def public_letters_of(person) -> tuple[str, date | None, str]:
+    return public_letters(
+        person.letters, person.letters_checked_on, person.letters_addressee, person.letters_withheld
+    )
 
 
 def not_reaching(person) -> date | bool:
     """Whether the public is told that letters do not reach ``person``, held
     now (published, not withheld): the day that was checked, or True
     without one; False when nothing is to be said."""
-    status, checked_on, _addressee = public_letters(person)
+    status, checked_on, _addressee = public_letters_of(person)
     if status != Letters.NO or person.visibility != Visibility.PUBLISHED or not held_now(person):
         return False
     return checked_on or True

@@ -17,7 +17,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db.models import Q
 
-from ..choices import NameKind, Visibility
+from .. import letters
+from ..choices import Letters, NameKind, Visibility
 from ..models import (
     EVENT_ID_LETTER,
     ID_PATTERN,
@@ -88,6 +89,14 @@ def read_id(max_length: int, event: bool = False) -> Callable[[str], str]:
 
 def read_date(cell: str) -> str:
     return str(PartialDate.parse(cell))
+
+
+def read_day(cell: str) -> str:
+    """A date known to the day (a plain date field), YYYY-MM-DD."""
+    value = PartialDate.parse(cell)
+    if value.precision != "day":
+        raise ValueError(f"{cell!r} is not a day: use YYYY-MM-DD")
+    return str(value)
 
 
 def read_choice(choices: list[str]) -> Callable[[str], str]:
@@ -225,6 +234,14 @@ PRISONER_COLUMNS = [
     _person("internal_notes", read_text(_max(Person, "internal_notes"))),
     _person("published", read_choice(PUBLISHED_CHOICES)),
     _person("person_sources", **URL_LIST),
+    # Letters (docs/interchange.md): whether they reach the person, when that
+    # was checked, the addressee as the facility wants it (empty: the name in
+    # Russian and the year of birth), and whether the curators withheld
+    # where to write (private).
+    _person("letters", read_choice(_values(Letters)), empty=Letters.UNKNOWN.value),
+    _person("letters_checked_on", read_day, empty=None),
+    _person("letters_addressee", read_text(_max(Person, "letters_addressee"))),
+    _person("letters_withheld", read_yes_no, write=write_yes_no, empty=False),
     # One person, one record (docs/interchange.md): which recorded person a
     # row describes, who it is not, and the ids the person is also known by.
     _person("same_as", read_id(_max(Person, "person_id"))),
@@ -344,6 +361,26 @@ def _date(value: PartialDate | None) -> str:
     return str(value) if value else ""
 
 
+def _day(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def public_letters(values: dict) -> dict:
+    """The letters columns of a person's ``values`` as the public may read
+    them (letters.public_letters)."""
+    status, checked_on, addressee = letters.public_letters(
+        values["letters"],
+        values["letters_checked_on"],
+        values["letters_addressee"],
+        values["letters_withheld"],
+    )
+    return values | {
+        "letters": str(status),
+        "letters_checked_on": checked_on,
+        "letters_addressee": addressee,
+    }
+
+
 def person_values(person: Person) -> dict:
     """The person columns of a stored person (m2m read through .all(), so a
     prefetch serves them)."""
@@ -367,6 +404,10 @@ def person_values(person: Person) -> dict:
         "internal_notes": _text(person.internal_notes),
         "published": PUBLISHED_OF[person.visibility],
         "person_sources": tuple(sorted(s.url for s in person.sources.all())),
+        "letters": person.letters,
+        "letters_checked_on": _day(person.letters_checked_on),
+        "letters_addressee": _text(person.letters_addressee),
+        "letters_withheld": person.letters_withheld,
         # A person's own row describes them: same_as is only ever read.
         "same_as": "",
         "not_same_as": not_same_as_ids(person),
