@@ -14,6 +14,7 @@ from prisoners import letters, rules
 from prisoners.models import Guide, Person
 from prisoners.partial_dates import PartialDate
 from tests.factories import DetentionFactory, FacilityFactory, PersonFactory, ReleaseFactory
+from tests.test_openapi_contract import CONTRACT, api_schema  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -294,3 +295,43 @@ def test_it_reads_the_letter_section_without_another_query(client, settings):
 def test_it_tells_the_public_an_unrecorded_status_of_a_withheld_person():
     person = held(letters="no", letters_checked_on=date(2026, 1, 1), letters_withheld=True)
     assert letters.public_letters(person) == ("unknown", None, "")
+
+
+# The API.
+
+
+def test_it_gives_the_letters_and_where_to_write_in_the_api(client, settings):
+    settings.API_THROTTLE_RATE = None
+    held("api-writer", letters_checked_on=date(2026, 11, 2))
+    answer = client.get("/api/prisoners/api-writer/").json()["letters"]
+    assert answer == {
+        "status": "yes",
+        "checked_on": "2026-11-02",
+        "address": {
+            "addressee": "Мария Колесникова, 1982 г. р.",
+            "address_be": ADDRESS_BE,
+            "address_ru": ADDRESS_RU,
+            "facility": "Colony of api-writer",
+        },
+    }
+
+
+def test_it_gives_a_withheld_persons_letters_as_unrecorded_in_the_api(client, settings):
+    settings.API_THROTTLE_RATE = None
+    held("api-withheld", letters_checked_on=date(2026, 11, 2), letters_withheld=True)
+    answer = client.get("/api/prisoners/api-withheld/").json()
+    assert answer["letters"] == {"status": "unknown", "checked_on": None, "address": None}
+    assert "letters_withheld" not in answer
+
+
+def test_it_answers_the_letters_as_the_schema_says(api_schema):
+    held("contract-writer", letters_checked_on=date(2026, 11, 2))
+    for path, params in [
+        ("/api/prisoners/{person_id}/", {"person_id": "contract-writer"}),
+        ("/api/prisoners/", {}),
+    ]:
+        case = api_schema.find_operation_by_path("GET", path).Case(path_parameters=params)
+        response = case.call()
+        assert response.status_code == 200
+        assert "contract-writer" in response.text
+        case.validate_response(response, checks=CONTRACT)

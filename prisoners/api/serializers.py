@@ -5,7 +5,8 @@ dates as written in the interchange format (``2021``, ``2021-07``,
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .. import privacy
+from .. import letters, privacy
+from ..choices import Letters
 from ..models import Detention, Organization, Person, ReleaseEvent, SanctionsEvent
 from ..public.citation import absolute
 from ..stats.series import Interval
@@ -74,6 +75,25 @@ class DetentionSerializer(serializers.ModelSerializer):
         return ReleaseSerializer(release).data if release else None
 
 
+class LetterAddressSerializer(serializers.Serializer):
+    """Where to write: the facility's postal address (Belarusian and
+    Russian, either may be empty) and the person's name on the envelope."""
+
+    addressee = serializers.CharField()
+    address_be = serializers.CharField()
+    address_ru = serializers.CharField()
+    facility = serializers.CharField(source="facility.name")
+
+
+class LettersSerializer(serializers.Serializer):
+    """Whether letters reach the person, when a curator last checked, and
+    where to write while they are held now (null otherwise)."""
+
+    status = serializers.ChoiceField(choices=Letters.choices)
+    checked_on = serializers.DateField(allow_null=True)
+    address = LetterAddressSerializer(allow_null=True)
+
+
 class PersonSerializer(serializers.ModelSerializer):
     id = serializers.CharField(source="person_id")
     aliases = serializers.ListField(source="alias_list", child=serializers.CharField())
@@ -84,6 +104,7 @@ class PersonSerializer(serializers.ModelSerializer):
     organizations = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
     sources = serializers.SlugRelatedField(slug_field="url", many=True, read_only=True)
     detentions = DetentionSerializer(many=True, read_only=True)
+    letters = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -107,10 +128,19 @@ class PersonSerializer(serializers.ModelSerializer):
             "bio",
             "sources",
             "detentions",
+            "letters",
         ]
 
     def get_url(self, obj) -> str:
         return absolute(obj.get_absolute_url())
+
+    @extend_schema_field(LettersSerializer())
+    def get_letters(self, person) -> dict:
+        status, checked_on, _addressee = letters.public_letters_of(person)
+        address = letters.letter_address(person, letters.current_facility(person))
+        return LettersSerializer(
+            {"status": status, "checked_on": checked_on, "address": address}
+        ).data
 
 
 class SanctionsEventSerializer(serializers.ModelSerializer):
