@@ -324,7 +324,7 @@ def test_it_gives_a_withheld_persons_letters_as_unrecorded_in_the_api(client, se
     assert "letters_withheld" not in answer
 
 
-def test_it_answers_the_letters_as_the_schema_says(api_schema):
+def test_it_answers_the_letters_as_the_schema_says(api_schema):  # noqa: F811 (the fixture)
     held("contract-writer", letters_checked_on=date(2026, 11, 2))
     for path, params in [
         ("/api/prisoners/{person_id}/", {"person_id": "contract-writer"}),
@@ -335,3 +335,48 @@ def test_it_answers_the_letters_as_the_schema_says(api_schema):
         assert response.status_code == 200
         assert "contract-writer" in response.text
         case.validate_response(response, checks=CONTRACT)
+
+
+# The guide in the admin.
+
+
+def guide_post(guide: Guide, **fields) -> dict:
+    latest = guide.history.order_by("-history_date", "-history_id").first()
+    data = {"body": guide.body, "body_be": guide.body_be, "body_ru": guide.body_ru}
+    data["_version"] = str(latest.history_id) if latest else ""
+    return data | fields
+
+
+def test_an_editor_changes_the_guide_with_history(client, editor):
+    guide = Guide.objects.get(key="write")
+    client.force_login(editor)
+    url = reverse("admin:prisoners_guide_change", args=[guide.pk])
+    response = client.post(url, guide_post(guide, body="Write often."))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Guide.objects.get(pk=guide.pk).body == "Write often."
+    assert guide.history.latest().history_user == editor
+    assert "Write often." in client.get("/write/").content.decode()
+
+
+def test_a_curator_reads_the_guide_but_cannot_change_it(client, curator):
+    guide = Guide.objects.get(key="write")
+    client.force_login(curator)
+    url = reverse("admin:prisoners_guide_change", args=[guide.pk])
+    assert client.get(url).status_code == 200
+    assert client.post(url, guide_post(guide, body="Changed.")).status_code == 403
+    assert Guide.objects.get(pk=guide.pk).body != "Changed."
+
+
+def test_nobody_adds_or_deletes_a_guide(admin_client):
+    guide = Guide.objects.get(key="write")
+    assert admin_client.get(reverse("admin:prisoners_guide_add")).status_code == 403
+    delete = reverse("admin:prisoners_guide_delete", args=[guide.pk])
+    assert admin_client.get(delete).status_code == 403
+
+
+def test_a_curator_sets_and_withholds_the_letters_in_the_admin(client, curator):
+    person = held("admin-letters", visibility="draft", letters="unknown")
+    client.force_login(curator)
+    page = client.get(reverse("admin:prisoners_person_change", args=[person.pk])).content
+    for field in ("letters", "letters_checked_on", "letters_addressee", "letters_withheld"):
+        assert f'name="{field}"'.encode() in page

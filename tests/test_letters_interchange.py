@@ -15,7 +15,10 @@ from tests.factories import DetentionFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 
-HEADER = "person_id,name,published,person_sources,letters,letters_checked_on,letters_addressee,letters_withheld\n"
+HEADER = (
+    "person_id,name,published,person_sources,"
+    "letters,letters_checked_on,letters_addressee,letters_withheld\n"
+)
 
 
 def write(tmp_path, rows: str):

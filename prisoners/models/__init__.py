@@ -15,10 +15,10 @@ from ..choices import (
 from .base import EVENT_ID_LETTER, ID_PATTERN, LONG_TEXT, PRIVATE, PUBLIC
 from .derived import EventCount, FacetCount, FigureBuild, HeldChange, ReleaseDay
 from .events import ReleaseEvent, SanctionsEvent
+from .guides import Guide
 from .identity import NotSameAs, OtherDetentionId, OtherId
 from .imports import ImportJob
 from .mappings import ColumnMapping, DateOrder
-from .guides import Guide
 from .merges import MergeRecord
 from .people import Detention, Person, Release
 from .references import Charge, Facility, LocalName, Organization, Source

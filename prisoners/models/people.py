@@ -131,7 +131,7 @@ class Person(ChoiceLabels):
         help_text=shown_publicly(
             _(
                 "The person's name as the facility wants it on letters, e.g. "
-                "\"Колесникова Мария Александровна, 1982 г. р.\". Leave empty to write the "
+                '"Колесникова Мария Александровна, 1982 г. р.". Leave empty to write the '
                 "name in Russian (or as recorded) and the year of birth. "
             )
         ),
