@@ -97,6 +97,7 @@ def requests_for(examples: dict) -> list[tuple[str, str, str | None]]:
             None,
         ),
         ("timeline, 10 years", f"/timeline/?from={TIMELINE[0]}&to={TIMELINE[1]}", None),
+        ("birthdays, December", "/birthdays/?month=12", None),
         ("API, page 2", "/api/prisoners/?page=2", None),
     ]
 

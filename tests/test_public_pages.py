@@ -354,6 +354,8 @@ def test_the_sitemap_indexes_sections_that_list_every_published_page(client, wor
         "/releases/",
         "/sanctions/",
         "/timeline/",
+        "/write/",
+        "/birthdays/",
         "/prisoners/ales-bialiatski/",
         "/prisoners/public-other/",
         "/releases/2025-12-13-release/",
