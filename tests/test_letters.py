@@ -380,3 +380,15 @@ def test_a_curator_sets_and_withholds_the_letters_in_the_admin(client, curator):
     page = client.get(reverse("admin:prisoners_person_change", args=[person.pk])).content
     for field in ("letters", "letters_checked_on", "letters_addressee", "letters_withheld"):
         assert f'name="{field}"'.encode() in page
+
+
+def test_it_pages_a_long_month_and_answers_404_past_the_end(client, monkeypatch):
+    monkeypatch.setattr("prisoners.public.views.BIRTHDAYS_PER_PAGE", 2)
+    for n in range(3):
+        held(f"paged-{n}", born=f"1990-12-{n + 10:02d}", name=f"Paged {n}")
+    first = client.get("/birthdays/?month=12").content.decode()
+    assert "Paged 0" in first and "Paged 1" in first and "Paged 2" not in first
+    assert "Page 1 of 2" in first
+    assert "Paged 2" in client.get("/birthdays/?month=12&page=2").content.decode()
+    assert client.get("/birthdays/?month=12&page=3").status_code == 404
+    assert client.get("/birthdays/print/?month=12&page=2").status_code == 200

@@ -19,6 +19,8 @@ from .citation import absolute
 from .filters import MonthForm, PersonFilter
 
 ITEMS = 50
+# A month's birthdays, by day: the first page of /birthdays/.
+BIRTHDAY_ITEMS = 200
 
 
 def _midnight(day) -> datetime:
@@ -157,7 +159,9 @@ class BirthdayFeed(SiteFeed):
         return data_last_changed()
 
     def items(self):
-        return queries.birthday_rows(self.month, self.today)
+        return queries.birthday_rows(
+            queries.birthdays(self.month)[:BIRTHDAY_ITEMS], self.month, self.today
+        )
 
     def item_title(self, row):
         return ngettext(

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import DateTimeField, Max, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import DateTimeField, Exists, Max, OuterRef, Prefetch, QuerySet, Subquery
 
 from .. import letters, privacy
 from ..models import Detention, Guide, Person, Release, ReleaseEvent, SanctionsEvent
@@ -154,18 +154,49 @@ def release_months() -> list[date]:
     return sorted(set(events) | set(others))
 
 
-def birthdays(month: int) -> QuerySet[Detention]:
-    """The open detentions of the published people born on a day of
-    ``month`` (a birth date known to the day, Person.birthday), with the
-    person and the facility where they are held now, by day then name: one
-    query, the people found from the index person_birthday."""
-    born_in_month = privacy.people().filter(birthday__range=(month * 100 + 1, month * 100 + 31))
+def birthdays(month: int) -> QuerySet[Person]:
+    """The published people held now (an open detention) born on a day of
+    ``month`` (a birth date known to the day, Person.birthday), by day then
+    name. From the people, read in birthday order from the index
+    person_birthday, each asked for an open detention by the partial index
+    detention_one_open_per_person: starting from the open detentions
+    instead reads every one of them."""
     return (
-        Detention.objects.ongoing()
-        .filter(person__in=born_in_month)
-        .select_related("person", "facility")
-        .order_by("person__birthday", "person__name", "person__person_id")
+        privacy.people()
+        .filter(birthday__range=(month * 100 + 1, month * 100 + 31))
+        .filter(Exists(Detention.objects.ongoing().filter(person=OuterRef("pk"))))
+        .only(*BIRTHDAY_FIELDS)
+        .order_by("birthday", "name", "person_id")
     )
+
+
+# What a line of /birthdays/ reads of a person (not a bio of 200,000
+# characters) and of their facility.
+BIRTHDAY_FIELDS = [
+    "person_id",
+    "name",
+    "name_be",
+    "name_ru",
+    "born_first",
+    "born_last",
+    "born_precision",
+    "visibility",
+    "letters",
+    "letters_checked_on",
+    "letters_addressee",
+    "letters_withheld",
+    "public_changed_at",
+    "birthday",
+]
+FACILITY_FIELDS = [
+    "facility_id",
+    "name",
+    "name_be",
+    "name_ru",
+    "address_be",
+    "address_ru",
+    "address_checked_on",
+]
 
 
 def guide(key: str) -> Guide | None:
@@ -185,13 +216,25 @@ class Birthday:
     letter: letters.LetterAddress | None
 
 
-def birthday_rows(month: int, today: date) -> list[Birthday]:
-    """The birthdays of ``month`` (its next occurrence from ``today``: this
-    year's, or next year's for a month already past), by day then name."""
+def birthday_rows(people, month: int, today: date) -> list[Birthday]:
+    """The lines of ``people`` (of birthdays(month), or a page of them), with
+    the facility each is held in now (one query): the birthday at the
+    month's next occurrence from ``today`` (this year's, or next year's for
+    a month already past)."""
+    people = list(people)
+    if not people:
+        return []
+    open_detentions = (
+        Detention.objects.ongoing()
+        .filter(person__in=[person.pk for person in people])
+        .select_related("facility")
+        .only("person", *(f"facility__{name}" for name in FACILITY_FIELDS))
+    )
+    facility_of = {detention.person_id: detention.facility for detention in open_detentions}
     year = today.year if month >= today.month else today.year + 1
     rows = []
-    for detention in birthdays(month):
-        person = detention.person
+    for person in people:
+        facility = facility_of.get(person.pk)
         born = person.born.first
         # 29 February: 1 March in a year without it.
         day = date(year, month, born.day) if _real(year, month, born.day) else date(year, 3, 1)
@@ -200,8 +243,8 @@ def birthday_rows(month: int, today: date) -> list[Birthday]:
                 person=person,
                 day=day,
                 age=year - born.year,
-                facility=detention.facility,
-                letter=letters.letter_address(person, detention.facility),
+                facility=facility,
+                letter=letters.letter_address(person, facility),
             )
         )
     return rows

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.conf import settings
+from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -31,6 +32,9 @@ NAMES_IN_LISTS = 10
 # up to this many; for more it gives their number (a year of them makes too
 # long a page).
 OTHER_RELEASES_NAMED = 100
+# A month's birthdays a page (a real list has about a hundred a month; the
+# print layout pages alike).
+BIRTHDAYS_PER_PAGE = 200
 
 
 def home(request):
@@ -445,6 +449,11 @@ def birthdays(request, template_name="prisoners/birthdays.html"):
     if not form.is_valid():
         return errors.page_400(request, template_name, {"form": form, "rows": []})
     month = form.cleaned_data["month"]
+    paginator = Paginator(queries.birthdays(month), BIRTHDAYS_PER_PAGE)
+    try:
+        page = paginator.page(request.GET.get("page") or 1)
+    except InvalidPage:
+        raise Http404 from None
     return render(
         request,
         template_name,
@@ -453,7 +462,8 @@ def birthdays(request, template_name="prisoners/birthdays.html"):
             "month": month,
             "month_name": MONTHS_IN_FULL[month - 1],
             "months": [(n, MONTHS_IN_FULL[n - 1]) for n in range(1, 13)],
-            "rows": queries.birthday_rows(month, today),
+            "page_obj": page,
+            "rows": queries.birthday_rows(page.object_list, month, today),
         },
     )
 
