@@ -22,10 +22,6 @@ class LetterAddress:
     address_ru: str
     checked_on: date | None  # when the curators last confirmed letters reach
 
-    @property
-    def address_checked_on(self) -> date | None:
-        return self.facility.address_checked_on
-
 
 def current_facility(person):
     """The facility of the person's open detention (where they are held

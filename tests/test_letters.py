@@ -392,3 +392,25 @@ def test_it_pages_a_long_month_and_answers_404_past_the_end(client, monkeypatch)
     assert "Paged 2" in client.get("/birthdays/?month=12&page=2").content.decode()
     assert client.get("/birthdays/?month=12&page=3").status_code == 404
     assert client.get("/birthdays/print/?month=12&page=2").status_code == 200
+
+
+def test_a_merge_may_take_the_letters_of_the_absorbed_person(editor):
+    from prisoners import merging
+
+    kept = PersonFactory(person_id="kept", name="Same Person")
+    absorbed = PersonFactory(
+        person_id="absorbed",
+        name="Same Person",
+        letters="yes",
+        letters_checked_on=date(2026, 11, 2),
+        letters_withheld=True,
+    )
+    taken = ["letters", "letters_checked_on", "letters_withheld"]
+    assert set(taken) <= set(merging.differing_fields(kept, absorbed))
+    merging.merge(kept, absorbed, taken, editor)
+    kept.refresh_from_db()
+    assert (kept.letters, kept.letters_checked_on, kept.letters_withheld) == (
+        "yes",
+        date(2026, 11, 2),
+        True,
+    )
