@@ -103,6 +103,7 @@ def requests_for(examples: dict) -> list[tuple[str, str, str | None]]:
         ("facilities", "/facilities/", None),
         # A synthetic colony (prisoners/synthetic.py): thousands of stays.
         ("facility page", "/facilities/penal-colony-no-1/", None),
+        ("birthdays, December", "/birthdays/?month=12", None),
         ("API, page 2", "/api/prisoners/?page=2", None),
     ]
 

@@ -114,6 +114,7 @@ def page_paths(env: dict) -> dict[str, list[str]]:
         ],
         "person": [f"/prisoners/{person_id}/" for person_id in people],
         "timeline": ["/timeline/"],
+        "birthdays": ["/birthdays/?month=12", "/birthdays/print/?month=6"],
     }
 
 

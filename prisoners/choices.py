@@ -99,6 +99,20 @@ class FacilityKind(models.TextChoices):
     OTHER = "other", pgettext_lazy("a kind of facility", "other")
 
 
+class Letters(models.TextChoices):
+    """Whether letters reach a person where they are held, as last checked."""
+
+    YES = "yes", pgettext_lazy("can receive letters", "yes")
+    NO = "no", pgettext_lazy("can receive letters", "no")
+    UNKNOWN = "unknown", pgettext_lazy("can receive letters", "unknown")
+
+
+class GuideKey(models.TextChoices):
+    """The guides editors keep in the admin, one page each."""
+
+    WRITE = "write", _("How to write to a political prisoner")
+
+
 class NameKind(models.TextChoices):
     """What a row of names.csv names: a value the records write as text
     (region, country, authority: a LocalName) or a reference record

@@ -48,11 +48,15 @@ MERGED_FIELDS = [
     "recognized_on",
     "recognition_withdrawn_on",
     "bio",
+    "letters",
+    "letters_checked_on",
+    "letters_addressee",
+    "letters_withheld",
     "internal_notes",
     "visibility",
 ]
 # Written on save from the other fields, never copied.
-_DERIVED = {"id", "status", "search_text"}
+_DERIVED = {"id", "status", "search_text", "birthday"}
 
 
 class MergeRefused(Exception):

@@ -46,8 +46,10 @@ from .models.people import DERIVED_DETENTION_FIELDS, DERIVED_PERSON_FIELDS
 # these models is public once its record is.
 PRIVATE_FIELDS: dict[type[Model], frozenset[str]] = {
     # Curators' notes; the normalized search text is an index of the names,
-    # not part of the public contract.
-    Person: frozenset({"internal_notes", "search_text"}),
+    # not part of the public contract; whether the curators withheld where to
+    # write (the public sees an unrecorded letters status instead, see
+    # letters.public_letters); the birthday, an index of the birth date.
+    Person: frozenset({"internal_notes", "search_text", "letters_withheld", "birthday"}),
 }
 
 

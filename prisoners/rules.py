@@ -17,9 +17,9 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .choices import NON_CUSTODIAL, EndReason, Status, Visibility
+from .choices import NON_CUSTODIAL, EndReason, Letters, Status, Visibility
 from .messages import Message
-from .partial_dates import PartialDate
+from .partial_dates import PartialDate, Precision
 
 # Who counts in totals and charts: published or anonymous people. Anonymous
 # people are never named, but NGO totals include them; drafts are not yet
@@ -334,3 +334,41 @@ def published_change_by(
     )
     params = {"person": person, "fields": ", ".join(changed)}
     return Violation("visibility", Code.PUBLISHED_CHANGE_NEEDS_EDITOR, message, params=params)
+
+
+def birthday(born: PartialDate | None) -> int | None:
+    """A birth date known to the day as month * 100 + day (1205: 5
+    December), what /birthdays/ asks for; None for a date known only to the
+    month or year: a birthday is never guessed."""
+    if born is None or born.precision != Precision.DAY:
+        return None
+    return born.first.month * 100 + born.first.day
+
+
+def letter_address_shown(
+    visibility: str, letters: str, withheld: bool, held_now: bool, has_address: bool
+) -> bool:
+    """Where to write to a person (the facility's address and the
+    addressee) is shown publicly only when letters reach them, they are
+    published (never anonymous or a draft), held now in a facility with a
+    postal address, and the curators have not withheld it. The person's
+    page, /birthdays/, its feed and print layout, the CSV and the API ask
+    this one rule (through letters.py)."""
+    return (
+        visibility == Visibility.PUBLISHED
+        and letters == Letters.YES
+        and not withheld
+        and held_now
+        and has_address
+    )
+
+
+def addressee(override: str, name_ru: str, name: str, born: PartialDate | None) -> str:
+    """The person's name on an envelope: the curators' own line when they
+    gave one; else the name in Russian (the language prison censors read;
+    the name as recorded without one) and the year of birth, which prisons
+    ask for to tell namesakes apart ("Мария Колесникова, 1982 г. р.")."""
+    if override.strip():
+        return override.strip()
+    name = name_ru.strip() or name.strip()
+    return f"{name}, {born.first.year} г. р." if born else name

@@ -8,7 +8,7 @@ Written with bulk_create for speed, with a history written in bulk too
 first as a draft published days later, some corrected since, so that
 /changes/ and as_of= (prisoners/changes.py, as_of.py) read real work. The
 derived columns that save() would write (search text, detention ends,
-status) come from the models' own helpers (Person.derive_from_names,
+status) come from the models' own helpers (Person.derive_columns,
 Detention.end_with, PersonQuerySet.refresh_status).
 """
 
@@ -344,7 +344,7 @@ class Generator:
             internal_notes="Synthetic: generated, not a real person.",
             visibility=visibility,
         )
-        person.derive_from_names()
+        person.derive_columns()
 
         count = rnd.choices([1, 2, 3, 4], [50, 35, 12, 3])[0]
         start = self.day(date(2011, 1, 1), date(2025, 6, 30))

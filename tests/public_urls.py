@@ -96,6 +96,10 @@ def build_world() -> World:
         recognized_on="2021-07-20",
         internal_notes=f"curator note {MARKER}",
         bio="Founder of Viasna.",
+        # Where to write withheld by the curators: their addressee never shows.
+        letters="yes",
+        letters_addressee=f"Addressee {MARKER}",
+        letters_withheld=True,
     )
     person.organizations.set([viasna])
     # A former id (another list's, or a merged record's): it redirects.
@@ -152,6 +156,9 @@ def build_world() -> World:
             bio=f"bio {MARKER}",
             bio_be=f"біяграфія {MARKER}",
             bio_ru=f"биография {MARKER}",
+            born="1980-12-05",
+            letters="yes",
+            letters_addressee=f"Addressee {MARKER}",
         )
         someone.organizations.set([secret_org])
         OtherId.objects.create(person=someone, other_id=f"other-{visibility}-{MARKER}")
@@ -176,6 +183,18 @@ def build_world() -> World:
             release_event=event,
             released_to=f"Country {MARKER}",
         )
+        if visibility == "draft":
+            # Held now, with a birthday in December and an address to write
+            # to: never on /birthdays/ nor anywhere else. (Not the anonymous
+            # person: they would count in the figures held now.)
+            DetentionFactory(
+                person=someone,
+                detention_id=f"{visibility}-{MARKER}-2",
+                detained_on="2026-01-01",
+                facility=FacilityFactory(
+                    name=f"Facility now {MARKER}", address_ru=f"Address {MARKER}"
+                ),
+            )
         private[visibility] = someone
     private["hidden_event"] = hidden_event
     private["hidden_sanctions"] = hidden_sanctions
@@ -274,6 +293,13 @@ def public_urls(world: World) -> list[str]:
         f"/prisoners/feed.atom?as_of={today}",
         f"/api/prisoners/?as_of={today}",
         f"{person.get_absolute_url()}?as_of={today}",
+        # Writing letters: the guide, and the birthdays of a month of the
+        # people held now (the draft's is in December), its feed and print.
+        "/write/",
+        "/birthdays/",
+        "/birthdays/?month=12",
+        "/birthdays/feed.atom?month=12",
+        "/birthdays/print/?month=12",
     ]
 
 

@@ -55,6 +55,9 @@ DELETE_PAGES = {"curator": CURATOR_DELETES - {"source"}, "editor": EDITOR_DELETE
 # Saved column mappings (prisoners/admin/mapping.py): kept by whoever may
 # import, and made only by an import's mapping screen.
 MAPPINGS = "prisoners.columnmapping"
+# The public guides (/write/): seeded by a migration, so nobody adds or
+# deletes one; editors change them, curators only read them (migration 0020).
+GUIDES = "prisoners.guide"
 # Log tables that nobody adds to by hand.
 NO_ADD = {"axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"}
 
@@ -135,6 +138,8 @@ def expected(persona: str, page: AdminURL) -> int:
         return 403
     if page.model == MAPPINGS:
         return 200
+    if page.model == GUIDES:
+        return 403 if page.action in {"add", "delete"} else 200
     if persona == "superuser":
         return 200
     app_label, model_name = page.model.split(".")

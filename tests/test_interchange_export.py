@@ -102,7 +102,7 @@ def test_the_public_export_hides_what_is_not_public():
 
 def test_the_public_header_has_every_column_but_internal_notes_and_not_same_as():
     header = next(prisoner_rows(Person.objects.all(), public=True))
-    private = ("internal_notes", "same_as", "not_same_as")
+    private = ("internal_notes", "letters_withheld", "same_as", "not_same_as")
     assert header == [name for name in PRISONERS.names if name not in private]
 
 

@@ -31,6 +31,10 @@ PLAIN_SERIALIZERS = {
     "ChangeSerializer",
     "ChangeGroupSerializer",
     "ChangesSerializer",
+    # A person's letters and where to write (letters.public_letters,
+    # letters.letter_address): values the person's own serializer checks.
+    "LettersSerializer",
+    "LetterAddressSerializer",
 }
 
 
@@ -62,6 +66,10 @@ def test_every_private_field_names_a_field_of_its_model():
 
 def test_internal_notes_is_private():
     assert "internal_notes" in privacy.PRIVATE_FIELDS[Person]
+
+
+def test_whether_letters_are_withheld_is_private():
+    assert "letters_withheld" in privacy.PRIVATE_FIELDS[Person]
 
 
 @pytest.mark.parametrize("serializer_class", public_serializers(), ids=lambda c: c.__name__)

@@ -356,6 +356,8 @@ def test_the_sitemap_indexes_sections_that_list_every_published_page(client, wor
         "/sanctions/",
         "/timeline/",
         "/about/data/",
+        "/write/",
+        "/birthdays/",
         "/prisoners/ales-bialiatski/",
         "/prisoners/public-other/",
         "/releases/2025-12-13-release/",

@@ -176,6 +176,13 @@ class PersonForm(AdminForm):
                 "name; it cannot change once the person has been published."
             )
         self.duplicates: list[Person] = []
+        if "letters" in self.fields:
+            # A post without it (a page loaded before the field existed, a
+            # script) keeps the stored value, as an import without the column.
+            self.fields["letters"].required = False
+
+    def clean_letters(self) -> str:
+        return self.cleaned_data.get("letters") or self.instance.letters
 
     def clean(self):
         cleaned_data = super().clean()

@@ -36,6 +36,8 @@ def _display(person: Person, name: str) -> str:
         return "—"
     if hasattr(value, "display"):
         return value.display()
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
     field = Person._meta.get_field(name)
     if field.choices:
         return str(getattr(person, f"get_{name}_display")())

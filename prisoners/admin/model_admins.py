@@ -25,6 +25,7 @@ from ..models import (
     Charge,
     Detention,
     Facility,
+    Guide,
     LocalName,
     Organization,
     Person,
@@ -282,6 +283,8 @@ class PersonAdmin(MergeMixin, DeletedPeopleMixin, RecordAdmin):
         "region",
         "gender",
         ReleaseTypeFilter,
+        "letters",
+        "letters_withheld",
     ]
     date_hierarchy = "recognized_on_first"
     search_fields = ["person_id"]  # widened in get_search_results
@@ -346,6 +349,22 @@ class PersonAdmin(MergeMixin, DeletedPeopleMixin, RecordAdmin):
                         "bio_be",
                         "bio_ru",
                     ]
+                },
+            ),
+            (
+                _("Letters"),
+                {
+                    "fields": [
+                        "letters",
+                        "letters_checked_on",
+                        "letters_addressee",
+                        "letters_withheld",
+                    ],
+                    "description": _(
+                        "The person's page shows where to write (the address of the facility "
+                        "of their open detention and the addressee) while letters reach them, "
+                        "unless withheld."
+                    ),
                 },
             ),
             (_("Publishing"), {"fields": ["visibility", "sources", "status", "_version"]}),
@@ -541,6 +560,22 @@ class FacilityAdmin(VersionedAdmin):
         # Empty: made from the name on save (Facility.save).
         form.base_fields["facility_id"].required = False
         return form
+
+
+@admin.register(Guide)
+class GuideAdmin(VersionedAdmin):
+    """The public guides (/write/): editors change them, curators read them
+    (the roles of migration 0020). Each is seeded by its key: nobody adds
+    or deletes one."""
+
+    list_display = ["__str__"]
+    readonly_fields = ["key"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Charge)

@@ -6,8 +6,8 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .. import privacy, terms
-from ..choices import ChangeKind
+from .. import letters, privacy, terms
+from ..choices import ChangeKind, Letters
 from ..models import (
     Detention,
     Facility,
@@ -127,6 +127,25 @@ class DetentionSerializer(serializers.ModelSerializer):
         return ReleaseSerializer(release).data if release else None
 
 
+class LetterAddressSerializer(serializers.Serializer):
+    """Where to write: the facility's postal address (Belarusian and
+    Russian, either may be empty) and the person's name on the envelope."""
+
+    addressee = serializers.CharField()
+    address_be = serializers.CharField()
+    address_ru = serializers.CharField()
+    facility = serializers.CharField(source="facility.name")
+
+
+class LettersSerializer(serializers.Serializer):
+    """Whether letters reach the person, when a curator last checked, and
+    where to write while they are held now (null otherwise)."""
+
+    status = serializers.ChoiceField(choices=Letters.choices)
+    checked_on = serializers.DateField(allow_null=True)
+    address = LetterAddressSerializer(allow_null=True)
+
+
 class PersonSerializer(serializers.ModelSerializer):
     id = serializers.CharField(source="person_id")
     aliases = serializers.ListField(source="alias_list", child=serializers.CharField())
@@ -141,6 +160,7 @@ class PersonSerializer(serializers.ModelSerializer):
     expected_release = PartialDateField(
         help_text="The expected release of the open detention; null when none."
     )
+    letters = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -166,6 +186,7 @@ class PersonSerializer(serializers.ModelSerializer):
             "days_in_custody",
             "expected_release",
             "detentions",
+            "letters",
         ]
 
     @extend_schema_field(DaysInCustodySerializer(allow_null=True))
@@ -177,6 +198,14 @@ class PersonSerializer(serializers.ModelSerializer):
 
     def get_url(self, obj) -> str:
         return absolute(obj.get_absolute_url())
+
+    @extend_schema_field(LettersSerializer())
+    def get_letters(self, person) -> dict:
+        status, checked_on, _addressee = letters.public_letters_of(person)
+        address = letters.letter_address(person, letters.current_facility(person))
+        return LettersSerializer(
+            {"status": status, "checked_on": checked_on, "address": address}
+        ).data
 
 
 class SanctionsEventSerializer(serializers.ModelSerializer):

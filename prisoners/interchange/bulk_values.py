@@ -19,7 +19,7 @@ from django.db.models.expressions import RawSQL
 from ..as_of import latest_rows
 from ..models import Detention, NotSameAs, OtherDetentionId, OtherId, Person, Release
 from ..partial_dates import PartialDate
-from .columns import PUBLISHED_OF, _text
+from .columns import PUBLISHED_OF, _day, _text, public_letters
 
 PERSON_DATES = ["born", "died_on", "recognized_on", "recognition_withdrawn_on"]
 DETENTION_DATES = ["detained_on", "sentenced_on", "expected_release_on"]
@@ -131,6 +131,10 @@ def people_values(
             "bio_ru",
             "internal_notes",
             "visibility",
+            "letters",
+            "letters_checked_on",
+            "letters_addressee",
+            "letters_withheld",
             *date_columns,
         )
     }
@@ -211,9 +215,13 @@ def people_values(
             "internal_notes": _text(person["internal_notes"]),
             "published": PUBLISHED_OF[person["visibility"]],
             "person_sources": person_sources.get(pk, ()),
+            "letters": person["letters"],
+            "letters_checked_on": _day(person["letters_checked_on"]),
+            "letters_addressee": _text(person["letters_addressee"]),
+            "letters_withheld": person["letters_withheld"],
             "same_as": "",
             "not_same_as": not_same_as.get(pk, ()),
             "other_ids": other_ids.get(pk, ()),
             **{name: _date(person, name) for name in PERSON_DATES},
         }
-        yield values, detentions.get(pk, [])
+        yield (public_letters(values) if public else values), detentions.get(pk, [])

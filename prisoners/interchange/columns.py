@@ -17,7 +17,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db.models import Q
 
-from ..choices import FacilityKind, NameKind, Visibility
+from .. import letters
+from ..choices import FacilityKind, Letters, NameKind, Visibility
 from ..messages import Message, say, say_count
 from ..models import (
     EVENT_ID_LETTER,
@@ -125,7 +126,7 @@ def read_day(cell: str) -> str:
     """A whole date, YYYY-MM-DD (a date a curator checked something on)."""
     day = PartialDate.parse(cell)
     if len(str(day)) != 10:
-        raise ValueError(f"{cell!r} is not a whole date: use YYYY-MM-DD")
+        raise ValueError(say("%(value)r is not a whole date: use YYYY-MM-DD", value=cell))
     return str(day)
 
 
@@ -277,6 +278,14 @@ PRISONER_COLUMNS = [
     _person("internal_notes", read_text(_max(Person, "internal_notes"))),
     _person("published", read_choice(PUBLISHED_CHOICES)),
     _person("person_sources", **URL_LIST),
+    # Letters (docs/interchange.md): whether they reach the person, when that
+    # was checked, the addressee as the facility wants it (empty: the name in
+    # Russian and the year of birth), and whether the curators withheld
+    # where to write (private).
+    _person("letters", read_choice(_values(Letters)), empty=Letters.UNKNOWN.value),
+    _person("letters_checked_on", read_day, empty=None),
+    _person("letters_addressee", read_text(_max(Person, "letters_addressee"))),
+    _person("letters_withheld", read_yes_no, write=write_yes_no, empty=False),
     # One person, one record (docs/interchange.md): which recorded person a
     # row describes, who it is not, and the ids the person is also known by.
     _person("same_as", read_id(_max(Person, "person_id"))),
@@ -440,6 +449,26 @@ def _date(value: PartialDate | None) -> str:
     return str(value) if value else ""
 
 
+def _day(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def public_letters(values: dict) -> dict:
+    """The letters columns of a person's ``values`` as the public may read
+    them (letters.public_letters)."""
+    status, checked_on, addressee = letters.public_letters(
+        values["letters"],
+        values["letters_checked_on"],
+        values["letters_addressee"],
+        values["letters_withheld"],
+    )
+    return values | {
+        "letters": str(status),
+        "letters_checked_on": checked_on,
+        "letters_addressee": addressee,
+    }
+
+
 def person_values(person: Person) -> dict:
     """The person columns of a stored person (m2m read through .all(), so a
     prefetch serves them)."""
@@ -463,6 +492,10 @@ def person_values(person: Person) -> dict:
         "internal_notes": _text(person.internal_notes),
         "published": PUBLISHED_OF[person.visibility],
         "person_sources": tuple(sorted(s.url for s in person.sources.all())),
+        "letters": person.letters,
+        "letters_checked_on": _day(person.letters_checked_on),
+        "letters_addressee": _text(person.letters_addressee),
+        "letters_withheld": person.letters_withheld,
         # A person's own row describes them: same_as is only ever read.
         "same_as": "",
         "not_same_as": not_same_as_ids(person),

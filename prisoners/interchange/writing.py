@@ -1,7 +1,7 @@
 """The write pass of an import, once everything checked out.
 
 New people, with their detentions and releases, are inserted in bulk with
-the columns their save() would derive (Person.derive_from_names,
+the columns their save() would derive (Person.derive_columns,
 Detention.end_with, then PersonQuerySet.refresh_status for each chunk);
 stored records go through their model's save(), and only when something in
 them changed, so importing the same files again writes nothing. Either way
@@ -286,7 +286,7 @@ class WritePass:
         final = self._final_person(plan, None)
         person = Person(person_id=plan.person_id)
         self._set_person_columns(person, {}, final)
-        person.derive_from_names()
+        person.derive_columns()
         self._insert(person)
         self.new_people.append(person)
         self._set_m2m(person, {}, final, PERSON_M2M)

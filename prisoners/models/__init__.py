@@ -16,6 +16,7 @@ from ..choices import (
 from .base import EVENT_ID_LETTER, ID_PATTERN, LONG_TEXT, PRIVATE, PUBLIC
 from .derived import EventCount, FacetCount, FigureBuild, HeldChange, ReleaseDay
 from .events import ReleaseEvent, SanctionsEvent
+from .guides import Guide
 from .identity import NotSameAs, OtherDetentionId, OtherId
 from .imports import ImportJob
 from .mappings import ColumnMapping, DateOrder
@@ -46,6 +47,7 @@ __all__ = [
     "FacilityKind",
     "FigureBuild",
     "Gender",
+    "Guide",
     "HeldChange",
     "ImportJob",
     "LocalName",

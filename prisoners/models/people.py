@@ -14,6 +14,7 @@ from .. import rules, terms
 from ..choices import (
     EndReason,
     Gender,
+    Letters,
     ReleaseType,
     SentenceType,
     Status,
@@ -132,11 +133,56 @@ class Person(ChoiceLabels):
     sources = models.ManyToManyField(
         Source, blank=True, related_name="people", verbose_name=_("sources")
     )
+    letters = models.CharField(
+        _("can receive letters"),
+        max_length=10,
+        choices=Letters.choices,
+        default=Letters.UNKNOWN,
+        help_text=shown_publicly(
+            _(
+                "Whether letters reach the person where they are held now. With yes, the "
+                "person's page shows where to write while they are held in a facility "
+                "with a postal address. "
+            )
+        ),
+    )
+    letters_checked_on = models.DateField(
+        _("letters checked on"),
+        null=True,
+        blank=True,
+        help_text=shown_publicly(_("The day a curator last confirmed whether letters reach. ")),
+    )
+    letters_addressee = models.CharField(
+        _("addressee on the envelope"),
+        max_length=300,
+        blank=True,
+        help_text=shown_publicly(
+            _(
+                "The person's name as the facility wants it on letters, e.g. "
+                '"Колесникова Мария Александровна, 1982 г. р.". Leave empty to write the '
+                "name in Russian (or as recorded) and the year of birth. "
+            )
+        ),
+    )
+    letters_withheld = models.BooleanField(
+        _("withhold where to write"),
+        default=False,
+        help_text=_(
+            "Tick to show no address and no letters section for this person, e.g. when "
+            "letters could harm them or the family asked. Private: the public never sees "
+            "that it is withheld."
+        ),
+    )
     # Derived on save, never typed: see refresh_status() and search.py.
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.UNKNOWN, editable=False
     )
     search_text = models.TextField(editable=False, blank=True)
+    # The birthday as month * 100 + day (1205 for 5 December) when the birth
+    # date is known to the day, else NULL: /birthdays/ asks for a month's
+    # range of it from the index person_birthday instead of reading every
+    # person's date. Derived on save (derive_columns()), never typed.
+    birthday = models.PositiveSmallIntegerField(null=True, editable=False)
     # The last change the public could see in this person's entry (their
     # record, detentions, releases, sources): the feed's updated time and
     # order. Written by data_version.py on every write, never typed.
@@ -161,6 +207,7 @@ class Person(ChoiceLabels):
             "status",
             "search_text",
             "public_changed_at",
+            "birthday",
             *DERIVED_PERSON_FIELDS,
         ],
         m2m_fields=[organizations, sources],
@@ -200,6 +247,9 @@ class Person(ChoiceLabels):
             models.Index(
                 fields=["visibility", "expected_release_first"], name="person_expected_release"
             ),
+            # /birthdays/: WHERE visibility = 'published' AND birthday BETWEEN
+            # 1201 AND 1231, read from the index and in day order.
+            models.Index(fields=["visibility", "birthday"], name="person_birthday"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -215,6 +265,9 @@ class Person(ChoiceLabels):
                     & Q(recognition_withdrawn_on_last__gte=F("recognized_on_first"))
                 ),
                 name="person_withdrawal_not_before_recognition",
+            ),
+            models.CheckConstraint(
+                condition=Q(letters__in=Letters.values), name="person_letters_known_value"
             ),
             *partial_date_constraints(
                 "person",
@@ -254,14 +307,15 @@ class Person(ChoiceLabels):
             ),
         )
 
-    def derive_from_names(self) -> None:
-        """Write the aliases in their stored form and the search text: what
-        save() derives from the names, for writers that bulk_create."""
+    def derive_columns(self) -> None:
+        """Write the aliases in their stored form, the search text and the
+        birthday: what save() derives, for writers that bulk_create."""
         self.aliases = "; ".join(self.alias_list)
         self.search_text = search_text(self.name, self.name_be, self.name_ru, *self.alias_list)
+        self.birthday = rules.birthday(self.born)
 
     def save(self, *args, **kwargs) -> None:
-        self.derive_from_names()
+        self.derive_columns()
         adding = self._state.adding
         with transaction.atomic(savepoint=False):
             super().save(*args, **kwargs)

@@ -14,11 +14,14 @@ from django.utils.translation import ngettext
 from .. import as_of, local_names, privacy
 from ..changes import field_labels
 from ..history import data_last_changed
+from ..partial_dates import MONTHS_IN_FULL, PartialDate, Precision
 from . import errors, queries
 from .citation import absolute
-from .filters import PersonFilter, ask_changes
+from .filters import MonthForm, PersonFilter, ask_changes
 
 ITEMS = 50
+# A month's birthdays, by day: the first page of /birthdays/.
+BIRTHDAY_ITEMS = 200
 
 
 def _midnight(day) -> datetime:
@@ -192,3 +195,59 @@ class ChangesFeed(SiteFeed):
 
     def item_updateddate(self, change):
         return _midnight(change.day)
+
+
+class BirthdayFeed(SiteFeed):
+    """The birthdays of a month of the people held now, by day, each with
+    where to write where the public may see it (as /birthdays/)."""
+
+    subtitle = _("Birthdays of political prisoners held now, and where to write to them.")
+
+    def __call__(self, request, *args, **kwargs):
+        self.today = timezone.localdate()
+        form = MonthForm(request.GET, today=self.today)
+        if not form.is_valid():
+            return errors.text_400(form)
+        self.month = form.cleaned_data["month"]
+        return super().__call__(request, *args, **kwargs)
+
+    def title(self):
+        return _("Birthdays: %(month)s") % {"month": MONTHS_IN_FULL[self.month - 1]}
+
+    def link(self):
+        return absolute(f"{reverse('birthdays')}?month={self.month}")
+
+    def feed_url(self):
+        return absolute(f"{reverse('birthday-feed')}?month={self.month}")
+
+    def updateddate(self):
+        return data_last_changed()
+
+    def items(self):
+        return queries.birthday_rows(
+            queries.birthdays(self.month)[:BIRTHDAY_ITEMS], self.month, self.today
+        )
+
+    def item_title(self, row):
+        return ngettext(
+            "%(day)s: %(name)s turns %(age)s", "%(day)s: %(name)s turns %(age)s", row.age
+        ) % {
+            "day": PartialDate(row.day, Precision.DAY).display(),
+            "name": local_names.display_name(row.person),
+            "age": row.age,
+        }
+
+    def item_link(self, row):
+        return absolute(row.person.get_absolute_url())
+
+    def item_description(self, row):
+        if row.letter is None:
+            return ""
+        address = row.letter.address_ru or row.letter.address_be
+        return f"{row.letter.addressee}\n{address}"
+
+    def item_pubdate(self, row):
+        return _midnight(row.day)
+
+    def item_updateddate(self, row):
+        return row.person.public_changed_at

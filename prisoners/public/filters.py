@@ -509,3 +509,26 @@ class FacilityFilter(django_filters.FilterSet):
     class Meta:
         model = Facility
         fields: list[str] = []
+
+
+class MonthForm(forms.Form):
+    """The month of /birthdays/, its feed and print layout: 1 to 12, this
+    month (in TIME_ZONE) when not given."""
+
+    month = forms.IntegerField(
+        label=_("Month"),
+        min_value=1,
+        max_value=12,
+        required=False,
+        error_messages={
+            error: _("Enter a month as a number from 1 to 12.")
+            for error in ("invalid", "min_value", "max_value")
+        },
+    )
+
+    def __init__(self, data, today: date):
+        super().__init__(data)
+        self.today = today
+
+    def clean_month(self) -> int:
+        return self.cleaned_data["month"] or self.today.month

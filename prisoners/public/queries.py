@@ -5,13 +5,33 @@ counts are guarded by tests/test_query_counts.py)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import DateTimeField, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    DateTimeField,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 
-from .. import privacy
+from .. import letters, privacy
 from ..choices import EndReason
-from ..models import Detention, Facility, Person, Release, ReleaseEvent, SanctionsEvent, Stay
+from ..models import (
+    Detention,
+    Facility,
+    Guide,
+    Person,
+    Release,
+    ReleaseEvent,
+    SanctionsEvent,
+    Stay,
+)
 from ..stats import figures
 
 # What a list of the people named in a release shows of each.
@@ -214,3 +234,107 @@ def held_before_at(facility: Facility) -> QuerySet[Stay]:
             "pk",
         )
     )
+
+
+def birthdays(month: int) -> QuerySet[Person]:
+    """The published people held now (an open detention) born on a day of
+    ``month`` (a birth date known to the day, Person.birthday), by day then
+    name. From the people, read in birthday order from the index
+    person_birthday, each asked for an open detention by the partial index
+    detention_one_open_per_person: starting from the open detentions
+    instead reads every one of them."""
+    return (
+        privacy.people()
+        .filter(birthday__range=(month * 100 + 1, month * 100 + 31))
+        .filter(Exists(Detention.objects.ongoing().filter(person=OuterRef("pk"))))
+        .only(*BIRTHDAY_FIELDS)
+        .order_by("birthday", "name", "person_id")
+    )
+
+
+# What a line of /birthdays/ reads of a person (not a bio of 200,000
+# characters) and of their facility.
+BIRTHDAY_FIELDS = [
+    "person_id",
+    "name",
+    "name_be",
+    "name_ru",
+    "born_first",
+    "born_last",
+    "born_precision",
+    "visibility",
+    "letters",
+    "letters_checked_on",
+    "letters_addressee",
+    "letters_withheld",
+    "public_changed_at",
+    "birthday",
+]
+FACILITY_FIELDS = [
+    "facility_id",
+    "name",
+    "name_be",
+    "name_ru",
+    "address_be",
+    "address_ru",
+    "address_checked_on",
+]
+
+
+def guide(key: str) -> Guide | None:
+    """The guide of ``key`` (choices.GuideKey), or None before it is seeded."""
+    return Guide.objects.filter(key=key).first()
+
+
+@dataclass(frozen=True)
+class Birthday:
+    """A line of /birthdays/: who, on which day, the age they turn, where
+    they are held and, where the public may see it, where to write."""
+
+    person: Person
+    day: date  # the next birthday in the month asked for
+    age: int
+    facility: object  # a Facility or None
+    letter: letters.LetterAddress | None
+
+
+def birthday_rows(people, month: int, today: date) -> list[Birthday]:
+    """The lines of ``people`` (of birthdays(month), or a page of them), with
+    the facility each is held in now (one query): the birthday at the
+    month's next occurrence from ``today`` (this year's, or next year's for
+    a month already past)."""
+    people = list(people)
+    if not people:
+        return []
+    open_detentions = (
+        Detention.objects.ongoing()
+        .filter(person__in=[person.pk for person in people])
+        .select_related("facility")
+        .only("person", *(f"facility__{name}" for name in FACILITY_FIELDS))
+    )
+    facility_of = {detention.person_id: detention.facility for detention in open_detentions}
+    year = today.year if month >= today.month else today.year + 1
+    rows = []
+    for person in people:
+        facility = facility_of.get(person.pk)
+        born = person.born.first
+        # 29 February: 1 March in a year without it.
+        day = date(year, month, born.day) if _real(year, month, born.day) else date(year, 3, 1)
+        rows.append(
+            Birthday(
+                person=person,
+                day=day,
+                age=year - born.year,
+                facility=facility,
+                letter=letters.letter_address(person, facility),
+            )
+        )
+    return rows
+
+
+def _real(year: int, month: int, day: int) -> bool:
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True

@@ -37,6 +37,8 @@ class StaticSitemap(SiteSitemap):
             "timeline",
             "facility-list",
             "about-data",
+            "write",
+            "birthdays",
         ]
 
     def location(self, name):

@@ -94,6 +94,15 @@ urlpatterns = [
     page("changes/export.csv", exports.changes_csv, name="changes-export"),
     page("facilities/", views.FacilityListView.as_view(), name="facility-list"),
     page("facilities/<slug:facility_id>/", views.facility_detail, name="facility-detail"),
+    page("write/", views.write_guide, name="write"),
+    page("birthdays/", views.birthdays, name="birthdays"),
+    page("birthdays/feed.atom", feeds.BirthdayFeed(), name="birthday-feed"),
+    page(
+        "birthdays/print/",
+        views.birthdays,
+        {"template_name": "prisoners/birthdays_print.html"},
+        name="birthdays-print",
+    ),
     # An index of sections, each paged at 50,000 addresses: one file would
     # stop at the first 50,000 people.
     page(

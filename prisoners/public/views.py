@@ -15,14 +15,16 @@ from django.utils.functional import cached_property
 from django.views.generic import ListView, MonthArchiveView, YearArchiveView
 from django.views.generic.detail import SingleObjectMixin
 
-from .. import as_of, local_names, privacy, query_strings
-from ..choices import Gender, ReleaseType, Status
+from .. import as_of, letters, local_names, privacy, query_strings
+from ..choices import Gender, GuideKey, ReleaseType, Status
+from ..partial_dates import MONTHS_IN_FULL
 from ..stats import charts, figures, series
 from . import errors, queries, timeline
 from .citation import absolute
 from .filters import (
     AsOfForm,
     FacilityFilter,
+    MonthForm,
     PersonFilter,
     ReleaseEventFilter,
     SanctionsEventFilter,
@@ -40,6 +42,9 @@ NAMES_IN_LISTS = 10
 OTHER_RELEASES_NAMED = 100
 # /changes/ names up to this many people a group; the CSV, feed and API all.
 CHANGES_NAMED = 200
+# A month's birthdays a page (a real list has about a hundred a month; the
+# print layout pages alike).
+BIRTHDAYS_PER_PAGE = 200
 
 
 def home(request):
@@ -307,6 +312,7 @@ def person_detail(request, person_id):
         person = as_of.person_as_it_stood(person, day)
         if person is None:
             raise Http404("Not on the public list at the end of that day.")
+    facility = letters.current_facility(person)
     return render(
         request,
         "prisoners/person_detail.html",
@@ -315,6 +321,8 @@ def person_detail(request, person_id):
             "rows": timeline.person_rows(person),
             "inside": timeline.time_inside(person, timezone.localdate()),
             "as_of": day,
+            "letter": letters.letter_address(person, facility),
+            "letters_not_reaching": letters.not_reaching(person),
         },
     )
 
@@ -538,6 +546,37 @@ def changes_view(request):
     context["shown"] = f":{CHANGES_NAMED}"
     context["most"] = CHANGES_NAMED
     return render(request, "prisoners/changes.html", context)
+
+
+def write_guide(request):
+    return render(request, "prisoners/write.html", {"guide": queries.guide(GuideKey.WRITE)})
+
+
+def birthdays(request, template_name="prisoners/birthdays.html"):
+    """The birthdays of a month of the people held now (/birthdays/, and
+    its print layout with another template)."""
+    today = timezone.localdate()
+    form = MonthForm(request.GET, today=today)
+    if not form.is_valid():
+        return errors.page_400(request, template_name, {"form": form, "rows": []})
+    month = form.cleaned_data["month"]
+    paginator = Paginator(queries.birthdays(month), BIRTHDAYS_PER_PAGE)
+    try:
+        page = paginator.page(request.GET.get("page") or 1)
+    except InvalidPage:
+        raise Http404 from None
+    return render(
+        request,
+        template_name,
+        {
+            "form": form,
+            "month": month,
+            "month_name": MONTHS_IN_FULL[month - 1],
+            "months": [(n, MONTHS_IN_FULL[n - 1]) for n in range(1, 13)],
+            "page_obj": page,
+            "rows": queries.birthday_rows(page.object_list, month, today),
+        },
+    )
 
 
 def robots_txt(request):
