@@ -58,7 +58,7 @@ def test_it_imports_the_letters_columns(tmp_path):
     "row, message",
     [
         ("a,A,yes,https://example.org/a,maybe,,,\n", "'maybe' is not one of: yes, no, unknown"),
-        ("a,A,yes,https://example.org/a,yes,2026-11,,\n", "'2026-11' is not a day"),
+        ("a,A,yes,https://example.org/a,yes,2026-11,,\n", "'2026-11' is not a whole date"),
         ("a,A,yes,https://example.org/a,yes,,,perhaps\n", "'perhaps' is not one of: yes, no"),
     ],
 )

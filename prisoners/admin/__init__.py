@@ -7,6 +7,7 @@ from django_tasks_db.models import DBTaskResult
 from . import (
     mapping,  # noqa: F401  (registers the saved column mappings)
     model_admins,  # noqa: F401  (registers the model admins)
+    places,  # noqa: F401  (registers facilities and the letter-writing guide)
     sentences,  # noqa: F401  (registers sentence changes, the detention's inline)
 )
 

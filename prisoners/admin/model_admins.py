@@ -24,8 +24,6 @@ from ..choices import Visibility
 from ..models import (
     Charge,
     Detention,
-    Facility,
-    Guide,
     LocalName,
     Organization,
     Person,
@@ -534,48 +532,6 @@ class SanctionsEventAdmin(PublishableEventAdmin):
 class NamedAdmin(VersionedAdmin):
     list_display = ["name", "name_be", "name_ru"]
     search_fields = ["name", "name_be", "name_ru"]
-
-
-@admin.register(Facility)
-class FacilityAdmin(VersionedAdmin):
-    list_display = ["name", "facility_id", "kind", "region", "address_checked_on"]
-    list_filter = ["kind"]
-    search_fields = ["name", "name_be", "name_ru", "facility_id", "region"]
-    autocomplete_fields = ["sources"]
-    fields = [
-        "name",
-        "facility_id",
-        ("name_be", "name_ru"),
-        "kind",
-        "region",
-        "address_be",
-        "address_ru",
-        "address_checked_on",
-        "sources",
-        "_version",
-    ]
-
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        # Empty: made from the name on save (Facility.save).
-        form.base_fields["facility_id"].required = False
-        return form
-
-
-@admin.register(Guide)
-class GuideAdmin(VersionedAdmin):
-    """The public guides (/write/): editors change them, curators read them
-    (the roles of migration 0020). Each is seeded by its key: nobody adds
-    or deletes one."""
-
-    list_display = ["__str__"]
-    readonly_fields = ["key"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Charge)

@@ -36,7 +36,6 @@ from ..models import (
     ReleaseType,
     SanctionsAction,
     SanctionsEvent,
-    SentenceChange,
     SentenceChangeKind,
     SentenceType,
     Source,
@@ -583,48 +582,4 @@ def sanctions_event_values(event: SanctionsEvent) -> dict:
         "description_ru": _text(event.description_ru),
         "sources": tuple(sorted(s.url for s in event.sources.all())),
         "published": event.published,
-    }
-
-
-def facility_values(facility: Facility) -> dict:
-    return {
-        "facility_id": facility.facility_id,
-        "name": _text(facility.name),
-        "name_be": _text(facility.name_be),
-        "name_ru": _text(facility.name_ru),
-        "kind": facility.kind,
-        "region": _text(facility.region),
-        "address_be": _text(facility.address_be),
-        "address_ru": _text(facility.address_ru),
-        "address_checked_on": str(facility.address_checked_on or ""),
-        "sources": tuple(sorted(s.url for s in facility.sources.all())),
-    }
-
-
-def stay_values(stay) -> dict:
-    """A stored stay's columns (its facility by facility_id, which is stable)."""
-    return {
-        "detention_id": stay.detention.detention_id,
-        "facility": stay.facility.facility_id,
-        "from": _date(stay.started_on),
-        "until": _date(stay.ended_on),
-        "sources": tuple(sorted(s.url for s in stay.sources.all())),
-    }
-
-
-def sentence_change_key(detention_id: str, changed_on: str, kind: str) -> str:
-    """How a row of sentence_changes.csv is named in errors and the preview."""
-    return f"{detention_id} {changed_on} {kind}"
-
-
-def sentence_change_values(change: SentenceChange) -> dict:
-    """The columns of sentence_changes.csv for a stored change (its detention
-    and sources read through the instance, so a select/prefetch serves them)."""
-    return {
-        "detention_id": change.detention.detention_id,
-        "changed_on": _date(change.changed_on),
-        "kind": change.kind,
-        "sentence_type": change.sentence_type,
-        "sentence_months": change.sentence_months,
-        "sources": tuple(sorted(s.url for s in change.sources.all())),
     }

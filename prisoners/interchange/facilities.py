@@ -24,7 +24,8 @@ from ..choices import NameKind
 from ..messages import say, say_count
 from ..models import Detention, Facility, Source, Stay
 from ..models.stays import sync_facility
-from .columns import FACILITIES, STAYS, Kind, facility_values, stay_values
+from .columns import FACILITIES, STAYS, Kind, _text
+from .columns import _date as write_date
 from .plans import RowPlan, date_of, given_before
 from .reading import Table
 from .saving import chunks
@@ -32,6 +33,32 @@ from .writing import REFUSED_RECORD
 
 # The column of stays.csv for a field a stay rule names.
 STAY_COLUMN = {"started_on": "from", "ended_on": "until"}
+
+
+def facility_values(facility: Facility) -> dict:
+    return {
+        "facility_id": facility.facility_id,
+        "name": _text(facility.name),
+        "name_be": _text(facility.name_be),
+        "name_ru": _text(facility.name_ru),
+        "kind": facility.kind,
+        "region": _text(facility.region),
+        "address_be": _text(facility.address_be),
+        "address_ru": _text(facility.address_ru),
+        "address_checked_on": str(facility.address_checked_on or ""),
+        "sources": tuple(sorted(s.url for s in facility.sources.all())),
+    }
+
+
+def stay_values(stay) -> dict:
+    """A stored stay's columns (its facility by facility_id, which is stable)."""
+    return {
+        "detention_id": stay.detention.detention_id,
+        "facility": stay.facility.facility_id,
+        "from": write_date(stay.started_on),
+        "until": write_date(stay.ended_on),
+        "sources": tuple(sorted(s.url for s in stay.sources.all())),
+    }
 
 
 def last_stay(stays: list) -> int:

@@ -21,12 +21,8 @@ from ..choices import Visibility
 from ..messages import say
 from ..models import Detention, SentenceChange, Source
 from .bulk_values import _date
-from .columns import (
-    SENTENCE_CHANGES,
-    Kind,
-    sentence_change_key,
-    sentence_change_values,
-)
+from .columns import SENTENCE_CHANGES, Kind
+from .columns import _date as write_date
 from .plans import RowPlan, date_of, given_before
 from .reading import Table
 from .saving import chunks
@@ -34,6 +30,24 @@ from .writing import REFUSED_RECORD
 
 # The columns a stored change may differ in from its row.
 SCALARS = ["sentence_type", "sentence_months"]
+
+
+def sentence_change_key(detention_id: str, changed_on: str, kind: str) -> str:
+    """How a row of sentence_changes.csv is named in errors and the preview."""
+    return f"{detention_id} {changed_on} {kind}"
+
+
+def sentence_change_values(change: SentenceChange) -> dict:
+    """The columns of sentence_changes.csv for a stored change (its detention
+    and sources read through the instance, so a select/prefetch serves them)."""
+    return {
+        "detention_id": change.detention.detention_id,
+        "changed_on": write_date(change.changed_on),
+        "kind": change.kind,
+        "sentence_type": change.sentence_type,
+        "sentence_months": change.sentence_months,
+        "sources": tuple(sorted(s.url for s in change.sources.all())),
+    }
 
 
 class SentenceChangesPass:

@@ -21,8 +21,9 @@ from .identity import NotSameAs, OtherDetentionId, OtherId
 from .imports import ImportJob
 from .mappings import ColumnMapping, DateOrder
 from .merges import MergeRecord
-from .people import Detention, Person, Release
+from .people import Detention, Person
 from .references import Charge, Facility, LocalName, Organization, Source
+from .releases import Release
 from .sentences import SentenceChange
 from .staff import StaffPreference
 from .stays import Stay

@@ -47,6 +47,16 @@ CHOICES = {
 # What each column holds. Keyed by name; (file, name) where one name means
 # different things in different files.
 COLUMN_HELP = {
+    "letters": _("Whether letters reach the person: yes, no or unknown."),
+    "letters_checked_on": _("The day a curator last checked whether letters reach the person."),
+    "letters_addressee": _(
+        "The name to write on the envelope, in the form the facility requires, when it is not "
+        "the Russian name and year of birth."
+    ),
+    "expected_release_on": _(
+        "The expected release of the detention as the sources give it; empty when it follows "
+        "from the arrest and the sentence."
+    ),
     "person_id": _("The person's id on this site: the last part of the address of their page."),
     "name": _("Name in Latin script, as written in the press and passports."),
     "name_be": _("Name in Belarusian."),
