@@ -43,6 +43,7 @@ class Code(StrEnum):
     PUBLISHED_WITHOUT_SOURCE = "published_without_source"
     LAST_SOURCE = "last_source"
     PUBLISHED_CHANGE_NEEDS_EDITOR = "published_change_needs_editor"
+    EXPIRY_NOT_AFTER_EFFECT = "expiry_not_after_effect"
 
 
 @dataclass(frozen=True)
@@ -223,3 +224,12 @@ def published_change_by(
     )
     params = {"person": person, "fields": ", ".join(changed)}
     return Violation("visibility", Code.PUBLISHED_CHANGE_NEEDS_EDITOR, message, params=params)
+
+
+def expiry_after_effect(expires_on, effective_on) -> Violation | None:
+    """A sanctions act expires after the day it takes effect (``expires_on``
+    is the first day it no longer applies). Plain dates; either unknown passes."""
+    if expires_on and effective_on and expires_on <= effective_on:
+        message = _("The act expires on or before the day it takes effect.")
+        return Violation("expires_on", Code.EXPIRY_NOT_AFTER_EFFECT, message)
+    return None

@@ -40,9 +40,16 @@ RECORDS = {
     "charge",
     "facility",
     "localname",
+    "sanctionstarget",
 }
 CURATOR_DELETES = {"detention", "release", "source"}
-EDITOR_DELETES = CURATOR_DELETES | {"person", "releaseevent", "sanctionsevent", "localname"}
+EDITOR_DELETES = CURATOR_DELETES | {
+    "person",
+    "releaseevent",
+    "sanctionsevent",
+    "localname",
+    "sanctionstarget",
+}
 DELETES = {"curator": CURATOR_DELETES, "editor": EDITOR_DELETES}
 # Issue 15: a curator keeps the permission to delete a source (taking it off
 # one record) but not the source's own delete page, which removes it from

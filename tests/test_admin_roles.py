@@ -71,6 +71,7 @@ def test_an_anonymous_visitor_is_sent_to_the_login(client, url):
         "charge",
         "facility",
         "localname",
+        "sanctionstarget",
     ],
 )
 def test_both_roles_can_open_every_list_and_add_form(client, curator, editor, name):

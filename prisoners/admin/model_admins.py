@@ -32,6 +32,7 @@ from ..models import (
     ReleaseEvent,
     ReleaseType,
     SanctionsEvent,
+    SanctionsTarget,
     Source,
 )
 from ..partial_dates import PartialDate
@@ -432,11 +433,19 @@ class ReleaseEventAdmin(PublishableEventAdmin):
 
 @admin.register(SanctionsEvent)
 class SanctionsEventAdmin(PublishableEventAdmin):
-    list_display = ["event_id", "date_display", "authority", "action", "target", "published"]
-    list_filter = ["authority", "action", "published"]
+    list_display = ["event_id", "date_display", "authority", "kind", "targets_display", "published"]
+    list_filter = ["authority", "kind", "action", "published"]
     date_hierarchy = "date_first"
-    search_fields = ["event_id", "authority", "target", "sector", "legal_reference"]
-    autocomplete_fields = ["sources"]
+    search_fields = ["event_id", "authority", "targets__name", "sector", "legal_reference"]
+    autocomplete_fields = ["targets", "sources"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("targets")
+
+    @admin.display(description=_("targets"))
+    def targets_display(self, event) -> str:
+        return "; ".join(t.name for t in event.targets.all()) or "—"
+
     readonly_fields = ["linked_release_events"]
 
     @admin.display(description=_("date"), ordering="date_first")
@@ -456,6 +465,15 @@ class SanctionsEventAdmin(PublishableEventAdmin):
         return format_html(
             "<ul>{}</ul>", format_html_join("", '<li><a href="{}">{}</a></li>', rows)
         )
+
+
+@admin.register(SanctionsTarget)
+class SanctionsTargetAdmin(VersionedAdmin):
+    list_display = ["name", "target_id", "kind", "country", "ofac_id", "eu_id"]
+    list_filter = ["kind"]
+    search_fields = ["target_id", "name", "name_be", "name_ru", "aliases", "ofac_id", "eu_id"]
+    autocomplete_fields = ["sources"]
+    prepopulated_fields = {"target_id": ["name"]}
 
 
 @admin.register(Organization, Facility)

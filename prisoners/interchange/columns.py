@@ -34,8 +34,11 @@ from ..models import (
     ReleaseType,
     SanctionsAction,
     SanctionsEvent,
+    SanctionsKind,
+    SanctionsTarget,
     SentenceType,
     Source,
+    TargetKind,
 )
 from ..partial_dates import PartialDate
 from ..privacy import is_public
@@ -88,6 +91,20 @@ def read_id(max_length: int, event: bool = False) -> Callable[[str], str]:
 
 def read_date(cell: str) -> str:
     return str(PartialDate.parse(cell))
+
+
+def read_day(cell: str) -> str:
+    """A whole day, YYYY-MM-DD (an act takes effect on a day)."""
+    value = PartialDate.parse(cell)
+    if value.precision != "day":
+        raise ValueError(f"{cell!r} is not a day: write YYYY-MM-DD")
+    return str(value)
+
+
+def read_url(cell: str) -> str:
+    if len(cell.split()) > 1:
+        raise ValueError(f"{cell[:40]!r}… is not one URL")
+    return read_urls(cell)[0]
 
 
 def read_choice(choices: list[str]) -> Callable[[str], str]:
@@ -271,14 +288,41 @@ SANCTIONS_EVENT_COLUMNS = [
     Column("date", read_date, required=True),
     Column("authority", read_text(_max(SanctionsEvent, "authority")), required=True),
     Column("action", read_choice(_values(SanctionsAction)), required=True),
-    Column("target", read_text(_max(SanctionsEvent, "target")), required=True),
+    # Empty: the kind its action gave the events recorded before kinds.
+    Column("kind", read_choice(_values(SanctionsKind))),
+    # Targets by target_id, name or alias (a name not recorded yet makes a
+    # new target); written back as target ids.
+    Column(
+        "target",
+        read_names(_max(SanctionsTarget, "name")),
+        write=write_list("; "),
+        empty=(),
+        required=True,
+    ),
     Column("sector", read_text(_max(SanctionsEvent, "sector"))),
     Column("legal_reference", read_text(_max(SanctionsEvent, "legal_reference"))),
+    Column("official_url", read_url),
+    Column("effective_on", read_day),
+    Column("expires_on", read_day),
     Column("description", read_text(_max(SanctionsEvent, "description"))),
     Column("description_be", read_text(_max(SanctionsEvent, "description_be"))),
     Column("description_ru", read_text(_max(SanctionsEvent, "description_ru"))),
     Column("sources", **URL_LIST),
     Column("published", read_yes_no, write=write_yes_no, empty=None),
+]
+
+SANCTIONS_TARGET_COLUMNS = [
+    Column("target_id", read_id(_max(SanctionsTarget, "target_id")), required=True),
+    Column("name", read_text(_max(SanctionsTarget, "name"))),
+    Column("name_be", read_text(_max(SanctionsTarget, "name_be"))),
+    Column("name_ru", read_text(_max(SanctionsTarget, "name_ru"))),
+    Column("aliases", read_names(ordered=True), write=write_list("; "), empty=()),
+    Column("kind", read_choice(_values(TargetKind))),
+    Column("country", read_text(_max(SanctionsTarget, "country"))),
+    Column("ofac_id", read_text(_max(SanctionsTarget, "ofac_id"))),
+    Column("eu_id", read_text(_max(SanctionsTarget, "eu_id"))),
+    Column("opensanctions_id", read_text(_max(SanctionsTarget, "opensanctions_id"))),
+    Column("sources", **URL_LIST),
 ]
 
 # names.csv: the Belarusian and Russian names of what records name (and a
@@ -319,9 +363,12 @@ RELEASE_EVENTS = Kind("release events", "release_events.csv", "event_id", RELEAS
 SANCTIONS_EVENTS = Kind(
     "sanctions events", "sanctions_events.csv", "event_id", SANCTIONS_EVENT_COLUMNS
 )
+SANCTIONS_TARGETS = Kind(
+    "sanctions targets", "sanctions_targets.csv", "target_id", SANCTIONS_TARGET_COLUMNS
+)
 # Told apart from prisoners.csv (which has name, name_be, name_ru too) by kind.
 NAMES = Kind("names", "names.csv", "kind", NAME_COLUMNS)
-KINDS = [PRISONERS, RELEASE_EVENTS, SANCTIONS_EVENTS, NAMES]
+KINDS = [PRISONERS, RELEASE_EVENTS, SANCTIONS_EVENTS, SANCTIONS_TARGETS, NAMES]
 
 
 def recognize(header: list[str]) -> Kind | None:
@@ -444,13 +491,33 @@ def sanctions_event_values(event: SanctionsEvent) -> dict:
         "event_id": event.event_id,
         "date": _date(event.date),
         "authority": _text(event.authority),
+        "kind": event.kind,
         "action": event.action,
-        "target": _text(event.target),
+        "target": tuple(sorted(t.target_id for t in event.targets.all())),
         "sector": _text(event.sector),
         "legal_reference": _text(event.legal_reference),
+        "official_url": _text(event.official_url),
+        "effective_on": _text(event.effective_on and event.effective_on.isoformat()),
+        "expires_on": _text(event.expires_on and event.expires_on.isoformat()),
         "description": _text(event.description),
         "description_be": _text(event.description_be),
         "description_ru": _text(event.description_ru),
         "sources": tuple(sorted(s.url for s in event.sources.all())),
         "published": event.published,
+    }
+
+
+def sanctions_target_values(target: SanctionsTarget) -> dict:
+    return {
+        "target_id": target.target_id,
+        "name": _text(target.name),
+        "name_be": _text(target.name_be),
+        "name_ru": _text(target.name_ru),
+        "aliases": tuple(target.alias_list),
+        "kind": target.kind,
+        "country": _text(target.country),
+        "ofac_id": _text(target.ofac_id),
+        "eu_id": _text(target.eu_id),
+        "opensanctions_id": _text(target.opensanctions_id),
+        "sources": tuple(sorted(s.url for s in target.sources.all())),
     }

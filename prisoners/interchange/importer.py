@@ -27,6 +27,7 @@ from .matching import Choices, Match, MatchPass
 from .names import NamesPass
 from .plans import FileArg, PersonPlan, ReadPass, RowPlan
 from .reading import Problems
+from .targets import TargetsPass
 from .writing import WritePass
 
 SUMMARY_KINDS = [
@@ -35,6 +36,7 @@ SUMMARY_KINDS = [
     "releases",
     "release events",
     "sanctions events",
+    "sanctions targets",
     "names",
 ]
 Progress = Callable[[Iterable, int | None, str], Iterable]
@@ -150,7 +152,7 @@ def run_import(
     )
 
 
-class Importer(ReadPass, MatchPass, CheckPass, WritePass, NamesPass):
+class Importer(ReadPass, MatchPass, CheckPass, WritePass, NamesPass, TargetsPass):
     """One import: read(), resolve() (who each person is), check(), then,
     only if nothing is wrong, write().
     The three passes share the plans and the problems held here."""
@@ -172,6 +174,8 @@ class Importer(ReadPass, MatchPass, CheckPass, WritePass, NamesPass):
         self.detentions: dict[str, RowPlan] = {}
         self.events: dict[Kind, dict[str, RowPlan]] = {RELEASE_EVENTS: {}, SANCTIONS_EVENTS: {}}
         self.name_plans: dict[tuple[str, str], RowPlan] = {}
+        self.target_plans: dict[str, RowPlan] = {}
+        self.targets_by_id: dict = {}
         # Reference rows named in the files, by model: created when new.
         self.names: dict[type, set[str]] = {
             m: set() for m in (Source, Organization, Charge, Facility)

@@ -25,6 +25,7 @@ from .columns import (
     PERSON_COLUMN_NAMES,
     PRISONERS,
     RELEASE_COLUMN_NAMES,
+    SANCTIONS_TARGETS,
     detention_values,
     person_values,
 )
@@ -144,6 +145,8 @@ class ReadPass:
                     self._read_prisoners(table, records)
                 elif table.kind is NAMES:
                     self._read_names(table, records)  # names.NamesPass
+                elif table.kind is SANCTIONS_TARGETS:
+                    self._read_targets(table, records)  # targets.TargetsPass
                 else:
                     self._read_events(table, records)
 

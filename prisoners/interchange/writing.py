@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
+from ..choices import KIND_OF_ACTION, SanctionsKind
 from ..models import (
     Charge,
     Detention,
@@ -22,6 +23,7 @@ from ..models import (
     Release,
     ReleaseEvent,
     SanctionsEvent,
+    SanctionsTarget,
     Source,
 )
 from ..partial_dates import PartialDate
@@ -33,6 +35,7 @@ from .columns import (
     RELEASE_COLUMN_NAMES,
     RELEASE_EVENTS,
     SANCTIONS_EVENTS,
+    SANCTIONS_TARGETS,
     VISIBILITY_OF,
     Kind,
     detention_values,
@@ -90,7 +93,13 @@ PERSON_M2M = [
     ("person_sources", "sources", Source),
 ]
 DETENTION_M2M = [("charges", "charges", Charge), ("sources", "sources", Source)]
-COLUMNS_OF = {k.name: k.by_name for k in (RELEASE_EVENTS, SANCTIONS_EVENTS, NAMES)}
+COLUMNS_OF = {
+    k.name: k.by_name for k in (RELEASE_EVENTS, SANCTIONS_EVENTS, SANCTIONS_TARGETS, NAMES)
+}
+# An event column that is a many-to-many field of another name.
+M2M_FIELD = {"target": "targets"}
+# Columns of whole days, stored as NULL when empty.
+DAYS = ("effective_on", "expires_on")
 
 
 class WritePass:
@@ -105,6 +114,7 @@ class WritePass:
         self.changes: list[Change] = []
         self.references = References(self.names, user, via)
         self._write_names()  # names.NamesPass
+        self._write_targets()  # targets.TargetsPass
         self._write_events(
             SANCTIONS_EVENTS, SanctionsEvent, sanctions_event_values, "sanctions events"
         )
@@ -152,6 +162,8 @@ class WritePass:
     def _write_events(self, kind: Kind, model, values_of, label: str) -> None:
         plans = self.events[kind]
         m2m = {"sources": Source}
+        if kind is SANCTIONS_EVENTS:
+            m2m["target"] = SanctionsTarget
         if kind is RELEASE_EVENTS:
             m2m["sanctions"] = SanctionsEvent
             wanted = {i for p in plans.values() for i in p.values.get("sanctions", ())}
@@ -165,7 +177,9 @@ class WritePass:
             keys = [p.key for p in chunk]
             stored = {
                 e.event_id: e
-                for e in model.objects.filter(event_id__in=keys).prefetch_related(*m2m)
+                for e in model.objects.filter(event_id__in=keys).prefetch_related(
+                    *(M2M_FIELD.get(c, c) for c in m2m)
+                )
             }
             for plan in chunk:
                 self.writing = (plan.path, plan.line, "the record")
@@ -177,6 +191,9 @@ class WritePass:
                         continue
                     final[column] = plan.values.get(column, kind.by_name[column].empty)
                 final["published"] = bool(final["published"])
+                if kind is SANCTIONS_EVENTS and not final["kind"]:
+                    # A file written before kinds: the kind its action gives.
+                    final["kind"] = KIND_OF_ACTION.get(final["action"], SanctionsKind.OTHER)
                 changed = [c for c in scalars if final[c] != current.get(c, object())]
                 if event is None:
                     event = model(event_id=plan.key)
@@ -184,7 +201,8 @@ class WritePass:
                 elif changed:
                     self.history.add(event, "~")
                 for column in changed:
-                    setattr(event, column, final[column])
+                    value = final[column]
+                    setattr(event, column, value or None if column in DAYS else value)
                 if changed:
                     event.save()
                 m2m_changed = []
@@ -193,9 +211,11 @@ class WritePass:
                         continue
                     if target is Source:
                         objects = [self.references.get(Source, url) for url in final[column]]
+                    elif target is SanctionsTarget:
+                        objects = self.targets_named(final[column])
                     else:
                         objects = [sanctions[event_id] for event_id in final[column]]
-                    self._set(event, column, objects, created=not current)
+                    self._set(event, M2M_FIELD.get(column, column), objects, created=not current)
                     m2m_changed.append(column)
                 public = bool(current.get("published")) or final["published"]
                 self._note(label, plan.key, public, changed + m2m_changed, current, final)

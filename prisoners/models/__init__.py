@@ -7,8 +7,11 @@ from ..choices import (
     Gender,
     ReleaseType,
     SanctionsAction,
+    SanctionsKind,
     SentenceType,
+    Standing,
     Status,
+    TargetKind,
     Visibility,
 )
 from .base import EVENT_ID_LETTER, ID_PATTERN, LONG_TEXT, PRIVATE, PUBLIC
@@ -20,6 +23,7 @@ from .mappings import ColumnMapping, DateOrder
 from .merges import MergeRecord
 from .people import Detention, Person, Release
 from .references import Charge, Facility, LocalName, Organization, Source
+from .sanctions import SanctionsTarget
 from .staff import StaffPreference
 from .version import DataVersion
 
@@ -56,9 +60,13 @@ __all__ = [
     "ReleaseType",
     "SanctionsAction",
     "SanctionsEvent",
+    "SanctionsKind",
+    "SanctionsTarget",
     "SentenceType",
     "Source",
     "StaffPreference",
+    "Standing",
     "Status",
+    "TargetKind",
     "Visibility",
 ]
