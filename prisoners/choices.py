@@ -138,6 +138,8 @@ class SanctionsKind(models.TextChoices):
 # acts that authorize dealings despite them (until their expiry).
 RESTRICTING = [SanctionsKind.DESIGNATION, SanctionsKind.SECTORAL_MEASURE, SanctionsKind.EXTENSION]
 RELIEVING = [SanctionsKind.GENERAL_LICENCE, SanctionsKind.SUSPENSION]
+# Sanctions relief, as the timeline's ledger counts it.
+RELIEF = [*RELIEVING, SanctionsKind.DELISTING]
 
 # The kind each action gave the events recorded before kinds (migration
 # 0018), for curators to correct.

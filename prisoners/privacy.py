@@ -14,10 +14,17 @@ reads ``yes`` on every row, so that the file reads back into the importer).
 
 from __future__ import annotations
 
-from django.db.models import Count, Model, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Model, OuterRef, Prefetch, Q, QuerySet
 
 from .choices import Visibility
-from .models import Organization, Person, Release, ReleaseEvent, SanctionsEvent
+from .models import (
+    Organization,
+    Person,
+    Release,
+    ReleaseEvent,
+    SanctionsEvent,
+    SanctionsTarget,
+)
 
 # Fields whose values never reach the public, by model. Every other field of
 # these models is public once its record is.
@@ -61,6 +68,23 @@ def sanctions_events() -> QuerySet[SanctionsEvent]:
     return SanctionsEvent.objects.published()
 
 
+def sanctions_targets() -> QuerySet[SanctionsTarget]:
+    """Targets are public through published sanctions events only: a target
+    that only drafts name (a designation being prepared) is shown nowhere."""
+    return SanctionsTarget.objects.filter(
+        Exists(
+            SanctionsEvent.targets.through.objects.filter(
+                sanctionstarget=OuterRef("pk"), sanctionsevent__published=True
+            )
+        )
+    )
+
+
+def targets_of_sanctions_events(to_attr: str | None = None) -> Prefetch:
+    """The targets of each (published) sanctions event: public with it."""
+    return Prefetch("targets", queryset=SanctionsTarget.objects.all(), to_attr=to_attr)
+
+
 def public(records: QuerySet) -> QuerySet:
     """Those of ``records`` (people, release or sanctions events) the public
     may see."""
@@ -78,7 +102,11 @@ def is_public(record: Person | ReleaseEvent | SanctionsEvent | None) -> bool:
 
 def sanctions_of_release_events(to_attr: str) -> Prefetch:
     """The published sanctions events linked to each release event."""
-    return Prefetch("sanctions", queryset=sanctions_events(), to_attr=to_attr)
+    return Prefetch(
+        "sanctions",
+        queryset=sanctions_events().prefetch_related(targets_of_sanctions_events()),
+        to_attr=to_attr,
+    )
 
 
 def release_events_of_sanctions_events(to_attr: str) -> Prefetch:
@@ -89,7 +117,9 @@ def release_events_of_sanctions_events(to_attr: str) -> Prefetch:
 def sanctions_of_a_release(to_attr: str) -> Prefetch:
     """From a detention: the published sanctions events of its release's event."""
     return Prefetch(
-        "release__release_event__sanctions", queryset=sanctions_events(), to_attr=to_attr
+        "release__release_event__sanctions",
+        queryset=sanctions_events().prefetch_related(targets_of_sanctions_events()),
+        to_attr=to_attr,
     )
 
 

@@ -102,6 +102,7 @@ class SanctionsTargetFactory(factory.django.DjangoModelFactory):
 class SanctionsEventFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = SanctionsEvent
+        skip_postgeneration_save = True
 
     event_id = factory.Sequence(lambda n: f"sanctions-event-{n}")
     date = "2025-12-13"

@@ -24,12 +24,14 @@ from .columns import (
     PRISONERS,
     RELEASE_EVENTS,
     SANCTIONS_EVENTS,
+    SANCTIONS_TARGETS,
     Kind,
     release_event_values,
     sanctions_event_values,
 )
 from .csv_files import write_csv
 from .names import name_rows
+from .targets import target_rows
 
 CHUNK = 1000
 
@@ -78,12 +80,13 @@ def sanctions_event_rows(events: QuerySet, public: bool = False) -> Iterator[lis
     yield header
     if public:
         events = privacy.public(events)
-    for event in events.prefetch_related("sources").iterator(chunk_size=CHUNK):
+    for event in events.prefetch_related("targets", "sources").iterator(chunk_size=CHUNK):
         yield _cells(SANCTIONS_EVENTS, header, sanctions_event_values(event))
 
 
 def export_records(directory: str | Path, public: bool = False) -> dict[str, int]:
-    """Write prisoners.csv, release_events.csv and sanctions_events.csv (and,
+    """Write prisoners.csv, release_events.csv, sanctions_events.csv and
+    sanctions_targets.csv (and,
     unless ``public``, names.csv) into ``directory`` (created if needed);
     return the number of rows of each."""
     directory = Path(directory)
@@ -96,6 +99,7 @@ def export_records(directory: str | Path, public: bool = False) -> dict[str, int
         SANCTIONS_EVENTS.filename: sanctions_event_rows(
             SanctionsEvent.objects.order_by("date_first", "event_id"), public
         ),
+        SANCTIONS_TARGETS.filename: target_rows(public=public),
     }
     if not public:
         # Names a curator gave, also those no published record uses yet:

@@ -254,12 +254,6 @@ class SanctionsEvent(ChoiceLabels):
         if violation:
             raise ValidationError({violation.field: violation.error()})
 
-    @property
-    def effective_day(self):
-        """The day the act takes effect: ``effective_on``, else the first day
-        of the announcement."""
-        return self.effective_on or (self.date.first if self.date else None)
-
     def target_names(self) -> str:
         """The targets' names in the page's language, "; "-separated (read
         through .all(), so that a prefetch serves a list)."""

@@ -60,6 +60,15 @@ urlpatterns = [
     page("releases/<slug:event_id>/", views.release_event_detail, name="release-event-detail"),
     page("sanctions/", views.SanctionsEventListView.as_view(), name="sanctions-list"),
     page("sanctions/export.csv", exports.sanctions_events_csv, name="sanctions-export"),
+    # Before the events: "targets" would read as an event id.
+    page(
+        "sanctions/targets/", views.SanctionsTargetListView.as_view(), name="sanctions-target-list"
+    ),
+    page(
+        "sanctions/targets/<slug:target_id>/",
+        views.sanctions_target_detail,
+        name="sanctions-target-detail",
+    ),
     page("sanctions/<slug:event_id>/", views.sanctions_event_detail, name="sanctions-event-detail"),
     page("timeline/", views.timeline_view, name="timeline"),
     # An index of sections, each paged at 50,000 addresses: one file would

@@ -19,7 +19,13 @@ from ..choices import Gender, ReleaseType, Status
 from ..stats import charts, figures, series
 from . import errors, queries, timeline
 from .citation import absolute
-from .filters import PersonFilter, ReleaseEventFilter, SanctionsEventFilter
+from .filters import (
+    InForceForm,
+    PersonFilter,
+    ReleaseEventFilter,
+    SanctionsEventFilter,
+    SanctionsTargetFilter,
+)
 
 PEOPLE_PER_PAGE = 50
 EVENTS_PER_PAGE = 20
@@ -381,6 +387,7 @@ class ReleaseEventDetailView(SingleObjectMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(event=self.object, **kwargs)
         context["named_releases"] = context["object_list"]
+        context["standings"] = queries.release_day_standings(self.object)
         return context
 
 
@@ -396,12 +403,41 @@ class SanctionsEventListView(FilteredListView):
     def get_base_queryset(self):
         return queries.sanctions_events()
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(target_choices=queries.target_choices(), **kwargs)
+
 
 def sanctions_event_detail(request, event_id):
     event = get_object_or_404(
         queries.sanctions_events().prefetch_related("sources"), event_id=event_id
     )
     return render(request, "prisoners/sanctions_event_detail.html", {"event": event})
+
+
+class SanctionsTargetListView(FilteredListView):
+    filterset_class = SanctionsTargetFilter
+    template_name = "prisoners/sanctions_target_list.html"
+    paginate_by = PEOPLE_PER_PAGE
+    context_object_name = "targets"
+
+    def get_base_queryset(self):
+        return queries.sanctions_targets()
+
+
+def sanctions_target_detail(request, target_id):
+    """A target's acts under each authority, and where it stood on a day."""
+    target = get_object_or_404(
+        privacy.sanctions_targets().prefetch_related("sources"), target_id=target_id
+    )
+    form = InForceForm(request.GET)
+    context = {"target": target, "form": form, "invalid": not form.is_valid()}
+    if context["invalid"]:
+        return errors.page_400(request, "prisoners/sanctions_target_detail.html", context)
+    day = form.cleaned_data["in_force_on"] or timezone.localdate()
+    context["day"] = day
+    context["standings"] = queries.standings(day, [target])[0][1]
+    context["history"] = queries.target_history(target)
+    return render(request, "prisoners/sanctions_target_detail.html", context)
 
 
 def timeline_view(request):
@@ -411,6 +447,7 @@ def timeline_view(request):
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     held = figures.held_series(start, end)
     releases = series.releases_per_month(start, end)
+    relief = series.relief_per_month(start, end)
     return render(
         request,
         "prisoners/timeline.html",
@@ -422,6 +459,9 @@ def timeline_view(request):
             "held_chart": charts.held_chart(held),
             "releases_chart": charts.releases_chart(releases, start, end),
             "table": series.monthly_table(held, releases, end),
+            # The sanctions ledger (templates/prisoners/_sanctions_ledger.html).
+            "relief_chart": charts.relief_chart([(m, len(a)) for m, a in relief], start, end),
+            "relief": [(month, acts) for month, acts in relief if acts],
         },
     )
 
