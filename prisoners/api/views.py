@@ -30,7 +30,12 @@ from ..interchange.csv_files import csv_text
 from ..models import ReleaseEvent
 from ..public import errors
 from ..public.citation import absolute, add_citation_headers, citation, cite_url
-from ..public.filters import PersonFilter, ReleaseEventFilter, SanctionsEventFilter
+from ..public.filters import (
+    PersonFilter,
+    ReleaseEventFilter,
+    SanctionsEventFilter,
+    SanctionsTargetFilter,
+)
 from ..stats.ranges import RangeError, date_range
 from ..stats.series import Interval, held_points, release_points
 from . import queries
@@ -210,7 +215,10 @@ class ReleaseEventViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
 @extend_schema(
     description=(
         "Published sanctions events, newest first. Example: "
-        "`/api/sanctions-events/?authority=US&action=lifted&date_after=2025-01-01`."
+        "`/api/sanctions-events/?authority=US&kind=general_licence&in_force_on=2025-12-13`. "
+        "`in_force_on`: the acts in force on that day (a designation from the day it takes "
+        "effect until a later delisting of the same target by the same authority; a licence "
+        "or measure until it expires); `target`: a target's id (`/api/sanctions-targets/`)."
     )
 )
 class SanctionsEventViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
@@ -222,6 +230,23 @@ class SanctionsEventViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return queries.sanctions_events()
+
+
+@extend_schema(
+    description=(
+        "Sanctions targets named by published sanctions events, by name, with their aliases "
+        "and ids on the official lists. Example: `/api/sanctions-targets/?q=belaruskali`."
+    )
+)
+class SanctionsTargetViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = shapes.SanctionsTargetSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = SanctionsTargetFilter
+    pagination_class = Pagination
+    lookup_field = "target_id"
+
+    def get_queryset(self):
+        return queries.sanctions_targets()
 
 
 @extend_schema(description="Organizations of published people, with how many they are.")

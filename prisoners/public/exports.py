@@ -8,9 +8,10 @@ from django.utils import timezone
 from .. import privacy
 from ..interchange.csv_files import csv_lines
 from ..interchange.exporter import prisoner_rows, release_event_rows, sanctions_event_rows
+from ..interchange.targets import target_rows
 from . import errors
 from .citation import add_citation_headers
-from .filters import PersonFilter, ReleaseEventFilter, SanctionsEventFilter
+from .filters import PersonFilter, ReleaseEventFilter, SanctionsEventFilter, SanctionsTargetFilter
 
 
 def _export(request, filterset_class, queryset, rows, name):
@@ -48,4 +49,14 @@ def sanctions_events_csv(request):
         privacy.sanctions_events(),
         sanctions_event_rows,
         "sanctions_events",
+    )
+
+
+def sanctions_targets_csv(request):
+    return _export(
+        request,
+        SanctionsTargetFilter,
+        privacy.sanctions_targets().order_by("target_id"),
+        target_rows,
+        "sanctions_targets",
     )

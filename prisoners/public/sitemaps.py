@@ -29,7 +29,14 @@ class StaticSitemap(SiteSitemap):
     changefreq = "daily"
 
     def items(self):
-        return ["home", "person-list", "release-list", "sanctions-list", "timeline"]
+        return [
+            "home",
+            "person-list",
+            "release-list",
+            "sanctions-list",
+            "sanctions-target-list",
+            "timeline",
+        ]
 
     def location(self, name):
         return reverse(name)
@@ -56,11 +63,19 @@ class SanctionsEventSitemap(SiteSitemap):
         return privacy.sanctions_events().only("event_id").order_by("event_id")
 
 
+class SanctionsTargetSitemap(SiteSitemap):
+    changefreq = "weekly"
+
+    def items(self):
+        return privacy.sanctions_targets().only("target_id").order_by("target_id")
+
+
 SITEMAPS = {
     "pages": StaticSitemap,
     "people": PersonSitemap,
     "releases": ReleaseEventSitemap,
     "sanctions": SanctionsEventSitemap,
+    "sanctions-targets": SanctionsTargetSitemap,
 }
 
 

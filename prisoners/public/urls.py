@@ -65,6 +65,11 @@ urlpatterns = [
         "sanctions/targets/", views.SanctionsTargetListView.as_view(), name="sanctions-target-list"
     ),
     page(
+        "sanctions/targets/export.csv",
+        exports.sanctions_targets_csv,
+        name="sanctions-target-export",
+    ),
+    page(
         "sanctions/targets/<slug:target_id>/",
         views.sanctions_target_detail,
         name="sanctions-target-detail",
