@@ -114,6 +114,23 @@ def release_day_standings(event: ReleaseEvent) -> list[tuple[SanctionsTarget, li
     return standings(event.date.first, ordered) if ordered else []
 
 
+def sector_acts_in_force(event: ReleaseEvent) -> list[SanctionsEvent]:
+    """The other published acts in force on the release day in the sectors
+    of its linked sanctions (what stayed: the EU's potash measures beside a
+    US licence), by authority."""
+    sectors = {act.sector for act in event.links if act.sector}
+    if not sectors:
+        return []
+    published = privacy.sanctions_events()
+    return list(
+        published.filter(sector__in=sectors)
+        .exclude(pk__in=[act.pk for act in event.links])
+        .in_force_on(event.date.first, among=published)
+        .prefetch_related(privacy.targets_of_sanctions_events())
+        .order_by("authority", "date_first", "event_id")
+    )
+
+
 def with_detentions(people: QuerySet[Person]) -> QuerySet[Person]:
     """``people`` with their detentions and releases in date order, as a
     list or a feed item shows them."""

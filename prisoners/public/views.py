@@ -388,6 +388,7 @@ class ReleaseEventDetailView(SingleObjectMixin, ListView):
         context = super().get_context_data(event=self.object, **kwargs)
         context["named_releases"] = context["object_list"]
         context["standings"] = queries.release_day_standings(self.object)
+        context["sector_acts"] = queries.sector_acts_in_force(self.object)
         return context
 
 
