@@ -31,6 +31,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from .choices import RELIEVING, RESTRICTING, SanctionsKind, Standing
+from .search import query_terms
 
 
 def _effective_day():
@@ -80,16 +81,12 @@ class SanctionsEventQuerySet(models.QuerySet):
 
 class SanctionsTargetQuerySet(models.QuerySet):
     def named(self, text: str) -> SanctionsTargetQuerySet:
-        """Targets whose id, name (in any language) or one of whose aliases
-        contains ``text``, ignoring case."""
-        text = text.strip()
-        return self.filter(
-            Q(target_id__icontains=text)
-            | Q(name__icontains=text)
-            | Q(name_be__icontains=text)
-            | Q(name_ru__icontains=text)
-            | Q(aliases__icontains=text)
-        )
+        """Targets with every word of ``text`` in their id, a name (in any
+        language) or an alias, ignoring case, accents and script (search.py)."""
+        match = Q()
+        for term in query_terms(text):
+            match &= Q(search_text__contains=term)
+        return self.filter(match)
 
 
 def standing(in_force: list, earlier: list) -> Standing | None:

@@ -41,7 +41,7 @@ from .models import (
     TargetKind,
 )
 from .partial_dates import PartialDate, Precision
-from .search import CYRILLIC_TO_LATIN
+from .search import CYRILLIC_TO_LATIN, search_text
 
 START, END = date(2011, 1, 1), date(2026, 6, 30)
 
@@ -244,7 +244,12 @@ class Generator:
         ids = {f"{self.prefix}-{slugify(name)}": name for name in TARGETS}
         kept = list(SanctionsTarget.objects.filter(target_id__in=ids))
         made = SanctionsTarget.objects.bulk_create(
-            SanctionsTarget(target_id=i, name=f"{name} ({self.prefix})", kind=TargetKind.COMPANY)
+            SanctionsTarget(
+                target_id=i,
+                name=f"{name} ({self.prefix})",
+                kind=TargetKind.COMPANY,
+                search_text=search_text(i, name),
+            )
             for i, name in ids.items()
             if i not in {t.target_id for t in kept}
         )

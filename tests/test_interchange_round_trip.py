@@ -21,18 +21,34 @@ from prisoners.models import (
     Person,
     ReleaseEvent,
     SanctionsEvent,
+    SanctionsTarget,
     Source,
 )
 
 pytestmark = pytest.mark.django_db
 
 DEMO = Path(__file__).resolve().parent.parent / "prisoners" / "demo"
-FILES = ["sanctions_events.csv", "release_events.csv", "prisoners.csv", "names.csv"]
+FILES = [
+    "sanctions_targets.csv",
+    "sanctions_events.csv",
+    "release_events.csv",
+    "prisoners.csv",
+    "names.csv",
+]
 
 
 def delete_everything():
     Person.objects.all().delete()
-    for model in (ReleaseEvent, SanctionsEvent, Source, Organization, Charge, Facility, LocalName):
+    for model in (
+        ReleaseEvent,
+        SanctionsEvent,
+        SanctionsTarget,
+        Source,
+        Organization,
+        Charge,
+        Facility,
+        LocalName,
+    ):
         model.objects.all().delete()
 
 

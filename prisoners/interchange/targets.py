@@ -83,6 +83,7 @@ class TargetsPass:
             if not final[target_id]["name"] and "name" not in plan.broken:
                 self.problems.add(plan.path, plan.line, "name", "a value is required")
         owners: dict[str, set[str]] = {}
+        self.target_ids = set(final)
         names: dict[str, str] = {}
         for target_id, values in final.items():
             if values["name"]:
@@ -107,7 +108,9 @@ class TargetsPass:
         for plan in self.events[SANCTIONS_EVENTS].values():
             ids = set()
             for name in plan.values.get("target", ()):
-                found = owners.get(name_key(name), set())
+                # A target_id names one target, whatever names others share.
+                exact = {name} & self.target_ids
+                found = exact or owners.get(name_key(name), set())
                 if len(found) > 1:
                     self.problems.add(
                         plan.path,

@@ -623,4 +623,14 @@ class Migration(migrations.Migration):
                 name="sanctionstarget_id_format",
             ),
         ),
+        migrations.AddField(
+            model_name="historicalsanctionstarget",
+            name="search_text",
+            field=models.TextField(blank=True, default="", editable=False),
+        ),
+        migrations.AddField(
+            model_name="sanctionstarget",
+            name="search_text",
+            field=models.TextField(blank=True, default="", editable=False),
+        ),
     ]

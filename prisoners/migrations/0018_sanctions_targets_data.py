@@ -7,6 +7,10 @@ from django.contrib.auth.management import create_permissions
 from django.db import migrations
 from django.utils.text import slugify
 
+# The normalized names a target is found by (SanctionsTarget.save() writes
+# them; historical models have no save() of ours).
+from prisoners.search import search_text
+
 # choices.KIND_OF_ACTION, as it stood when this migration was written.
 KIND_OF_ACTION = {
     "imposed": "designation",
@@ -82,8 +86,12 @@ def forwards(apps, schema_editor):
                 continue
             target = by_name.get(_key(name))
             if target is None:
+                target_id = _free_id(name, taken)
                 target = SanctionsTarget.objects.create(
-                    target_id=_free_id(name, taken), name=name, kind="other"
+                    target_id=target_id,
+                    name=name,
+                    kind="other",
+                    search_text=search_text(target_id, name),
                 )
                 by_name[_key(name)] = target
             targets.append(target)

@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 from ..choices import TargetKind
 from ..local_names import in_language
 from ..sanctions import SanctionsTargetQuerySet
+from ..search import search_text
 from .base import ID_PATTERN, PUBLIC, ChoiceLabels, _history, id_validator, shown_publicly
 from .references import Source, _names_in_be_ru
 
@@ -70,6 +71,10 @@ class SanctionsTarget(ChoiceLabels):
     sources = models.ManyToManyField(
         Source, blank=True, related_name="sanctions_targets", verbose_name=_("sources")
     )
+    # Every name, normalized (search.py), written on save: found by any of
+    # them, in any script, on SQLite too (whose LIKE ignores the case of
+    # Latin letters only).
+    search_text = models.TextField(editable=False, blank=True, default="")
 
     objects = SanctionsTargetQuerySet.as_manager()
     history = _history(m2m_fields=[sources])
@@ -100,6 +105,9 @@ class SanctionsTarget(ChoiceLabels):
 
     def save(self, *args, **kwargs):
         self.aliases = "; ".join(self.alias_list)
+        self.search_text = search_text(
+            self.target_id, self.name, self.name_be, self.name_ru, *self.alias_list
+        )
         super().save(*args, **kwargs)
 
     @property
