@@ -268,3 +268,50 @@ def test_a_target_only_drafts_name_is_public_nowhere(client):
     assert client.get("/api/sanctions-targets/secret-target/").status_code == 404
     assert b"secret-target" not in client.get("/sanctions/targets/export.csv").getvalue()
     assert b"Secret Target" not in client.get("/sanctions/").content
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_makes_kinds_of_actions_and_targets_of_the_free_text():
+    """0018: each action's kind, and the `;`-separated target text matched by
+    name or alias, case ignored (a name not matched makes a target)."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, after = (
+        [("prisoners", "0017_sanctions_acts")],
+        [("prisoners", "0018_sanctions_targets_data")],
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    apps = executor.loader.project_state(before).apps
+    Target = apps.get_model("prisoners", "SanctionsTarget")
+    Event = apps.get_model("prisoners", "SanctionsEvent")
+    Target.objects.create(
+        target_id="bpc", name="Belarusian Potash Company", aliases="BPC", kind="company"
+    )
+    for event_id, action, text in [
+        ("a-1", "eased", "Belaruskali; bpc"),
+        ("a-2", "imposed", "belaruskali ;  Belarusian  potash company"),
+    ]:
+        Event.objects.create(
+            event_id=event_id,
+            date_first="2025-12-13",
+            date_last="2025-12-13",
+            date_precision="day",
+            authority="US",
+            action=action,
+            target=text,
+        )
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    apps = executor.loader.project_state(after).apps
+    Event = apps.get_model("prisoners", "SanctionsEvent")
+    found = {
+        e.event_id: (e.kind, sorted(t.target_id for t in e.targets.all()))
+        for e in Event.objects.all()
+    }
+    assert found == {
+        "a-1": ("general_licence", ["belaruskali", "bpc"]),
+        "a-2": ("designation", ["belaruskali", "bpc"]),
+    }
+    MigrationExecutor(connection).migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
