@@ -51,8 +51,7 @@ from .import_jobs import (
 )
 
 RECENT_JOBS = 10
-# Uploads wait in settings.IMPORT_DIR between preview and confirm, one
-# directory per token, at most this long unconfirmed.
+# Uploads wait in IMPORT_DIR (one directory a token) this long unconfirmed.
 KEEP_SECONDS = 24 * 60 * 60
 PRIVATE = 0o700
 CHANGES_PER_PAGE = 50
@@ -186,6 +185,7 @@ KIND_NAMES = {
     "releases": Release._meta.verbose_name_plural,
     "release events": ReleaseEvent._meta.verbose_name_plural,
     "sanctions events": SanctionsEvent._meta.verbose_name_plural,
+    "sanctions targets": SanctionsEvent.targets.field.related_model._meta.verbose_name_plural,
     "names": LocalName._meta.verbose_name_plural,
 }
 
