@@ -474,6 +474,23 @@ class SanctionsTargetAdmin(VersionedAdmin):
     search_fields = ["target_id", "name", "name_be", "name_ru", "aliases", "ofac_id", "eu_id"]
     autocomplete_fields = ["sources"]
     prepopulated_fields = {"target_id": ["name"]}
+    readonly_fields = ["acts"]
+
+    @admin.display(description=_("sanctions events"))
+    def acts(self, target) -> str:
+        rows = (
+            [
+                (reverse("admin:prisoners_sanctionsevent_change", args=[e.pk]), str(e))
+                for e in target.sanctions_events.order_by("date_first", "event_id")
+            ]
+            if target.pk
+            else []
+        )
+        if not rows:
+            return "—"
+        return format_html(
+            "<ul>{}</ul>", format_html_join("", '<li><a href="{}">{}</a></li>', rows)
+        )
 
 
 @admin.register(Organization, Facility)
