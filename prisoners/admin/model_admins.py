@@ -481,7 +481,9 @@ class SanctionsTargetAdmin(VersionedAdmin):
         rows = (
             [
                 (reverse("admin:prisoners_sanctionsevent_change", args=[e.pk]), str(e))
-                for e in target.sanctions_events.order_by("date_first", "event_id")
+                for e in target.sanctions_events.order_by(
+                    "date_first", "event_id"
+                ).prefetch_related("targets")
             ]
             if target.pk
             else []
