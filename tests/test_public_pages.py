@@ -356,7 +356,8 @@ def sitemap_locations(client, url: str) -> list[str]:
 def test_the_sitemap_indexes_sections_that_list_every_published_page(client, world):
     sections = sitemap_locations(client, "/sitemap.xml")
     assert sorted(sections) == [
-        f"/sitemap-{name}.xml" for name in ("pages", "people", "releases", "sanctions")
+        f"/sitemap-{name}.xml"
+        for name in ("pages", "people", "releases", "sanctions-targets", "sanctions")
     ]
     locations = [loc for section in sections for loc in sitemap_locations(client, section)]
     assert len(locations) == len(set(locations))
@@ -371,6 +372,11 @@ def test_the_sitemap_indexes_sections_that_list_every_published_page(client, wor
         "/releases/2025-12-13-release/",
         "/sanctions/2025-12-13-us-potash/",
         "/sanctions/2025-12-21-eu-eased/",
+        # Targets public through a published act (a draft's own is left out).
+        "/sanctions/targets/",
+        "/sanctions/targets/belaruskali/",
+        "/sanctions/targets/belarusian-potash-company/",
+        "/sanctions/targets/belavia/",
     } == set(locations)
 
 

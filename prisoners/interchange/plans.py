@@ -256,18 +256,23 @@ class ReadPass:
         )
 
     def _read_events(self, table: Table, records) -> None:
-        events = self.events[table.kind]
+        self._read_records(table, records, self.events[table.kind], "event")
+
+    def _read_records(self, table: Table, records, plans: dict, what: str) -> None:
+        """Rows of a file with one record a row (events, sanctions targets)
+        into ``plans``, by the file's id column; an id given twice refused."""
+        id_column = table.kind.id_column
         for line, cells in records:
             values, broken = self._parse(table, line, cells)
-            event_id = values.get("event_id")
-            if not event_id:
+            key = values.get(id_column)
+            if not key:
                 continue
-            earlier = events.get(event_id)
+            earlier = plans.get(key)
             if earlier is not None:
                 where = f"line {earlier.line}" if earlier.path == table.path else earlier.path
-                table.problem(line, "event_id", f"event {event_id} is already given on {where}")
+                table.problem(line, id_column, f"{what} {key} is already given on {where}")
                 continue
-            events[event_id] = RowPlan(event_id, table.path, line, table.present, values, broken)
+            plans[key] = RowPlan(key, table.path, line, table.present, values, broken)
             self._remember_names(values, ("sources", Source))
 
     def _stored_people(self, plans: list[PersonPlan]) -> dict[str, Person]:

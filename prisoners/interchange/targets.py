@@ -51,19 +51,7 @@ class TargetsPass:
     target_plans: dict[str, RowPlan]
 
     def _read_targets(self, table: Table, records) -> None:
-        for line, cells in records:
-            values, broken = self._parse(table, line, cells)
-            target_id = values.get("target_id")
-            if not target_id:
-                continue
-            earlier = self.target_plans.get(target_id)
-            if earlier is not None:
-                where = f"line {earlier.line}" if earlier.path == table.path else earlier.path
-                table.problem(line, "target_id", f"target {target_id} is already given on {where}")
-                continue
-            plan = RowPlan(target_id, table.path, line, table.present, values, broken)
-            self.target_plans[target_id] = plan
-            self._remember_names(values, ("sources", Source))
+        self._read_records(table, records, self.target_plans, "target")  # plans.ReadPass
 
     def _final_target(self, plan: RowPlan, stored: SanctionsTarget | None) -> dict:
         values = sanctions_target_values(stored) if stored else dict(NEW_TARGET)
