@@ -315,3 +315,16 @@ def test_the_migration_makes_kinds_of_actions_and_targets_of_the_free_text():
         "a-2": ("designation", ["belaruskali", "bpc"]),
     }
     MigrationExecutor(connection).migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+def test_the_timeline_shows_published_sanctions_relief_beside_releases(client, belaruskali):
+    SanctionsEventFactory(
+        event_id="draft-licence", date="2025-12-20", action="eased", published=False
+    )
+    response = client.get("/timeline/?from=2025-01-01&to=2026-12-31")
+    text = response.content.decode()
+    assert 'id="relief-chart"' in text
+    relief = dict(response.context["relief"])
+    assert [a.event_id for a in relief[date(2025, 12, 1)]] == ["us-licence"]
+    assert [a.event_id for a in relief[date(2026, 3, 1)]] == ["us-delisting"]
+    assert "draft-licence" not in text
