@@ -125,6 +125,8 @@ def test_it_lists_the_acts_in_force_on_a_day(client, belaruskali, day, expected)
     [
         "/sanctions/?in_force_on=13.12.2025",
         "/sanctions/?kind=lifted",
+        "/sanctions/?target=Belaruskali+OAO",
+        "/api/sanctions-events/?target=bela%20ruskali",
         "/sanctions/export.csv?in_force_on=2025-02-30",
         "/api/sanctions-events/?in_force_on=tomorrow",
         "/api/sanctions-targets/?kind=ship",
@@ -328,3 +330,20 @@ def test_the_timeline_shows_published_sanctions_relief_beside_releases(client, b
     assert [a.event_id for a in relief[date(2025, 12, 1)]] == ["us-licence"]
     assert [a.event_id for a in relief[date(2026, 3, 1)]] == ["us-delisting"]
     assert "draft-licence" not in text
+
+
+def test_it_refuses_an_act_that_expires_before_it_takes_effect_and_keeps_a_later_expiry():
+    from django.core.exceptions import ValidationError
+
+    act = SanctionsEventFactory.build(effective_on=date(2026, 1, 1), expires_on=date(2026, 1, 1))
+    with pytest.raises(ValidationError) as refused:
+        act.clean()
+    assert refused.value.error_dict["expires_on"][0].code == "expiry_not_after_effect"
+    act.expires_on = date(2026, 1, 2)
+    act.clean()
+
+
+def test_a_target_filter_ignores_case(client, belaruskali):
+    response = client.get("/sanctions/?target=BelaRuskali")
+    assert response.status_code == 200
+    assert len(response.context["events"]) == 4

@@ -12,6 +12,7 @@ event, held_on) apply to one and the same detention:
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import django_filters
@@ -24,6 +25,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from .. import privacy
 from ..models import (
+    ID_PATTERN,
     Detention,
     Gender,
     Person,
@@ -39,6 +41,7 @@ from ..models import (
 from ..stats.facets import count_facets
 
 ISO_DATE = ["%Y-%m-%d"]
+ID = re.compile(ID_PATTERN)
 
 
 class MultipleTextField(forms.Field):
@@ -321,6 +324,24 @@ class ReleaseEventFilter(django_filters.FilterSet):
         fields: list[str] = []
 
 
+class TargetIdsField(MultipleTextField):
+    """Target ids (``belavia``), any number, case ignored."""
+
+    def to_python(self, value) -> list[str]:
+        ids = [v.lower() for v in super().to_python(value)]
+        if any(not ID.match(i) for i in ids):
+            raise forms.ValidationError(
+                _("Give a target's id, such as belavia (see the list of targets)."),
+                code="invalid",
+            )
+        return ids
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class TargetIdsFilter(MultipleTextFilter):
+    field_class = TargetIdsField
+
+
 class SanctionsEventFilter(django_filters.FilterSet):
     """Sanctions acts by date, authority, kind, action, target and the day
     they are in force; build it on published events."""
@@ -332,7 +353,7 @@ class SanctionsEventFilter(django_filters.FilterSet):
     )
     kind = ChoicesFilter(choices=SanctionsKind.choices, label=_("Kind of act"), distinct=False)
     action = ChoicesFilter(choices=SanctionsAction.choices, label=_("Action"), distinct=False)
-    target = MultipleTextFilter(method="filter_target", label=_("Target"))
+    target = TargetIdsFilter(method="filter_target", label=_("Target"))
     in_force_on = django_filters.DateFilter(
         method="filter_in_force_on",
         input_formats=ISO_DATE,
