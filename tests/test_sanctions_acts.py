@@ -347,3 +347,13 @@ def test_a_target_filter_ignores_case(client, belaruskali):
     response = client.get("/sanctions/?target=BelaRuskali")
     assert response.status_code == 200
     assert len(response.context["events"]) == 4
+
+
+def test_no_act_takes_the_address_of_the_list_of_targets():
+    from django.core.exceptions import ValidationError
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(ValidationError):
+        SanctionsEventFactory.build(event_id="targets").clean_fields(exclude=["date"])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SanctionsEventFactory(event_id="targets")

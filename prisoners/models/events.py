@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -113,6 +113,12 @@ class ReleaseEvent(models.Model):
         return in_language(self, "description")
 
 
+# /sanctions/targets/ is the list of targets, never an act's page.
+not_targets_validator = RegexValidator(
+    r"^targets$", _("“targets” is the address of the list of targets."), inverse_match=True
+)
+
+
 class SanctionsEvent(ChoiceLabels):
     """A legal act of an authority on its targets: a designation, a general
     licence, a delisting, a sectoral measure… announced on ``date``, in
@@ -124,7 +130,7 @@ class SanctionsEvent(ChoiceLabels):
         _("event id"),
         max_length=100,
         unique=True,
-        validators=[id_validator, event_id_validator],
+        validators=[id_validator, event_id_validator, not_targets_validator],
         help_text=_("Stable id, part of the public URL."),
     )
     date = PartialDateField(
@@ -226,6 +232,9 @@ class SanctionsEvent(ChoiceLabels):
             models.CheckConstraint(
                 condition=Q(event_id__regex=ID_PATTERN) & Q(event_id__regex=EVENT_ID_LETTER),
                 name="sanctionsevent_id_format",
+            ),
+            models.CheckConstraint(
+                condition=~Q(event_id="targets"), name="sanctionsevent_id_not_targets"
             ),
             models.CheckConstraint(
                 condition=Q(date_first__isnull=False), name="sanctionsevent_date_required"
