@@ -634,18 +634,58 @@ class Migration(migrations.Migration):
             field=models.TextField(blank=True, default="", editable=False),
         ),
         migrations.AlterField(
-            model_name='historicalsanctionsevent',
-            name='event_id',
-            field=models.CharField(db_index=True, help_text='Stable id, part of the public URL.', max_length=100, validators=[django.core.validators.RegexValidator('^[a-z0-9][a-z0-9-]*$', "Use lower-case letters, digits and '-', starting with a letter or digit."), django.core.validators.RegexValidator('[a-z]', 'An event id contains at least one letter.'), django.core.validators.RegexValidator('^targets$', '“targets” is the address of the list of targets.', inverse_match=True)], verbose_name='event id'),
+            model_name="historicalsanctionsevent",
+            name="event_id",
+            field=models.CharField(
+                db_index=True,
+                help_text="Stable id, part of the public URL.",
+                max_length=100,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "^[a-z0-9][a-z0-9-]*$",
+                        "Use lower-case letters, digits and '-', starting with a letter or digit.",
+                    ),
+                    django.core.validators.RegexValidator(
+                        "[a-z]", "An event id contains at least one letter."
+                    ),
+                    django.core.validators.RegexValidator(
+                        "^targets$",
+                        "“targets” is the address of the list of targets.",
+                        inverse_match=True,
+                    ),
+                ],
+                verbose_name="event id",
+            ),
         ),
         migrations.AlterField(
-            model_name='sanctionsevent',
-            name='event_id',
-            field=models.CharField(help_text='Stable id, part of the public URL.', max_length=100, unique=True, validators=[django.core.validators.RegexValidator('^[a-z0-9][a-z0-9-]*$', "Use lower-case letters, digits and '-', starting with a letter or digit."), django.core.validators.RegexValidator('[a-z]', 'An event id contains at least one letter.'), django.core.validators.RegexValidator('^targets$', '“targets” is the address of the list of targets.', inverse_match=True)], verbose_name='event id'),
+            model_name="sanctionsevent",
+            name="event_id",
+            field=models.CharField(
+                help_text="Stable id, part of the public URL.",
+                max_length=100,
+                unique=True,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "^[a-z0-9][a-z0-9-]*$",
+                        "Use lower-case letters, digits and '-', starting with a letter or digit.",
+                    ),
+                    django.core.validators.RegexValidator(
+                        "[a-z]", "An event id contains at least one letter."
+                    ),
+                    django.core.validators.RegexValidator(
+                        "^targets$",
+                        "“targets” is the address of the list of targets.",
+                        inverse_match=True,
+                    ),
+                ],
+                verbose_name="event id",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sanctionsevent',
-            constraint=models.CheckConstraint(condition=models.Q(('event_id', 'targets'), _negated=True), name='sanctionsevent_id_not_targets'),
+            model_name="sanctionsevent",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("event_id", "targets"), _negated=True),
+                name="sanctionsevent_id_not_targets",
+            ),
         ),
-
     ]
