@@ -169,3 +169,56 @@ class ChangeKind(models.TextChoices):
     RELEASED = "released", pgettext_lazy("change", "released")
     DIED = "died", _("died")
     CORRECTED = "corrected", _("corrected")
+
+
+class SanctionsKind(models.TextChoices):
+    """What kind of legal act a sanctions event is (its instrument, not the
+    headline): a general licence authorizes dealings while the designation
+    stays; a delisting ends it."""
+
+    DESIGNATION = "designation", _("designation")
+    DELISTING = "delisting", _("delisting")
+    GENERAL_LICENCE = "general_licence", _("general licence")
+    SECTORAL_MEASURE = "sectoral_measure", _("sectoral measure")
+    EXTENSION = "extension", _("extension")
+    SUSPENSION = "suspension", _("suspension")
+    OTHER = "other", pgettext_lazy("sanctions act", "other")
+
+
+# Acts that restrict dealings with a target while in force (until a later
+# delisting of the same target by the same authority, or their expiry) and
+# acts that authorize dealings despite them (until their expiry).
+RESTRICTING = [SanctionsKind.DESIGNATION, SanctionsKind.SECTORAL_MEASURE, SanctionsKind.EXTENSION]
+RELIEVING = [SanctionsKind.GENERAL_LICENCE, SanctionsKind.SUSPENSION]
+# Sanctions relief, as the timeline's ledger counts it.
+RELIEF = [*RELIEVING, SanctionsKind.DELISTING]
+
+# The kind each action gave the events recorded before kinds (migration
+# 0018), for curators to correct.
+KIND_OF_ACTION = {
+    "imposed": SanctionsKind.DESIGNATION,
+    "lifted": SanctionsKind.DELISTING,
+    "eased": SanctionsKind.GENERAL_LICENCE,
+    "extended": SanctionsKind.EXTENSION,
+    "suspended": SanctionsKind.SUSPENSION,
+    "reimposed": SanctionsKind.DESIGNATION,
+}
+
+
+class TargetKind(models.TextChoices):
+    COMPANY = "company", _("company")
+    PERSON = "person", _("person")
+    SECTOR = "sector", _("sector")
+    AIRCRAFT = "aircraft", _("aircraft")
+    VESSEL = "vessel", _("vessel")
+    OTHER = "other", pgettext_lazy("sanctions target", "other")
+
+
+class Standing(models.TextChoices):
+    """Where a target stands under one authority on a day (derived from the
+    acts in force, never stored)."""
+
+    DESIGNATED = "designated", _("designated")
+    LICENSED = "licensed", _("designated, but a licence authorizes dealings")
+    DELISTED = "delisted", _("delisted")
+    EXPIRED = "expired", _("measure expired")

@@ -164,11 +164,19 @@ def _touch(instance) -> bool:
         return True
     if isinstance(instance, (m.ReleaseEvent, m.SanctionsEvent)):
         return instance.published or getattr(instance, "_published_before", False)
+    if isinstance(instance, m.SanctionsTarget):
+        # Public through the published acts that name it (privacy.sanctions_targets).
+        return m.SanctionsEvent.objects.filter(targets=instance.pk, published=True).exists()
     public = False
     if isinstance(instance, m.Source):
-        public = any(
-            model.objects.filter(sources=instance.pk, published=True).exists()
-            for model in (m.ReleaseEvent, m.SanctionsEvent)
+        public = (
+            any(
+                model.objects.filter(sources=instance.pk, published=True).exists()
+                for model in (m.ReleaseEvent, m.SanctionsEvent)
+            )
+            or m.SanctionsTarget.objects.filter(
+                sources=instance.pk, sanctions_events__published=True
+            ).exists()
         )
     people = _people_of(instance)
     if people is None:

@@ -37,6 +37,7 @@ from .models import (
     Release,
     ReleaseEvent,
     SanctionsEvent,
+    SanctionsTarget,
     SentenceChange,
     Stay,
 )
@@ -107,6 +108,23 @@ def sanctions_events() -> QuerySet[SanctionsEvent]:
     return SanctionsEvent.objects.published()
 
 
+def sanctions_targets() -> QuerySet[SanctionsTarget]:
+    """Targets are public through published sanctions events only: a target
+    that only drafts name (a designation being prepared) is shown nowhere."""
+    return SanctionsTarget.objects.filter(
+        Exists(
+            SanctionsEvent.targets.through.objects.filter(
+                sanctionstarget=OuterRef("pk"), sanctionsevent__published=True
+            )
+        )
+    )
+
+
+def targets_of_sanctions_events(to_attr: str | None = None) -> Prefetch:
+    """The targets of each (published) sanctions event: public with it."""
+    return Prefetch("targets", queryset=SanctionsTarget.objects.all(), to_attr=to_attr)
+
+
 def public(records: QuerySet) -> QuerySet:
     """Those of ``records`` (people, release or sanctions events) the public
     may see."""
@@ -142,7 +160,11 @@ def sentence_changes_of_detentions() -> Prefetch:
 
 def sanctions_of_release_events(to_attr: str) -> Prefetch:
     """The published sanctions events linked to each release event."""
-    return Prefetch("sanctions", queryset=sanctions_events(), to_attr=to_attr)
+    return Prefetch(
+        "sanctions",
+        queryset=sanctions_events().prefetch_related(targets_of_sanctions_events()),
+        to_attr=to_attr,
+    )
 
 
 def release_events_of_sanctions_events(to_attr: str) -> Prefetch:
@@ -153,7 +175,9 @@ def release_events_of_sanctions_events(to_attr: str) -> Prefetch:
 def sanctions_of_a_release(to_attr: str) -> Prefetch:
     """From a detention: the published sanctions events of its release's event."""
     return Prefetch(
-        "release__release_event__sanctions", queryset=sanctions_events(), to_attr=to_attr
+        "release__release_event__sanctions",
+        queryset=sanctions_events().prefetch_related(targets_of_sanctions_events()),
+        to_attr=to_attr,
     )
 
 

@@ -51,6 +51,7 @@ class Code(StrEnum):
     STAY_BEFORE_ARREST = "stay_before_arrest"
     STAY_AFTER_END = "stay_after_end"
     STAY_END_BEFORE_START = "stay_end_before_start"
+    EXPIRY_NOT_AFTER_EFFECT = "expiry_not_after_effect"
 
 
 # The dates' names in the wordings below, where a report's line puts each
@@ -372,3 +373,12 @@ def addressee(override: str, name_ru: str, name: str, born: PartialDate | None) 
         return override.strip()
     name = name_ru.strip() or name.strip()
     return f"{name}, {born.first.year} г. р." if born else name
+
+
+def expiry_after_effect(expires_on, effective_on) -> Violation | None:
+    """A sanctions act expires after the day it takes effect (``expires_on``
+    is the first day it no longer applies). Plain dates; either unknown passes."""
+    if expires_on and effective_on and expires_on <= effective_on:
+        message = _("The act expires on or before the day it takes effect.")
+        return Violation("expires_on", Code.EXPIRY_NOT_AFTER_EFFECT, message)
+    return None

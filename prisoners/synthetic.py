@@ -20,8 +20,10 @@ from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from .choices import (
+    KIND_OF_ACTION,
     NON_CUSTODIAL,
     FacilityKind,
     Gender,
@@ -39,11 +41,13 @@ from .models import (
     Release,
     ReleaseEvent,
     SanctionsEvent,
+    SanctionsTarget,
     Source,
     Stay,
+    TargetKind,
 )
 from .partial_dates import PartialDate, Precision
-from .search import CYRILLIC_TO_LATIN
+from .search import CYRILLIC_TO_LATIN, search_text
 
 START, END = date(2011, 1, 1), date(2026, 6, 30)
 # The history spans the last HISTORY_DAYS days before the day it is written.
@@ -275,16 +279,32 @@ class Generator:
                 "Independent media",
             ]
         ]
-        sanctions = []
+        sanctions, chosen = [], []
+        # Targets of the same seed are kept from an earlier run: made once.
+        ids = {f"{self.prefix}-{slugify(name)}": name for name in TARGETS}
+        kept = list(SanctionsTarget.objects.filter(target_id__in=ids))
+        made = SanctionsTarget.objects.bulk_create(
+            SanctionsTarget(
+                target_id=i,
+                name=f"{name} ({self.prefix})",
+                kind=TargetKind.COMPANY,
+                search_text=search_text(i, name),
+            )
+            for i, name in ids.items()
+            if i not in {t.target_id for t in kept}
+        )
+        targets = {t.name: t for t in [*kept, *made]}
         for n in range(max(10, self.persons // 3000)):
             target = rnd.choice(TARGETS)
+            chosen.append(targets[f"{target} ({self.prefix})"])
+            action = rnd.choice(ACTIONS)
             sanctions.append(
                 SanctionsEvent(
                     event_id=f"{self.prefix}-sanctions-{n}",
                     date=self.partial(self.day(date(2020, 8, 1)), exact=0.95, month=0.05),
                     authority=rnd.choice(AUTHORITIES),
-                    action=rnd.choice(ACTIONS),
-                    target=target,
+                    action=action,
+                    kind=KIND_OF_ACTION[action],
                     sector=SECTORS[target],
                     legal_reference=f"Regulation {rnd.randint(100, 999)}/{rnd.randint(2020, 2026)}",
                     description="Synthetic sanctions event.",
@@ -292,6 +312,11 @@ class Generator:
                 )
             )
         self.sanctions = SanctionsEvent.objects.bulk_create(sanctions)
+        on = SanctionsEvent.targets.through
+        on.objects.bulk_create(
+            on(sanctionsevent_id=event.pk, sanctionstarget_id=target.pk)
+            for event, target in zip(self.sanctions, chosen, strict=True)
+        )
         waves = []
         for n in range(max(12, self.persons // 2500)):
             waves.append(

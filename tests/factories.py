@@ -1,7 +1,9 @@
 """Factories: a test names only what matters to it."""
 
 import factory
+from django.utils.text import slugify
 
+from prisoners.choices import KIND_OF_ACTION
 from prisoners.models import (
     Charge,
     Detention,
@@ -11,6 +13,7 @@ from prisoners.models import (
     Release,
     ReleaseEvent,
     SanctionsEvent,
+    SanctionsTarget,
     SentenceChange,
     Source,
     Stay,
@@ -96,16 +99,41 @@ class ReleaseEventFactory(factory.django.DjangoModelFactory):
     published = True
 
 
+class SanctionsTargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SanctionsTarget
+        django_get_or_create = ("target_id",)
+
+    name = factory.Sequence(lambda n: f"Target {n}")
+    target_id = factory.LazyAttribute(lambda o: slugify(o.name))
+    kind = "company"
+
+
 class SanctionsEventFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = SanctionsEvent
+        skip_postgeneration_save = True
 
     event_id = factory.Sequence(lambda n: f"sanctions-event-{n}")
     date = "2025-12-13"
     authority = "US"
     action = "lifted"
-    target = "Belaruskali"
+    kind = factory.LazyAttribute(lambda o: KIND_OF_ACTION[o.action])
     published = True
+
+    @factory.post_generation
+    def target(event, create, names, **kwargs):
+        """``target="Belaruskali; Belarusian Potash Company"``: the targets
+        by name, made when new (as the old free-text target read)."""
+        names = "Belaruskali" if names is None else names
+        if create:
+            event.targets.set(
+                [
+                    SanctionsTargetFactory(name=name.strip(), target_id=slugify(name.strip()))
+                    for name in names.split(";")
+                    if name.strip()
+                ]
+            )
 
 
 class ReleaseFactory(factory.django.DjangoModelFactory):

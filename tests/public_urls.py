@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.text import slugify
 
 from prisoners.models import LocalName, OtherId, Person, ReleaseEvent, SanctionsEvent, Stay
 from tests.factories import (
@@ -54,7 +55,10 @@ def build_world() -> World:
     hidden_sanctions = SanctionsEventFactory(
         event_id=f"hidden-sanctions-{MARKER}",
         date="2025-12-14",
-        target=f"Unpublished sanctions {MARKER}",
+        # A published target beside one only this draft names (shown nowhere).
+        target=f"Belaruskali; Unpublished sanctions {MARKER}",
+        legal_reference=f"reference {MARKER}",
+        official_url=f"https://example.org/{MARKER}",
         description=f"description {MARKER}",
         published=False,
     )
@@ -227,6 +231,12 @@ def public_urls(world: World) -> list[str]:
         "/sanctions/?authority=US&action=lifted",
         sanctions.get_absolute_url(),
         "/sanctions/2025-12-21-eu-eased/",
+        "/sanctions/?in_force_on=2025-12-14&kind=delisting&target=belaruskali",
+        "/sanctions/targets/",
+        "/sanctions/targets/?q=potash&kind=company",
+        "/sanctions/targets/belaruskali/",
+        "/sanctions/targets/belaruskali/?in_force_on=2025-12-14",
+        "/sanctions/targets/belavia/",
         "/timeline/",
         "/timeline/?from=2021-01-01&to=2025-12-31",
         "/facilities/",
@@ -242,12 +252,15 @@ def public_urls(world: World) -> list[str]:
         "/sitemap-releases.xml",
         "/sitemap-sanctions.xml",
         "/sitemap-facilities.xml",
+        "/sitemap-sanctions-targets.xml",
         # Open data: exports and the API.
         "/prisoners/export.csv",
         "/prisoners/export.csv?released_after=2025-12-01&region=Minsk",
         "/prisoners/export.csv?expected_release_before=2030-06-30&ordering=-days_in_custody",
         "/releases/export.csv",
         "/sanctions/export.csv",
+        "/sanctions/export.csv?in_force_on=2025-12-14",
+        "/sanctions/targets/export.csv",
         "/api/prisoners/",
         "/api/prisoners/?release_event=2025-12-13-release",
         "/api/prisoners/?expected_release_after=2022&ordering=-days_in_custody",
@@ -257,6 +270,9 @@ def public_urls(world: World) -> list[str]:
         "/api/sanctions-events/",
         f"/api/sanctions-events/{sanctions.event_id}/",
         "/api/sanctions-events/2025-12-21-eu-eased/",
+        "/api/sanctions-events/?in_force_on=2025-12-14&target=belaruskali",
+        "/api/sanctions-targets/",
+        "/api/sanctions-targets/belaruskali/",
         "/api/organizations/",
         "/api/facilities/",
         "/api/facilities/?kind=colony",
@@ -336,6 +352,9 @@ def private_urls(world: World) -> list[str]:
         f"/api/release-events/hidden-release-{MARKER}/",
         f"/api/facilities/facility-{MARKER}-draft/",
         f"/api/sanctions-events/hidden-sanctions-{MARKER}/",
+        # A target only a draft names is public nowhere.
+        f"/sanctions/targets/{slugify(f'Unpublished sanctions {MARKER}')}/",
+        f"/api/sanctions-targets/{slugify(f'Unpublished sanctions {MARKER}')}/",
     ]
 
 

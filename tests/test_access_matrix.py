@@ -42,11 +42,18 @@ RECORDS = {
     "localname",
     "stay",
     "sentencechange",
+    "sanctionstarget",
 }
 # A detention's stays in facilities are edited on its page, as its release
 # is (no admin page of their own).
 CURATOR_DELETES = {"detention", "release", "source", "stay", "sentencechange"}
-EDITOR_DELETES = CURATOR_DELETES | {"person", "releaseevent", "sanctionsevent", "localname"}
+EDITOR_DELETES = CURATOR_DELETES | {
+    "person",
+    "releaseevent",
+    "sanctionsevent",
+    "localname",
+    "sanctionstarget",
+}
 DELETES = {"curator": CURATOR_DELETES, "editor": EDITOR_DELETES}
 # Issue 15: a curator keeps the permission to delete a source (taking it off
 # one record) but not the source's own delete page, which removes it from

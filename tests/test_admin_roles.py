@@ -71,6 +71,7 @@ def test_an_anonymous_visitor_is_sent_to_the_login(client, url):
         "charge",
         "facility",
         "localname",
+        "sanctionstarget",
     ],
 )
 def test_both_roles_can_open_every_list_and_add_form(client, curator, editor, name):
@@ -238,6 +239,10 @@ def test_a_curator_cannot_publish_events(client, curator, editor, model, factory
     assert "published" not in form.fields
     data = {k: v for k, v in form.initial.items() if v is not None and k in form.fields}
     data.update({k: str(v) for k, v in data.items() if not isinstance(v, list)})
+    # Many-to-many initial values are records (a sanctions event's targets).
+    data.update(
+        {k: [getattr(r, "pk", r) for r in v] for k, v in data.items() if isinstance(v, list)}
+    )
     data["published"] = "on"
     response = client.post(url, data)
     assert response.status_code == 302, errors_of(response)

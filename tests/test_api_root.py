@@ -21,6 +21,7 @@ def test_it_lists_every_endpoint_with_its_address_and_what_it_gives(client):
         "prisoners",
         "release-events",
         "sanctions-events",
+        "sanctions-targets",
         "organizations",
         "facilities",
         "stats-held",

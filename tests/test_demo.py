@@ -88,3 +88,24 @@ def test_a_demo_person_who_is_someone_recorded_is_skipped_not_duplicated():
     assert not Person.objects.filter(person_id="ales-bialiatski").exists()
     assert Person.objects.filter(search_text__contains="bialiatski").count() == 1
     assert Person.objects.filter(person_id="maria-kalesnikava").exists()
+
+
+def test_the_demo_records_the_potash_relief_as_a_general_licence_not_a_delisting(demo, client):
+    """Headlines said "lifted"; in law a licence authorized dealings while
+    the designation and the EU's potash measures stayed in force."""
+    relief = SanctionsEvent.objects.get(event_id="2025-12-13-us-potash")
+    assert (relief.kind, relief.action) == ("general_licence", "lifted")
+    assert {t.target_id for t in relief.targets.all()} == {
+        "belaruskali",
+        "belarusian-potash-company",
+    }
+    text = client.get("/releases/2025-12-13-release/").content.decode()
+    assert 'data-standing="licensed"' in text
+    assert "/sanctions/2021-06-24-eu-potash/" in text  # the EU's measures stayed
+
+
+def test_every_demo_act_gives_its_official_url_or_says_what_is_illustrative(demo):
+    for act in SanctionsEvent.objects.all():
+        assert act.official_url or "llustrative" in act.description, act.event_id
+    eu = SanctionsEvent.objects.get(event_id="2021-06-24-eu-potash")
+    assert eu.official_url == "https://eur-lex.europa.eu/eli/reg/2021/1030/oj"

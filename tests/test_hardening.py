@@ -62,12 +62,13 @@ def test_it_writes_no_formula_in_any_public_csv(client):
     person = PersonFactory(person_id="p-1", name='=HYPERLINK("http://evil","x")', bio="-2+3")
     person.organizations.add(organization)
     ReleaseEventFactory(event_id="r-1", title="@SUM(1+1)")
-    SanctionsEventFactory(event_id="s-1", target="+1+1")
+    SanctionsEventFactory(event_id="s-1", target="+1+1", legal_reference="+2+2")
     seen = set()
     for url in [
         "/prisoners/export.csv",
         "/releases/export.csv",
         "/sanctions/export.csv",
+        "/sanctions/targets/export.csv",
         "/api/stats/held.csv",
         "/api/stats/releases.csv",
     ]:
@@ -80,7 +81,8 @@ def test_it_writes_no_formula_in_any_public_csv(client):
     assert '\'=HYPERLINK("http://evil","x")' in seen
     assert "'=cmd|' /C calc'!A0" in seen
     assert "'@SUM(1+1)" in seen
-    assert "'+1+1" in seen
+    assert "'+1+1" in seen  # a target's name
+    assert "'+2+2" in seen
 
 
 def test_it_keeps_the_full_export_exact(tmp_path):

@@ -74,7 +74,7 @@ def test_it_marks_a_published_sanctions_event_overwritten():
     SanctionsEventFactory(event_id="potash", target="Belaruskali", published=True)
     header = "event_id,date,authority,action,target\n"
     result = run_import(
-        [("s.csv", (header + "potash,2025-12-13,US,lifted,Belaruskali OAO\n").encode())],
+        [("s.csv", (header + "potash,2025-12-13,US,imposed,Belaruskali\n").encode())],
         dry_run=True,
     )
     assert result.ok, result.errors

@@ -133,7 +133,7 @@ def test_csv_lines_quote_as_needed():
     assert list(csv.reader(io.StringIO("".join(lines)))) == [["a", "b"], ["x, y", 'say "hi"\nbye']]
 
 
-def test_export_records_writes_the_seven_files(tmp_path):
+def test_export_records_writes_the_eight_files(tmp_path):
     PersonFactory(person_id="p-1", name='Алесь, "Ales"\nBialiatski')
     LocalName.objects.all().delete()  # the names migration 0013 seeds
     counts = export_records(tmp_path)
@@ -141,6 +141,7 @@ def test_export_records_writes_the_seven_files(tmp_path):
         "prisoners.csv": 1,
         "release_events.csv": 0,
         "sanctions_events.csv": 0,
+        "sanctions_targets.csv": 0,
         "names.csv": 0,
         "facilities.csv": 0,
         "stays.csv": 0,

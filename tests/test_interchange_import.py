@@ -94,6 +94,8 @@ def test_it_imports_people_detentions_releases_and_events():
         "detentions: 2 created, 0 updated, 0 unchanged",
         "release events: 1 created, 0 updated, 0 unchanged",
         "sanctions events: 1 created, 0 updated, 0 unchanged",
+        # The target named by the free text, made a record (issue 21).
+        "sanctions targets: 1 created, 0 updated, 0 unchanged",
     ]
     ales = Person.objects.get(person_id="viasna-1")
     assert ales.visibility == "published"
@@ -632,7 +634,7 @@ def test_a_stored_record_keeps_the_required_values_of_absent_columns():
     result = run(("s.csv", "event_id,sector\nsx,potash\n"))
     assert result.ok, result.errors
     event = SanctionsEvent.objects.get()
-    assert (event.target, event.sector) == ("Belaruskali", "potash")
+    assert ([t.name for t in event.targets.all()], event.sector) == (["Belaruskali"], "potash")
 
 
 @pytest.mark.parametrize(
@@ -813,7 +815,8 @@ def test_it_rejects_an_unrecognizable_header():
     expected = (
         "p.csv:1: -: unrecognized header: expected the columns person_id, name, name_be… "
         "(prisoners.csv); or event_id, date, title… (release_events.csv); or event_id, date, "
-        "authority… (sanctions_events.csv); or kind, name, name_en… (names.csv); "
+        "authority… (sanctions_events.csv); or target_id, name, name_be… "
+        "(sanctions_targets.csv); or kind, name, name_en… (names.csv); "
         "or facility_id, name, name_be… (facilities.csv); or detention_id, facility, from… "
         "(stays.csv); or detention_id, changed_on, kind… (sentence_changes.csv); "
         "or map the file's own columns (--mapping)"

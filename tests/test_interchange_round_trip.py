@@ -21,6 +21,7 @@ from prisoners.models import (
     Person,
     ReleaseEvent,
     SanctionsEvent,
+    SanctionsTarget,
     Source,
 )
 
@@ -28,6 +29,7 @@ pytestmark = pytest.mark.django_db
 
 DEMO = Path(__file__).resolve().parent.parent / "prisoners" / "demo"
 FILES = [
+    "sanctions_targets.csv",
     "sanctions_events.csv",
     "release_events.csv",
     "prisoners.csv",
@@ -40,7 +42,16 @@ FILES = [
 
 def delete_everything():
     Person.objects.all().delete()
-    for model in (ReleaseEvent, SanctionsEvent, Source, Organization, Charge, Facility, LocalName):
+    for model in (
+        ReleaseEvent,
+        SanctionsEvent,
+        SanctionsTarget,
+        Source,
+        Organization,
+        Charge,
+        Facility,
+        LocalName,
+    ):
         model.objects.all().delete()
 
 

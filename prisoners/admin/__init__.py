@@ -8,6 +8,7 @@ from . import (
     mapping,  # noqa: F401  (registers the saved column mappings)
     model_admins,  # noqa: F401  (registers the model admins)
     places,  # noqa: F401  (registers facilities and the letter-writing guide)
+    sanctions,  # noqa: F401  (registers sanctions targets)
     sentences,  # noqa: F401  (registers sentence changes, the detention's inline)
 )
 

@@ -502,11 +502,19 @@ class ReleaseEventAdmin(PublishableEventAdmin):
 
 @admin.register(SanctionsEvent)
 class SanctionsEventAdmin(PublishableEventAdmin):
-    list_display = ["event_id", "date_display", "authority", "action", "target", "published"]
-    list_filter = ["authority", "action", "published"]
+    list_display = ["event_id", "date_display", "authority", "kind", "targets_display", "published"]
+    list_filter = ["authority", "kind", "action", "published"]
     date_hierarchy = "date_first"
-    search_fields = ["event_id", "authority", "target", "sector", "legal_reference"]
-    autocomplete_fields = ["sources"]
+    search_fields = ["event_id", "authority", "targets__name", "sector", "legal_reference"]
+    autocomplete_fields = ["targets", "sources"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("targets")
+
+    @admin.display(description=_("targets"))
+    def targets_display(self, event) -> str:
+        return "; ".join(t.name for t in event.targets.all()) or "—"
+
     readonly_fields = ["linked_release_events"]
 
     @admin.display(description=_("date"), ordering="date_first")

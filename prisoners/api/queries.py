@@ -8,7 +8,15 @@ from collections import defaultdict
 from django.db.models import Prefetch, QuerySet
 
 from .. import privacy
-from ..models import Detention, Facility, Person, Release, ReleaseEvent, SanctionsEvent
+from ..models import (
+    Detention,
+    Facility,
+    Person,
+    Release,
+    ReleaseEvent,
+    SanctionsEvent,
+    SanctionsTarget,
+)
 from ..stats import figures
 
 
@@ -50,10 +58,17 @@ def sanctions_events() -> QuerySet[SanctionsEvent]:
     return (
         privacy.sanctions_events()
         .prefetch_related(
-            "sources", privacy.release_events_of_sanctions_events(to_attr="public_release_events")
+            "sources",
+            privacy.targets_of_sanctions_events(),
+            privacy.release_events_of_sanctions_events(to_attr="public_release_events"),
         )
         .order_by("-date_first", "event_id")
     )
+
+
+def sanctions_targets() -> QuerySet[SanctionsTarget]:
+    """Public targets (through published events), by name, with their sources."""
+    return privacy.sanctions_targets().prefetch_related("sources").order_by("name", "target_id")
 
 
 def name_people(events) -> None:

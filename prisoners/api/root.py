@@ -30,7 +30,15 @@ ENDPOINTS = [
     (
         "sanctions-events",
         "api-sanctions-event-list",
-        _("Sanctions events, filtered by date, authority, action and target."),
+        _(
+            "Sanctions acts, filtered by date, authority, kind, action, target and the day "
+            "they are in force."
+        ),
+    ),
+    (
+        "sanctions-targets",
+        "api-sanctions-target-list",
+        _("Sanctions targets: aliases and their ids on the official lists."),
     ),
     (
         "organizations",

@@ -15,6 +15,7 @@ from ..models import (
     Person,
     ReleaseEvent,
     SanctionsEvent,
+    SanctionsTarget,
     SentenceChange,
 )
 from ..public.citation import absolute
@@ -208,12 +209,44 @@ class PersonSerializer(serializers.ModelSerializer):
         ).data
 
 
+class SanctionsTargetSerializer(serializers.ModelSerializer):
+    id = serializers.CharField(source="target_id")
+    url = serializers.SerializerMethodField()
+    aliases = serializers.ListField(source="alias_list", child=serializers.CharField())
+    sources = serializers.SlugRelatedField(slug_field="url", many=True, read_only=True)
+
+    class Meta:
+        model = SanctionsTarget
+        fields = [
+            "id",
+            "url",
+            "name",
+            "name_be",
+            "name_ru",
+            "aliases",
+            "kind",
+            "country",
+            "ofac_id",
+            "eu_id",
+            "opensanctions_id",
+            "sources",
+        ]
+
+    def get_url(self, obj) -> str:
+        return absolute(obj.get_absolute_url())
+
+
 class SanctionsEventSerializer(serializers.ModelSerializer):
     id = serializers.CharField(source="event_id")
     date = PartialDateField()
     sources = serializers.SlugRelatedField(slug_field="url", many=True, read_only=True)
     release_events = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
+    targets = serializers.SlugRelatedField(slug_field="target_id", many=True, read_only=True)
+    target = serializers.SerializerMethodField(
+        help_text="The targets' names, '; '-separated (before targets were records: "
+        "read `targets` for their ids)."
+    )
 
     class Meta:
         model = SanctionsEvent
@@ -222,14 +255,22 @@ class SanctionsEventSerializer(serializers.ModelSerializer):
             "url",
             "date",
             "authority",
+            "kind",
             "action",
+            "targets",
             "target",
             "sector",
             "legal_reference",
+            "official_url",
+            "effective_on",
+            "expires_on",
             "description",
             "release_events",
             "sources",
         ]
+
+    def get_target(self, event) -> str:
+        return "; ".join(t.name for t in event.targets.all())
 
     def get_release_events(self, event) -> list[str]:
         return [e.event_id for e in event.public_release_events]

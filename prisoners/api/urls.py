@@ -9,6 +9,7 @@ router = SimpleRouter()
 router.register("prisoners", views.PrisonerViewSet, basename="api-prisoner")
 router.register("release-events", views.ReleaseEventViewSet, basename="api-release-event")
 router.register("sanctions-events", views.SanctionsEventViewSet, basename="api-sanctions-event")
+router.register("sanctions-targets", views.SanctionsTargetViewSet, basename="api-sanctions-target")
 router.register("organizations", views.OrganizationViewSet, basename="api-organization")
 router.register("facilities", views.FacilityViewSet, basename="api-facility")
 

@@ -35,6 +35,7 @@ from ..public.filters import (
     PersonFilter,
     ReleaseEventFilter,
     SanctionsEventFilter,
+    SanctionsTargetFilter,
     ask_changes,
 )
 from ..stats.ranges import RangeError, date_range
@@ -221,7 +222,10 @@ class ReleaseEventViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
 @extend_schema(
     description=(
         "Published sanctions events, newest first. Example: "
-        "`/api/sanctions-events/?authority=US&action=lifted&date_after=2025-01-01`."
+        "`/api/sanctions-events/?authority=US&kind=general_licence&in_force_on=2025-12-13`. "
+        "`in_force_on`: the acts in force on that day (a designation from the day it takes "
+        "effect until a later delisting of the same target by the same authority; a licence "
+        "or measure until it expires); `target`: a target's id (`/api/sanctions-targets/`)."
     )
 )
 class SanctionsEventViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
@@ -233,6 +237,23 @@ class SanctionsEventViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return queries.sanctions_events()
+
+
+@extend_schema(
+    description=(
+        "Sanctions targets named by published sanctions events, by name, with their aliases "
+        "and ids on the official lists. Example: `/api/sanctions-targets/?q=belaruskali`."
+    )
+)
+class SanctionsTargetViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = shapes.SanctionsTargetSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = SanctionsTargetFilter
+    pagination_class = Pagination
+    lookup_field = "target_id"
+
+    def get_queryset(self):
+        return queries.sanctions_targets()
 
 
 @extend_schema(description="Organizations of published people, with how many they are.")

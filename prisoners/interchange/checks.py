@@ -7,6 +7,8 @@ line naming the file, the row and the column.
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.utils.translation import gettext_noop
 
 from .. import rules
@@ -48,7 +50,9 @@ class CheckPass:
     def check(self) -> None:
         self._check_facilities()  # facilities.FacilitiesPass
         self._check_stays_only()
+        self._check_targets()  # targets.TargetsPass
         self._check_new_events()
+        self._check_act_dates()
         self._check_release_event_references()
         self._check_sanctions_references()
         self._check_detention_owners()
@@ -74,6 +78,28 @@ class CheckPass:
                 for column in kind.columns:
                     if column.required and column.name not in plan.present:
                         self.problems.add(plan.path, plan.line, column.name, REQUIRED)
+
+    def _check_act_dates(self) -> None:
+        """A sanctions act expires after it takes effect (rules.expiry_after_effect)."""
+        plans = self.events[SANCTIONS_EVENTS]
+        stored = {}
+        for chunk in chunks(plans):
+            stored.update(
+                (e.event_id, (e.effective_on, e.expires_on))
+                for e in SanctionsEvent.objects.filter(event_id__in=chunk)
+            )
+        for plan in plans.values():
+            dates = dict(
+                zip(("effective_on", "expires_on"), stored.get(plan.key, (None, None)), strict=True)
+            )
+            for column in ("effective_on", "expires_on"):
+                if column in plan.present - plan.broken:
+                    value = plan.values.get(column)
+                    dates[column] = date.fromisoformat(value) if value else None
+            self._refuse(
+                (plan.path, plan.line),
+                rules.expiry_after_effect(dates["expires_on"], dates["effective_on"]),
+            )
 
     def _check_release_event_references(self) -> None:
         in_files = self.events[RELEASE_EVENTS]

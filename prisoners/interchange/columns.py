@@ -36,9 +36,12 @@ from ..models import (
     ReleaseType,
     SanctionsAction,
     SanctionsEvent,
+    SanctionsKind,
+    SanctionsTarget,
     SentenceChangeKind,
     SentenceType,
     Source,
+    TargetKind,
 )
 from ..partial_dates import PartialDate
 from ..privacy import is_public
@@ -127,6 +130,12 @@ def read_day(cell: str) -> str:
     if len(str(day)) != 10:
         raise ValueError(say("%(value)r is not a whole date: use YYYY-MM-DD", value=cell))
     return str(day)
+
+
+def read_url(cell: str) -> str:
+    if len(cell.split()) > 1:
+        raise ValueError(say("%(value)r… is not one URL", value=cell[:40]))
+    return read_urls(cell)[0]
 
 
 def read_choice(choices: list[str]) -> Callable[[str], str]:
@@ -344,14 +353,41 @@ SANCTIONS_EVENT_COLUMNS = [
     Column("date", read_date, required=True),
     Column("authority", read_text(_max(SanctionsEvent, "authority")), required=True),
     Column("action", read_choice(_values(SanctionsAction)), required=True),
-    Column("target", read_text(_max(SanctionsEvent, "target")), required=True),
+    # Empty: the kind its action gave the events recorded before kinds.
+    Column("kind", read_choice(_values(SanctionsKind))),
+    # Targets by target_id, name or alias (a name not recorded yet makes a
+    # new target); written back as target ids.
+    Column(
+        "target",
+        read_names(_max(SanctionsTarget, "name")),
+        write=write_list("; "),
+        empty=(),
+        required=True,
+    ),
     Column("sector", read_text(_max(SanctionsEvent, "sector"))),
     Column("legal_reference", read_text(_max(SanctionsEvent, "legal_reference"))),
+    Column("official_url", read_url),
+    Column("effective_on", read_day),
+    Column("expires_on", read_day),
     Column("description", read_text(_max(SanctionsEvent, "description"))),
     Column("description_be", read_text(_max(SanctionsEvent, "description_be"))),
     Column("description_ru", read_text(_max(SanctionsEvent, "description_ru"))),
     Column("sources", **URL_LIST),
     Column("published", read_yes_no, write=write_yes_no, empty=None),
+]
+
+SANCTIONS_TARGET_COLUMNS = [
+    Column("target_id", read_id(_max(SanctionsTarget, "target_id")), required=True),
+    Column("name", read_text(_max(SanctionsTarget, "name"))),
+    Column("name_be", read_text(_max(SanctionsTarget, "name_be"))),
+    Column("name_ru", read_text(_max(SanctionsTarget, "name_ru"))),
+    Column("aliases", read_names(ordered=True), write=write_list("; "), empty=()),
+    Column("kind", read_choice(_values(TargetKind))),
+    Column("country", read_text(_max(SanctionsTarget, "country"))),
+    Column("ofac_id", read_text(_max(SanctionsTarget, "ofac_id"))),
+    Column("eu_id", read_text(_max(SanctionsTarget, "eu_id"))),
+    Column("opensanctions_id", read_text(_max(SanctionsTarget, "opensanctions_id"))),
+    Column("sources", **URL_LIST),
 ]
 
 # names.csv: the Belarusian and Russian names of what records name (and a
@@ -416,6 +452,9 @@ RELEASE_EVENTS = Kind("release events", "release_events.csv", "event_id", RELEAS
 SANCTIONS_EVENTS = Kind(
     "sanctions events", "sanctions_events.csv", "event_id", SANCTIONS_EVENT_COLUMNS
 )
+SANCTIONS_TARGETS = Kind(
+    "sanctions targets", "sanctions_targets.csv", "target_id", SANCTIONS_TARGET_COLUMNS
+)
 # Told apart from prisoners.csv (which has name, name_be, name_ru too) by kind.
 NAMES = Kind("names", "names.csv", "kind", NAME_COLUMNS)
 FACILITIES = Kind("facilities", "facilities.csv", "facility_id", FACILITY_COLUMNS)
@@ -425,7 +464,16 @@ STAYS = Kind("stays", "stays.csv", "detention_id", STAY_COLUMNS)
 SENTENCE_CHANGES = Kind(
     "sentence changes", "sentence_changes.csv", "changed_on", SENTENCE_CHANGE_COLUMNS
 )
-KINDS = [PRISONERS, RELEASE_EVENTS, SANCTIONS_EVENTS, NAMES, FACILITIES, STAYS, SENTENCE_CHANGES]
+KINDS = [
+    PRISONERS,
+    RELEASE_EVENTS,
+    SANCTIONS_EVENTS,
+    SANCTIONS_TARGETS,
+    NAMES,
+    FACILITIES,
+    STAYS,
+    SENTENCE_CHANGES,
+]
 
 
 def recognize(header: list[str]) -> Kind | None:
@@ -546,40 +594,3 @@ def detention_values(detention: Detention, public: bool = False) -> dict:
 
 
 EMPTY_DETENTION = {c.name: c.empty for c in PRISONER_COLUMNS if not c.of_person}
-
-
-def release_event_values(event: ReleaseEvent, public: bool = False) -> dict:
-    return {
-        "event_id": event.event_id,
-        "date": _date(event.date),
-        "title": _text(event.title),
-        "title_be": _text(event.title_be),
-        "title_ru": _text(event.title_ru),
-        "announced_count": event.announced_count,
-        "negotiator": _text(event.negotiator),
-        "sanctions": tuple(
-            sorted(s.event_id for s in event.sanctions.all() if is_public(s) or not public)
-        ),
-        "description": _text(event.description),
-        "description_be": _text(event.description_be),
-        "description_ru": _text(event.description_ru),
-        "sources": tuple(sorted(s.url for s in event.sources.all())),
-        "published": event.published,
-    }
-
-
-def sanctions_event_values(event: SanctionsEvent) -> dict:
-    return {
-        "event_id": event.event_id,
-        "date": _date(event.date),
-        "authority": _text(event.authority),
-        "action": event.action,
-        "target": _text(event.target),
-        "sector": _text(event.sector),
-        "legal_reference": _text(event.legal_reference),
-        "description": _text(event.description),
-        "description_be": _text(event.description_be),
-        "description_ru": _text(event.description_ru),
-        "sources": tuple(sorted(s.url for s in event.sources.all())),
-        "published": event.published,
-    }

@@ -26,16 +26,17 @@ from .columns import (
     PRISONERS,
     RELEASE_EVENTS,
     SANCTIONS_EVENTS,
+    SANCTIONS_TARGETS,
     SENTENCE_CHANGES,
     STAYS,
     Kind,
-    release_event_values,
-    sanctions_event_values,
 )
 from .csv_files import write_csv
+from .event_values import release_event_values, sanctions_event_values
 from .facilities import facility_rows, stay_rows
 from .names import name_rows
 from .sentence_changes import sentence_change_rows
+from .targets import target_rows
 
 CHUNK = 1000
 
@@ -87,14 +88,15 @@ def sanctions_event_rows(events: QuerySet, public: bool = False) -> Iterator[lis
     yield header
     if public:
         events = privacy.public(events)
-    for event in events.prefetch_related("sources").iterator(chunk_size=CHUNK):
+    for event in events.prefetch_related("targets", "sources").iterator(chunk_size=CHUNK):
         yield _cells(SANCTIONS_EVENTS, header, sanctions_event_values(event))
 
 
 def export_records(directory: str | Path, public: bool = False) -> dict[str, int]:
     """Write prisoners.csv, release_events.csv, sanctions_events.csv,
-    facilities.csv, stays.csv and sentence_changes.csv (and, unless ``public``, names.csv) into
-    ``directory`` (created if needed); return the number of rows of each."""
+    sanctions_targets.csv, facilities.csv, stays.csv and sentence_changes.csv
+    (and, unless ``public``, names.csv) into ``directory`` (created if
+    needed); return the number of rows of each."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     files = {
@@ -107,6 +109,7 @@ def export_records(directory: str | Path, public: bool = False) -> dict[str, int
         ),
         FACILITIES.filename: facility_rows(public),
         STAYS.filename: stay_rows(public=public),
+        SANCTIONS_TARGETS.filename: target_rows(public=public),
     }
     # Sentence changes are public as the sentence is: a published person's.
     files[SENTENCE_CHANGES.filename] = sentence_change_rows(Person.objects.all(), public)

@@ -29,6 +29,7 @@ from ..models import (
     Release,
     ReleaseEvent,
     SanctionsEvent,
+    SanctionsTarget,
     SentenceChange,
     Source,
     Stay,
@@ -43,6 +44,7 @@ from .names import NamesPass
 from .plans import FileArg, PersonPlan, ReadPass, RowPlan
 from .reading import Problem, Problems
 from .sentence_changes import SentenceChangesPass
+from .targets import TargetsPass
 from .writing import REFUSED_RECORD, WritePass
 
 # The kinds of records an import counts, and their models (whose names the
@@ -53,6 +55,7 @@ SUMMARY_MODELS = {
     "releases": Release,
     "release events": ReleaseEvent,
     "sanctions events": SanctionsEvent,
+    "sanctions targets": SanctionsTarget,
     "names": LocalName,
     "facilities": Facility,
     "stays": Stay,
@@ -179,7 +182,14 @@ def run_import(
 
 
 class Importer(
-    ReadPass, MatchPass, CheckPass, WritePass, NamesPass, FacilitiesPass, SentenceChangesPass
+    ReadPass,
+    MatchPass,
+    CheckPass,
+    WritePass,
+    NamesPass,
+    FacilitiesPass,
+    SentenceChangesPass,
+    TargetsPass,
 ):
     """One import: read(), resolve() (who each person is), check(), then,
     only if nothing is wrong, write().
@@ -206,6 +216,8 @@ class Importer(
         # A detention's rows of stays.csv, in the files' order.
         self.stay_plans: dict[str, list[RowPlan]] = {}
         self.change_plans: dict[tuple[str, str, str], RowPlan] = {}
+        self.target_plans: dict[str, RowPlan] = {}
+        self.targets_by_id: dict = {}
         # Reference rows named in the files, by model: created when new.
         self.names: dict[type, set[str]] = {
             m: set() for m in (Source, Organization, Charge, Facility)

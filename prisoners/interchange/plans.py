@@ -27,6 +27,7 @@ from .columns import (
     PERSON_COLUMN_NAMES,
     PRISONERS,
     RELEASE_COLUMN_NAMES,
+    SANCTIONS_TARGETS,
     SENTENCE_CHANGES,
     STAYS,
     detention_values,
@@ -146,6 +147,10 @@ def given_before(what: str, key: str, earlier: RowPlan, table: Table) -> Message
         return say("detention %(id)s is already given on line %(line)s", **values)
     if what == "detention":
         return say("detention %(id)s is already given on %(path)s", **values)
+    if what == "target" and earlier.path == table.path:
+        return say("target %(id)s is already given on line %(line)s", **values)
+    if what == "target":
+        return say("target %(id)s is already given on %(path)s", **values)
     if what == "change" and earlier.path == table.path:
         return say("this change of %(id)s is already given on line %(line)s", **values)
     if what == "change":
@@ -182,6 +187,8 @@ class ReadPass:
                     self._read_stays(table, records)
                 elif table.kind is SENTENCE_CHANGES:
                     self._read_sentence_changes(table, records)  # sentence_changes.py
+                elif table.kind is SANCTIONS_TARGETS:
+                    self._read_targets(table, records)  # targets.TargetsPass
                 else:
                     self._read_events(table, records)
 
@@ -303,17 +310,22 @@ class ReadPass:
         )
 
     def _read_events(self, table: Table, records) -> None:
-        events = self.events[table.kind]
+        self._read_records(table, records, self.events[table.kind], "event")
+
+    def _read_records(self, table: Table, records, plans: dict, what: str) -> None:
+        """Rows of a file with one record a row (events, sanctions targets)
+        into ``plans``, by the file's id column; an id given twice refused."""
+        id_column = table.kind.id_column
         for line, cells in records:
             values, broken = self._parse(table, line, cells)
-            event_id = values.get("event_id")
-            if not event_id:
+            key = values.get(id_column)
+            if not key:
                 continue
-            earlier = events.get(event_id)
+            earlier = plans.get(key)
             if earlier is not None:
-                table.problem(line, "event_id", given_before("event", event_id, earlier, table))
+                table.problem(line, id_column, given_before(what, key, earlier, table))
                 continue
-            events[event_id] = RowPlan(event_id, table.path, line, table.present, values, broken)
+            plans[key] = RowPlan(key, table.path, line, table.present, values, broken)
             self._remember_names(values, ("sources", Source))
 
     def _stored_people(self, plans: list[PersonPlan]) -> dict[str, Person]:

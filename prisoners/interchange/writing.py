@@ -14,6 +14,7 @@ from contextlib import contextmanager
 
 from django.utils.translation import gettext_noop
 
+from ..choices import KIND_OF_ACTION, SanctionsKind
 from ..models import (
     Charge,
     Detention,
@@ -24,6 +25,7 @@ from ..models import (
     Release,
     ReleaseEvent,
     SanctionsEvent,
+    SanctionsTarget,
     Source,
 )
 from ..partial_dates import PartialDate
@@ -36,14 +38,14 @@ from .columns import (
     RELEASE_COLUMN_NAMES,
     RELEASE_EVENTS,
     SANCTIONS_EVENTS,
+    SANCTIONS_TARGETS,
     SENTENCE_CHANGES,
     VISIBILITY_OF,
     Kind,
     detention_values,
     person_values,
-    release_event_values,
-    sanctions_event_values,
 )
+from .event_values import release_event_values, sanctions_event_values
 from .plans import (
     DETENTION_SCALARS,
     PERSON_SCALARS,
@@ -103,8 +105,19 @@ REFUSED_IDENTITIES = gettext_noop(
 )
 COLUMNS_OF = {
     k.name: k.by_name
-    for k in (RELEASE_EVENTS, SANCTIONS_EVENTS, NAMES, FACILITIES, SENTENCE_CHANGES)
+    for k in (
+        RELEASE_EVENTS,
+        SANCTIONS_EVENTS,
+        SANCTIONS_TARGETS,
+        NAMES,
+        FACILITIES,
+        SENTENCE_CHANGES,
+    )
 }
+# An event column that is a many-to-many field of another name.
+M2M_FIELD = {"target": "targets"}
+# Columns of whole days, stored as NULL when empty.
+DAYS = ("effective_on", "expires_on")
 
 
 class WritePass:
@@ -122,6 +135,7 @@ class WritePass:
         self.references = References(self.names, user, via)
         self._write_facilities()  # facilities.FacilitiesPass
         self._write_names()  # names.NamesPass
+        self._write_targets()  # targets.TargetsPass
         self._write_events(
             SANCTIONS_EVENTS, SanctionsEvent, sanctions_event_values, "sanctions events"
         )
@@ -171,6 +185,8 @@ class WritePass:
     def _write_events(self, kind: Kind, model, values_of, label: str) -> None:
         plans = self.events[kind]
         m2m = {"sources": Source}
+        if kind is SANCTIONS_EVENTS:
+            m2m["target"] = SanctionsTarget
         if kind is RELEASE_EVENTS:
             m2m["sanctions"] = SanctionsEvent
             wanted = {i for p in plans.values() for i in p.values.get("sanctions", ())}
@@ -184,7 +200,9 @@ class WritePass:
             keys = [p.key for p in chunk]
             stored = {
                 e.event_id: e
-                for e in model.objects.filter(event_id__in=keys).prefetch_related(*m2m)
+                for e in model.objects.filter(event_id__in=keys).prefetch_related(
+                    *(M2M_FIELD.get(c, c) for c in m2m)
+                )
             }
             for plan in chunk:
                 self.writing = (plan.path, plan.line, REFUSED_RECORD)
@@ -196,6 +214,9 @@ class WritePass:
                         continue
                     final[column] = plan.values.get(column, kind.by_name[column].empty)
                 final["published"] = bool(final["published"])
+                if kind is SANCTIONS_EVENTS and not final["kind"]:
+                    # A file written before kinds: the kind its action gives.
+                    final["kind"] = KIND_OF_ACTION.get(final["action"], SanctionsKind.OTHER)
                 changed = [c for c in scalars if final[c] != current.get(c, object())]
                 if event is None:
                     event = model(event_id=plan.key)
@@ -203,7 +224,8 @@ class WritePass:
                 elif changed:
                     self.history.add(event, "~")
                 for column in changed:
-                    setattr(event, column, final[column])
+                    value = final[column]
+                    setattr(event, column, value or None if column in DAYS else value)
                 if changed:
                     event.save()
                 m2m_changed = []
@@ -212,9 +234,11 @@ class WritePass:
                         continue
                     if target is Source:
                         objects = [self.references.get(Source, url) for url in final[column]]
+                    elif target is SanctionsTarget:
+                        objects = self.targets_named(final[column])
                     else:
                         objects = [sanctions[event_id] for event_id in final[column]]
-                    self._set(event, column, objects, created=not current)
+                    self._set(event, M2M_FIELD.get(column, column), objects, created=not current)
                     m2m_changed.append(column)
                 public = bool(current.get("published")) or final["published"]
                 self._note(label, plan.key, public, changed + m2m_changed, current, final)

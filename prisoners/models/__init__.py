@@ -8,9 +8,12 @@ from ..choices import (
     Gender,
     ReleaseType,
     SanctionsAction,
+    SanctionsKind,
     SentenceChangeKind,
     SentenceType,
+    Standing,
     Status,
+    TargetKind,
     Visibility,
 )
 from .base import EVENT_ID_LETTER, ID_PATTERN, LONG_TEXT, PRIVATE, PUBLIC
@@ -24,6 +27,7 @@ from .merges import MergeRecord
 from .people import Detention, Person
 from .references import Charge, Facility, LocalName, Organization, Source
 from .releases import Release
+from .sanctions import SanctionsTarget
 from .sentences import SentenceChange
 from .staff import StaffPreference
 from .stays import Stay
@@ -64,12 +68,16 @@ __all__ = [
     "ReleaseType",
     "SanctionsAction",
     "SanctionsEvent",
+    "SanctionsKind",
+    "SanctionsTarget",
     "SentenceChange",
     "SentenceChangeKind",
     "SentenceType",
     "Source",
     "StaffPreference",
+    "Standing",
     "Status",
     "Stay",
+    "TargetKind",
     "Visibility",
 ]

@@ -47,6 +47,13 @@ CHOICES = {
 # What each column holds. Keyed by name; (file, name) where one name means
 # different things in different files.
 COLUMN_HELP = {
+    ("sanctions_events.csv", "kind"): _(
+        "The instrument: designation, delisting, general licence, sectoral measure, extension, "
+        "suspension or other."
+    ),
+    "official_url": _("The act's text on the authority's site."),
+    "effective_on": _("The day the act takes effect."),
+    "expires_on": _("The first day a licence or measure no longer applies; empty when open."),
     "letters": _("Whether letters reach the person: yes, no or unknown."),
     "letters_checked_on": _("The day a curator last checked whether letters reach the person."),
     "letters_addressee": _(

@@ -8,10 +8,17 @@ from django.utils import timezone
 from .. import as_of, privacy
 from ..interchange.csv_files import csv_lines
 from ..interchange.exporter import prisoner_rows, release_event_rows, sanctions_event_rows
+from ..interchange.targets import target_rows
 from ..models import Person, ReleaseEvent, SanctionsEvent
 from . import errors, what_changed
 from .citation import add_citation_headers
-from .filters import PersonFilter, ReleaseEventFilter, SanctionsEventFilter, ask_changes
+from .filters import (
+    PersonFilter,
+    ReleaseEventFilter,
+    SanctionsEventFilter,
+    SanctionsTargetFilter,
+    ask_changes,
+)
 
 
 def _export(request, filterset_class, queryset, rows, name):
@@ -84,3 +91,13 @@ def changes_csv(request):
     if asked.changes is None:
         return errors.text_400(asked.errors)
     return _csv(request, what_changed.rows(asked.changes), "changes")
+
+
+def sanctions_targets_csv(request):
+    return _export(
+        request,
+        SanctionsTargetFilter,
+        privacy.sanctions_targets().order_by("target_id"),
+        target_rows,
+        "sanctions_targets",
+    )

@@ -12,6 +12,7 @@ event, held_on) apply to one and the same detention:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -28,6 +29,7 @@ from drf_spectacular.utils import extend_schema_field
 from .. import as_of, privacy
 from ..changes import Changes, changes_between, changes_of_filtered
 from ..models import (
+    ID_PATTERN,
     Detention,
     Facility,
     FacilityKind,
@@ -37,7 +39,10 @@ from ..models import (
     ReleaseType,
     SanctionsAction,
     SanctionsEvent,
+    SanctionsKind,
+    SanctionsTarget,
     Status,
+    TargetKind,
 )
 from ..partial_dates import PartialDate
 from ..stats.facets import count_facets
@@ -45,6 +50,7 @@ from ..stats.ranges import EARLIEST
 from .timeline import RangeForm
 
 ISO_DATE = ["%Y-%m-%d"]
+ID = re.compile(ID_PATTERN)
 
 
 class MultipleTextField(forms.Field):
@@ -441,23 +447,83 @@ class ReleaseEventFilter(django_filters.FilterSet):
         fields: list[str] = []
 
 
+class TargetIdsField(MultipleTextField):
+    """Target ids (``belavia``), any number, case ignored."""
+
+    def to_python(self, value) -> list[str]:
+        ids = [v.lower() for v in super().to_python(value)]
+        if any(not ID.match(i) for i in ids):
+            raise forms.ValidationError(
+                _("Give a target's id, such as belavia (see the list of targets)."),
+                code="invalid",
+            )
+        return ids
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class TargetIdsFilter(MultipleTextFilter):
+    field_class = TargetIdsField
+
+
 class SanctionsEventFilter(django_filters.FilterSet):
-    """Sanctions events by date, authority, action and target; build it on
-    published events."""
+    """Sanctions acts by date, authority, kind, action, target and the day
+    they are in force; build it on published events."""
 
     date_after = IsoDateFilter("date_first", "gte", label=_("From"))
     date_before = IsoDateFilter("date_first", "lte", label=_("Until"))
     authority = MultipleTextFilter(
         field_name="authority", lookup_expr="iexact", label=_("Authority")
     )
+    kind = ChoicesFilter(choices=SanctionsKind.choices, label=_("Kind of act"), distinct=False)
     action = ChoicesFilter(choices=SanctionsAction.choices, label=_("Action"), distinct=False)
-    target = django_filters.CharFilter(
-        field_name="target", lookup_expr="icontains", label=_("Target contains"), max_length=200
+    target = TargetIdsFilter(method="filter_target", label=_("Target"))
+    in_force_on = django_filters.DateFilter(
+        method="filter_in_force_on",
+        input_formats=ISO_DATE,
+        label=_("In force on"),
+        help_text=_("YYYY-MM-DD: the acts in force on that day."),
     )
 
     class Meta:
         model = SanctionsEvent
         fields: list[str] = []
+
+    def filter_target(self, queryset, name, values):
+        """Acts on any of the targets, by target_id."""
+        if not values:
+            return queryset
+        acts = SanctionsEvent.objects.filter(targets__target_id__in=values)
+        return queryset.filter(pk__in=acts.values("pk"))
+
+    def filter_in_force_on(self, queryset, name, value):
+        # Only published acts end others in public (prisoners/sanctions.py).
+        return queryset.in_force_on(value, among=privacy.sanctions_events())
+
+
+class SanctionsTargetFilter(django_filters.FilterSet):
+    """Sanctions targets by name (any language or alias) and kind; build it
+    on privacy.sanctions_targets()."""
+
+    q = django_filters.CharFilter(method="filter_q", label=_("Name or alias"), max_length=200)
+    kind = ChoicesFilter(choices=TargetKind.choices, label=_("Kind"), distinct=False)
+
+    class Meta:
+        model = SanctionsTarget
+        fields: list[str] = []
+
+    def filter_q(self, queryset, name, value):
+        return queryset.named(value)
+
+
+class InForceForm(forms.Form):
+    """The day a target's page shows what was in force (today when not given)."""
+
+    in_force_on = forms.DateField(
+        required=False,
+        input_formats=ISO_DATE,
+        label=_("In force on"),
+        help_text=_("YYYY-MM-DD: the acts in force on that day."),
+    )
 
 
 # /changes/: a range of days and the filters of the list of people.

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import (
+    Count,
     DateTimeField,
     Exists,
     F,
@@ -20,7 +21,7 @@ from django.db.models import (
     Subquery,
 )
 
-from .. import letters, privacy
+from .. import letters, privacy, sanctions
 from ..choices import EndReason
 from ..models import (
     Detention,
@@ -30,6 +31,7 @@ from ..models import (
     Release,
     ReleaseEvent,
     SanctionsEvent,
+    SanctionsTarget,
     Stay,
 )
 from ..stats import figures
@@ -76,9 +78,70 @@ def without_counts(events: QuerySet[ReleaseEvent]) -> QuerySet[ReleaseEvent]:
 
 
 def sanctions_events() -> QuerySet[SanctionsEvent]:
-    """Published sanctions events with their published release events (``links``)."""
+    """Published sanctions events with their targets and published release
+    events (``links``)."""
     return privacy.sanctions_events().prefetch_related(
-        privacy.release_events_of_sanctions_events(to_attr="links")
+        privacy.targets_of_sanctions_events(),
+        privacy.release_events_of_sanctions_events(to_attr="links"),
+    )
+
+
+def sanctions_targets() -> QuerySet[SanctionsTarget]:
+    """Public targets by name, each with its number of published acts (``acts``)."""
+    published = Q(sanctions_events__published=True)
+    return privacy.sanctions_targets().annotate(acts=Count("sanctions_events", filter=published))
+
+
+def target_choices() -> QuerySet[SanctionsTarget]:
+    """The public targets, by name, as a filter's choices."""
+    return privacy.sanctions_targets().only("target_id", "name", "name_be", "name_ru")
+
+
+def target_history(target: SanctionsTarget) -> list[tuple[str, list[SanctionsEvent]]]:
+    """The published acts on ``target``, by authority, each in the order it
+    took effect: ``[(authority, [act…])…]``."""
+    acts = (
+        sanctions_events()
+        .filter(targets=target)
+        .with_effective_day()
+        .order_by("authority", "effective_day", "event_id")
+    )
+    by_authority: dict[str, list[SanctionsEvent]] = {}
+    for act in acts:
+        by_authority.setdefault(act.authority, []).append(act)
+    return list(by_authority.items())
+
+
+def standings(day: date, targets: list[SanctionsTarget]) -> list[tuple[SanctionsTarget, list]]:
+    """For each of ``targets``, where it stood under each authority on
+    ``day`` (prisoners/sanctions.py), counting published acts only."""
+    found = sanctions.standings_on(day, privacy.sanctions_events(), [t.pk for t in targets])
+    return [(target, found.get(target.pk, [])) for target in targets]
+
+
+def release_day_standings(event: ReleaseEvent) -> list[tuple[SanctionsTarget, list]]:
+    """The targets of the published sanctions linked to ``event`` (read from
+    its ``links``) and, under each authority, what was in force on the
+    release day: what changed and what stayed."""
+    targets = {t.pk: t for act in event.links for t in act.targets.all()}
+    ordered = sorted(targets.values(), key=lambda t: t.name)
+    return standings(event.date.first, ordered) if ordered else []
+
+
+def sector_acts_in_force(event: ReleaseEvent) -> list[SanctionsEvent]:
+    """The other published acts in force on the release day in the sectors
+    of its linked sanctions (what stayed: the EU's potash measures beside a
+    US licence), by authority."""
+    sectors = {act.sector for act in event.links if act.sector}
+    if not sectors:
+        return []
+    published = privacy.sanctions_events()
+    return list(
+        published.filter(sector__in=sectors)
+        .exclude(pk__in=[act.pk for act in event.links])
+        .in_force_on(event.date.first, among=published)
+        .prefetch_related(privacy.targets_of_sanctions_events())
+        .order_by("authority", "date_first", "event_id")
     )
 
 

@@ -39,6 +39,7 @@ class StaticSitemap(SiteSitemap):
             "about-data",
             "write",
             "birthdays",
+            "sanctions-target-list",
         ]
 
     def location(self, name):
@@ -73,12 +74,20 @@ class FacilitySitemap(SiteSitemap):
         return privacy.facilities().only("facility_id").order_by("facility_id")
 
 
+class SanctionsTargetSitemap(SiteSitemap):
+    changefreq = "weekly"
+
+    def items(self):
+        return privacy.sanctions_targets().only("target_id").order_by("target_id")
+
+
 SITEMAPS = {
     "pages": StaticSitemap,
     "people": PersonSitemap,
     "releases": ReleaseEventSitemap,
     "sanctions": SanctionsEventSitemap,
     "facilities": FacilitySitemap,
+    "sanctions-targets": SanctionsTargetSitemap,
 }
 
 

@@ -4,7 +4,7 @@ from django.contrib.sitemaps import views as sitemaps
 from django.urls import path, register_converter
 from django.views.decorators.http import require_safe
 
-from . import about, embeds, exports, feeds, views
+from . import about, embeds, exports, feeds, registers, views
 from .citation import add_citation_headers
 from .sitemaps import SITEMAPS
 from .sitemaps import index as sitemap_index
@@ -79,6 +79,22 @@ urlpatterns = [
     page("releases/<slug:event_id>/", views.release_event_detail, name="release-event-detail"),
     page("sanctions/", views.SanctionsEventListView.as_view(), name="sanctions-list"),
     page("sanctions/export.csv", exports.sanctions_events_csv, name="sanctions-export"),
+    # Before the events: "targets" would read as an event id.
+    page(
+        "sanctions/targets/",
+        registers.SanctionsTargetListView.as_view(),
+        name="sanctions-target-list",
+    ),
+    page(
+        "sanctions/targets/export.csv",
+        exports.sanctions_targets_csv,
+        name="sanctions-target-export",
+    ),
+    page(
+        "sanctions/targets/<slug:target_id>/",
+        registers.sanctions_target_detail,
+        name="sanctions-target-detail",
+    ),
     page("sanctions/<slug:event_id>/", views.sanctions_event_detail, name="sanctions-event-detail"),
     page("timeline/", views.timeline_view, name="timeline"),
     page("about/data/", about.about_data, name="about-data"),
@@ -92,8 +108,8 @@ urlpatterns = [
     page("changes/", views.changes_view, name="changes"),
     page("changes/feed.atom", feeds.ChangesFeed(), name="changes-feed"),
     page("changes/export.csv", exports.changes_csv, name="changes-export"),
-    page("facilities/", views.FacilityListView.as_view(), name="facility-list"),
-    page("facilities/<slug:facility_id>/", views.facility_detail, name="facility-detail"),
+    page("facilities/", registers.FacilityListView.as_view(), name="facility-list"),
+    page("facilities/<slug:facility_id>/", registers.facility_detail, name="facility-detail"),
     page("write/", views.write_guide, name="write"),
     page("birthdays/", views.birthdays, name="birthdays"),
     page("birthdays/feed.atom", feeds.BirthdayFeed(), name="birthday-feed"),

@@ -23,7 +23,6 @@ from . import errors, queries, timeline
 from .citation import absolute
 from .filters import (
     AsOfForm,
-    FacilityFilter,
     MonthForm,
     PersonFilter,
     ReleaseEventFilter,
@@ -446,6 +445,8 @@ class ReleaseEventDetailView(SingleObjectMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(event=self.object, **kwargs)
         context["named_releases"] = context["object_list"]
+        context["standings"] = queries.release_day_standings(self.object)
+        context["sector_acts"] = queries.sector_acts_in_force(self.object)
         return context
 
 
@@ -461,46 +462,15 @@ class SanctionsEventListView(FilteredListView):
     def get_base_queryset(self):
         return queries.sanctions_events()
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(target_choices=queries.target_choices(), **kwargs)
+
 
 def sanctions_event_detail(request, event_id):
     event = get_object_or_404(
         queries.sanctions_events().prefetch_related("sources"), event_id=event_id
     )
     return render(request, "prisoners/sanctions_event_detail.html", {"event": event})
-
-
-class FacilityListView(FilteredListView):
-    filterset_class = FacilityFilter
-    template_name = "prisoners/facility_list.html"
-    paginate_by = PEOPLE_PER_PAGE
-    context_object_name = "facilities"
-
-    def get_base_queryset(self):
-        return queries.facilities()
-
-
-def facility_detail(request, facility_id):
-    facility = get_object_or_404(
-        privacy.facilities().prefetch_related("sources"), facility_id=facility_id
-    )
-    return render(
-        request,
-        "prisoners/facility_detail.html",
-        {
-            "facility": facility,
-            "held_now": _page(request, queries.held_now_at(facility), "now"),
-            "held_before": _page(request, queries.held_before_at(facility), "page"),
-        },
-    )
-
-
-def _page(request, rows, parameter: str):
-    """The page of ``rows`` the ``parameter`` asks for (the first by
-    default); a page past the end, or not a number, is a 404."""
-    try:
-        return Paginator(rows, PEOPLE_PER_PAGE).page(request.GET.get(parameter) or 1)
-    except InvalidPage as error:
-        raise Http404 from error
 
 
 def timeline_view(request):
@@ -510,6 +480,7 @@ def timeline_view(request):
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     held = figures.held_series(start, end)
     releases = series.releases_per_month(start, end)
+    relief = series.relief_per_month(start, end)
     return render(
         request,
         "prisoners/timeline.html",
@@ -521,6 +492,9 @@ def timeline_view(request):
             "held_chart": charts.held_chart(held),
             "releases_chart": charts.releases_chart(releases, start, end),
             "table": series.monthly_table(held, releases, end),
+            # The sanctions ledger (templates/prisoners/_sanctions_ledger.html).
+            "relief_chart": charts.relief_chart([(m, len(a)) for m, a in relief], start, end),
+            "relief": [(month, acts) for month, acts in relief if acts],
         },
     )
 

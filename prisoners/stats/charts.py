@@ -117,6 +117,16 @@ def held_chart(held: list[tuple[date, int]]) -> Chart:
 
 def releases_chart(releases: list[tuple[date, int]], start: date, end: date) -> Chart:
     """One bar per month."""
+    return monthly_bars(releases, end, str(_("Releases per month")))
+
+
+def relief_chart(relief: list[tuple[date, int]], start: date, end: date) -> Chart:
+    """Sanctions relief acts per month, on the releases' months."""
+    return monthly_bars(relief, end, str(_("Sanctions relief per month")))
+
+
+def monthly_bars(releases: list[tuple[date, int]], end: date, title: str) -> Chart:
+    """One bar per month."""
     y_max = nice_ceiling(max((n for _m, n in releases), default=0) or 1)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     slot = plot_w / max(1, len(releases))
@@ -138,7 +148,7 @@ def releases_chart(releases: list[tuple[date, int]], start: date, end: date) -> 
         return LEFT + slot * months.index(day.replace(day=1))
 
     return Chart(
-        title=str(_("Releases per month")),
+        title=title,
         y_max=y_max,
         bars=bars,
         x_ticks=_x_ticks(months[0], end, x_of),

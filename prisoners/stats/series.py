@@ -10,6 +10,8 @@ from datetime import date, timedelta
 
 from django.db import models
 
+from .. import privacy
+from ..choices import RELIEF
 from . import figures
 from .figures import held_series
 
@@ -43,6 +45,22 @@ def releases_per_month(start: date, end: date) -> list[tuple[date, int]]:
     """Releases of people counted in totals (published or anonymous) in each
     month of the range, by first possible day, within the range."""
     return figures.releases_per_month(start, end, month_starts(start, end))
+
+
+def relief_per_month(start: date, end: date) -> list[tuple[date, list]]:
+    """The published sanctions relief acts (choices.RELIEF: licences,
+    suspensions, delistings) taking effect in each month of the range."""
+    acts = (
+        privacy.sanctions_events()
+        .with_effective_day()
+        .filter(kind__in=RELIEF, effective_day__range=(start, end))
+        .order_by("effective_day", "event_id")
+        .prefetch_related(privacy.targets_of_sanctions_events())
+    )
+    by_month: dict[date, list] = {month: [] for month in month_starts(start, end)}
+    for act in acts:
+        by_month[act.effective_day.replace(day=1)].append(act)
+    return list(by_month.items())
 
 
 @dataclass

@@ -17,11 +17,13 @@ from prisoners.models import (
     Person,
     ReleaseEvent,
     SanctionsEvent,
+    SanctionsTarget,
 )
 from prisoners.partial_dates import PartialDate
 
 DEMO = Path(__file__).resolve().parents[2] / "demo"
 FILES = (
+    "sanctions_targets.csv",
     "sanctions_events.csv",
     "release_events.csv",
     "prisoners.csv",
@@ -68,6 +70,14 @@ def missing_demo() -> tuple[dict[str, bytes], list[str]]:
     files' contents and, for each left-out record, why."""
     left_out: list[str] = []
     files: dict[str, bytes] = {}
+
+    header, targets = _read("sanctions_targets.csv")
+    ids = {row["target_id"] for row in targets}
+    recorded = ever_recorded([(SanctionsTarget, "target_id")], ids)
+    left_out += [f"sanctions target {i}: recorded, or deleted by a curator" for i in recorded]
+    files["sanctions_targets.csv"] = _write(
+        header, [row for row in targets if row["target_id"] not in recorded]
+    )
 
     header, sanctions = _read("sanctions_events.csv")
     ids = {row["event_id"] for row in sanctions}
@@ -167,8 +177,9 @@ def given_names() -> set[tuple[str, str]]:
 class Command(BaseCommand):
     help = (
         "Load the demo records (prisoners/demo/*.csv): the December 2025 release of 123 "
-        "political prisoners and the lifting of US potash sanctions, and their names in "
-        "Belarusian and Russian. Loads only what is "
+        "political prisoners and the US general licence for Belarusian potash (the "
+        "designations and the EU's measures stayed), and their names in Belarusian and "
+        "Russian. Loads only what is "
         "missing: a demo record a curator changed or deleted, or a demo person who is "
         "probably someone recorded, is left alone."
     )
