@@ -89,7 +89,11 @@ def sanctions_events() -> QuerySet[SanctionsEvent]:
 def sanctions_targets() -> QuerySet[SanctionsTarget]:
     """Public targets by name, each with its number of published acts (``acts``)."""
     published = Q(sanctions_events__published=True)
-    return privacy.sanctions_targets().annotate(acts=Count("sanctions_events", filter=published))
+    return (
+        privacy.sanctions_targets()
+        .annotate(acts=Count("sanctions_events", filter=published))
+        .order_by("name", "target_id")
+    )
 
 
 def target_choices() -> QuerySet[SanctionsTarget]:
