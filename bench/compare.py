@@ -67,6 +67,8 @@ LOCAL = {"127.0.0.1", "localhost"}
 RELEASED_RANGE = ("2025-12-01", "2025-12-31")
 STATUS, REGION = "in_custody", "Minsk region"
 TIMELINE = ("2016-07-01", "2026-06-30")
+# The list as it stood a year before the synthetic history ends (#20).
+AS_OF = (date.today().replace(year=date.today().year - 1)).isoformat()
 
 
 def requests_for(examples: dict) -> list[tuple[str, str, str | None]]:
@@ -104,6 +106,11 @@ def requests_for(examples: dict) -> list[tuple[str, str, str | None]]:
         # A synthetic colony (prisoners/synthetic.py): thousands of stays.
         ("facility page", "/facilities/penal-colony-no-1/", None),
         ("birthdays, December", "/birthdays/?month=12", None),
+        ("list, by days in custody", "/prisoners/?ordering=-days_in_custody", None),
+        ("changes, a month", f"/changes/?from={RELEASED_RANGE[0]}&to={RELEASED_RANGE[1]}", None),
+        ("list as of a year ago", f"/prisoners/?as_of={AS_OF}", None),
+        ("chart SVG, releases 10 years", f"/charts/releases.svg?from={TIMELINE[0]}&to={TIMELINE[1]}", None),
+        ("sanctions targets", "/sanctions/targets/", None),
         ("API, page 2", "/api/prisoners/?page=2", None),
     ]
 
