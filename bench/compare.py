@@ -109,7 +109,11 @@ def requests_for(examples: dict) -> list[tuple[str, str, str | None]]:
         ("list, by days in custody", "/prisoners/?ordering=-days_in_custody", None),
         ("changes, a month", f"/changes/?from={RELEASED_RANGE[0]}&to={RELEASED_RANGE[1]}", None),
         ("list as of a year ago", f"/prisoners/?as_of={AS_OF}", None),
-        ("chart SVG, releases 10 years", f"/charts/releases.svg?from={TIMELINE[0]}&to={TIMELINE[1]}", None),
+        (
+            "chart SVG, releases 10 years",
+            f"/charts/releases.svg?from={TIMELINE[0]}&to={TIMELINE[1]}",
+            None,
+        ),
         ("sanctions targets", "/sanctions/targets/", None),
         ("API, page 2", "/api/prisoners/?page=2", None),
     ]
