@@ -152,9 +152,10 @@ class StayInline(admin.StackedInline):
         return super().get_queryset(request).select_related("facility")
 
 
-class SentenceChangeInline(admin.TabularInline):
+class SentenceChangeInline(admin.StackedInline):
     """How the detention's sentence changed (Django has no inline within the
-    person's detention inline: they are on the detention's page)."""
+    person's detention inline: they are on the detention's page). Stacked:
+    a tabular row's fields have no labels of their own (WCAG)."""
 
     model = SentenceChange
     form = AdminForm

@@ -16,6 +16,7 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
+    extend_schema_view,
 )
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.pagination import PageNumberPagination
@@ -270,6 +271,13 @@ class OrganizationViewSet(PublicAPIMixin, mixins.ListModelMixin, viewsets.Generi
         "Places of detention where a published person has been held, with their postal "
         "addresses and how many published people they hold now. Example: "
         "`/api/facilities/?kind=colony&region=Minsk`."
+    )
+)
+# The schema cannot ask the queryset (it reads the stored counts): the id's
+# type is given here.
+@extend_schema_view(
+    retrieve=extend_schema(
+        parameters=[OpenApiParameter("facility_id", OpenApiTypes.STR, OpenApiParameter.PATH)]
     )
 )
 class FacilityViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
