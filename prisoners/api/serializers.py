@@ -3,6 +3,7 @@ dates as written in the interchange format (``2021``, ``2021-07``,
 ``2021-07-14``)."""
 
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -386,6 +387,12 @@ class ReleasesSeriesSerializer(serializers.Serializer):
     results = ReleasesPointSerializer(many=True)
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class EventIdField(serializers.SlugRelatedField):
+    """An event by its id, in a serializer without a model for the schema
+    to ask the field's type of."""
+
+
 class ChangeSerializer(serializers.Serializer):
     """One named change (prisoners/changes.py)."""
 
@@ -399,7 +406,7 @@ class ChangeSerializer(serializers.Serializer):
     detained_on = PartialDateField(help_text="Detained again: the day of the arrest.")
     released_on = PartialDateField(help_text="Released: the day of the release.")
     release_type = serializers.CharField(allow_blank=True)
-    release_event = serializers.SlugRelatedField(
+    release_event = EventIdField(
         slug_field="event_id",
         read_only=True,
         allow_null=True,
