@@ -62,9 +62,9 @@ def test_a_journalist_follows_december_releases_to_lifted_sanctions(live_server,
     assert page.get_by_role("heading", level=1).inner_text() == "123 political prisoners freed"
     assert page.locator('[data-count="announced"]').inner_text() == "123"
 
-    page.get_by_role("link", name="US lifted: Belaruskali; Belarusian Potash Company").click()
+    page.get_by_role("link", name="US delisting: Belarusian Potash Company; Belaruskali").click()
     assert page.url.endswith("/sanctions/2025-12-13-us-potash/")
-    assert page.get_by_role("heading", level=1).inner_text().startswith("US lifted")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("US delisting")
     assert page.get_by_role("link", name="123 political prisoners freed").is_visible()
 
     if os.environ.get("SAVE_SCREENSHOTS"):

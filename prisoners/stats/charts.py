@@ -121,8 +121,12 @@ def releases_chart(releases: list[tuple[date, int]], start: date, end: date) -> 
 
 
 def relief_chart(relief: list[tuple[date, int]], start: date, end: date) -> Chart:
-    """Sanctions relief acts per month, on the releases' months."""
-    return monthly_bars(relief, end, str(_("Sanctions relief per month")))
+    """Sanctions relief acts per month, on the releases' months. Months
+    without relief draw no bar (most months: a bar of height 0 for each
+    would weigh as much as the releases' chart; the table lists the acts)."""
+    chart = monthly_bars(relief, end, str(_("Sanctions relief per month")))
+    chart.bars = [bar for bar in chart.bars if bar.height]
+    return chart
 
 
 def monthly_bars(releases: list[tuple[date, int]], end: date, title: str) -> Chart:
