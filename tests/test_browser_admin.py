@@ -5,6 +5,7 @@ import importlib
 
 import pytest
 from django.apps import apps
+from playwright.sync_api import expect
 
 from tests.factories import SourceFactory
 
@@ -24,6 +25,7 @@ def _log_in(page, live_server, username, password):
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("input[type=submit]")
+    page.wait_for_url("**/admin/prisoners/person/")
 
 
 def _choose(page, select_id, term, text):
@@ -40,6 +42,11 @@ def test_a_curator_adds_and_an_editor_publishes(roles, curator, editor, live_ser
 
     _log_in(page, live_server, "curator", "curator-pass-1234")
     page.click(".object-tools a.addlink")
+    # Typing before the add form has finished loading can be lost (a CI
+    # run on PostgreSQL saved an empty name): wait for it, and check what
+    # was typed before saving.
+    page.wait_for_url("**/person/add/")
+    page.wait_for_load_state("load")
     page.fill("#id_name", "Ihar Losik")
     page.fill("#id_name_be", "Ігар Лосік")
     page.fill("#id_recognized_on", "2020-06")
@@ -48,6 +55,8 @@ def test_a_curator_adds_and_an_editor_publishes(roles, curator, editor, live_ser
     page.click("#detentions-group .add-row a")
     page.fill("#id_detentions-0-detained_on", "2020-06-25")
     page.fill("#id_detentions-0-sentence_months", "180")
+    expect(page.locator("#id_name")).to_have_value("Ihar Losik")
+    expect(page.locator("#id_detentions-0-detained_on")).to_have_value("2020-06-25")
     page.click("input[name=_save]")
     page.wait_for_selector(".messagelist .success, .errornote")
     assert page.locator(".errornote").count() == 0, page.inner_text("#content")
