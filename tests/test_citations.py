@@ -43,6 +43,7 @@ def cite_link(response) -> str:
     [
         "/",
         "/prisoners/",
+        "/prisoners/facets/region/",
         "/prisoners/ales-bialiatski/",
         "/releases/",
         "/timeline/",

@@ -134,7 +134,7 @@ urlpatterns = [
         name="sitemap-section",
     ),
     # Every value of a facet of the list of people (the list shows the largest).
-    path(
+    page(
         "prisoners/facets/<slug:facet>/",
         views.FacetValuesView.as_view(),
         name="person-facet",
