@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from prisoners.interchange.changes import SHOWN, Change, excerpt
+from prisoners.interchange.columns import KINDS
 from prisoners.interchange.importer import run_import
 from prisoners.models import Person, Visibility
 from tests.factories import (
@@ -179,3 +180,10 @@ def test_a_curators_import_cannot_add_a_detention_to_a_published_person():
         "p.csv:2: detained_on: person ales is published: only an editor may change what the "
         "public sees (detained_on, released_on, release_type)"
     ]
+
+
+def test_the_import_form_names_every_file_of_the_interchange_format(client, editor):
+    client.force_login(editor)
+    page = client.get(reverse("prisoners_import")).content.decode()
+    for kind in KINDS:
+        assert kind.filename in page

@@ -25,10 +25,12 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from ..interchange.changes import ACTIONS, Change
+from ..interchange.columns import KINDS
 from ..interchange.importer import SUMMARY_KINDS, SUMMARY_MODELS, ImportResult, run_import
 from ..interchange.reading import Problem
 from ..interchange.sheets import SUFFIXES
@@ -77,11 +79,14 @@ class ImportForm(forms.Form):
         # An empty file is reported in the format's own words, by the importer.
         allow_empty_file=True,
         widget=MultipleFileInput(attrs={"accept": ",".join(SUFFIXES)}),
-        help_text=_(
-            "prisoners.csv, release_events.csv and/or sanctions_events.csv in the interchange "
-            "format, or your own spreadsheets: CSV (UTF-8 or Windows-1251), .xlsx, .xls or .ods "
-            "(the first sheet). Files with their own column names are mapped to ours next. "
-            "Files given together are checked together."
+        help_text=format_lazy(
+            _(
+                "Files of the interchange format ({files}), or your own spreadsheets: CSV "
+                "(UTF-8 or Windows-1251), .xlsx, .xls or .ods (the first sheet). Files with "
+                "their own column names are mapped to ours next. Files given together are "
+                "checked together."
+            ),
+            files=", ".join(kind.filename for kind in KINDS),
         ),
     )
 
