@@ -118,14 +118,12 @@ def page_paths(env: dict) -> dict[str, list[str]]:
     }
 
 
-def start_server(
-    env: dict, port: int, workers: int, cache_seconds: int, timeout: int = 30
-) -> subprocess.Popen:
-    """gunicorn in production settings (DEBUG off, behind a pretend TLS proxy)."""
-    server_env = {
+def server_env(env: dict, port: int, cache_seconds: int, secret_key: str | None = None) -> dict:
+    """Production settings (DEBUG off, behind a pretend TLS proxy)."""
+    return {
         **env,
         "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(50),
+        "SECRET_KEY": secret_key or secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1",
         "SITE_URL": f"http://127.0.0.1:{port}",
         "SECURE_SSL_REDIRECT": "0",
@@ -133,10 +131,23 @@ def start_server(
         "API_THROTTLE_RATE": "off",
         "LOG_LEVEL": "ERROR",
     }
+
+
+def start_server(
+    env: dict,
+    port: int,
+    workers: int,
+    cache_seconds: int,
+    timeout: int = 30,
+    root: Path = ROOT,
+    secret_key: str | None = None,
+) -> subprocess.Popen:
+    """gunicorn in production settings, serving the code in ``root`` (another
+    commit's, for a baseline; gunicorn imports from its working folder)."""
     server = subprocess.Popen(
         [str(Path(PYTHON).parent / "gunicorn"), "tracker.wsgi", "--bind", f"127.0.0.1:{port}",
          "--workers", str(workers), "--timeout", str(timeout), "--log-level", "warning"],
-        cwd=ROOT, env=server_env, start_new_session=True,
+        cwd=root, env=server_env(env, port, cache_seconds, secret_key), start_new_session=True,
     )  # fmt: skip
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -159,6 +170,7 @@ def stop_server(server: subprocess.Popen) -> None:
             server.wait(timeout=20)
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
 
 
 def get(port: int, path: str, timeout: float = SLOW) -> tuple[int, bytes]:
