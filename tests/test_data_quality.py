@@ -153,6 +153,17 @@ def test_it_lists_published_people_nobody_has_saved_for_180_days():
     assert listed == {"stale", "never"}
 
 
+def test_a_release_saved_lately_counts_as_a_review_of_its_person():
+    today = timezone.localdate()
+    release = ReleaseFactory(detention__person__person_id="release-saved")
+    other = ReleaseFactory(detention__person__person_id="release-old")
+    for person in (release.detention.person, other.detention.person):
+        _age_history(person, 200)
+    other.history.update(history_date=timezone.now() - timedelta(days=200))
+    listed = {p.person_id for p in quality.published_people_not_reviewed(today)}
+    assert listed == {"release-old"}
+
+
 def test_the_admin_index_shows_each_count_and_links_the_page(client, curator):
     ReleaseFactory(release_event=ReleaseEventFactory(announced_count=0))
     client.force_login(curator)
