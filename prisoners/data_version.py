@@ -253,8 +253,9 @@ def _links_changed(sender, instance, action, reverse, model, pk_set, **kwargs) -
 def records_written(instances) -> None:
     """Note ``instances`` as changed (each one: no short cut), such as the
     records an import wrote in bulk, which sends no signals. The people
-    themselves and those of detentions, releases and other ids are touched in
-    one UPDATE (one a person was a fifth of a large import's time)."""
+    themselves and those of detentions, releases, stays, sentence changes and
+    other ids are touched in one UPDATE (one a record was most of a large
+    import's write: a fifth for people, half for stays)."""
     m = _models()
     people, detentions, others, persons = set(), set(), [], []
     for instance in instances:
@@ -263,7 +264,7 @@ def records_written(instances) -> None:
             persons.append(instance)
         elif isinstance(instance, (m.Detention, m.OtherId)):
             people.add(instance.person_id)
-        elif isinstance(instance, (m.Release, m.SentenceChange)):
+        elif isinstance(instance, (m.Release, m.Stay, m.SentenceChange)):
             detentions.add(instance.detention_id)
         else:
             others.append(instance)
