@@ -218,12 +218,15 @@ class References:
     it: the second's insert waits for the first to commit, then breaks the
     unique name. That insert is undone alone (a savepoint) and the names are
     taken one by one, each created or, when the other import has just
-    created it, read: both imports succeed, and the source exists once."""
+    created it, read: both imports succeed, and the source exists once.
+
+    ``history=False`` (a dry run, rolled back): the new ones get no history
+    rows, as HistoryBatch(write=False)."""
 
     FIELD = {Source: "url", Organization: "name", Charge: "article", Facility: "name"}
 
-    def __init__(self, names: dict[type, set[str]], user, via: str):
-        self.user, self.via = user, via
+    def __init__(self, names: dict[type, set[str]], user, via: str, history: bool = True):
+        self.user, self.via, self.history = user, via, history
         self.cache: dict[type, dict[str, models.Model]] = {}
         for model, wanted in names.items():
             key = self.FIELD[model]
@@ -276,7 +279,8 @@ class References:
                         if model is Facility
                         else model.objects.get(**{key: name})
                     )
-        write_history(model, ((record, "+") for record in created), self.user, self.via)
+        if self.history:
+            write_history(model, ((record, "+") for record in created), self.user, self.via)
         return new
 
     def get(self, model: type, name: str) -> models.Model:

@@ -132,7 +132,7 @@ class WritePass:
         self.status_pending: list[int] = []
         self.new_people: list[Person] = []
         self.changes: list[Change] = []
-        self.references = References(self.names, user, via)
+        self.references = References(self.names, user, via, history=history)
         self._write_facilities()  # facilities.FacilitiesPass
         self._write_names()  # names.NamesPass
         self._write_targets()  # targets.TargetsPass
