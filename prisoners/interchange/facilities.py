@@ -28,7 +28,7 @@ from .columns import FACILITIES, STAYS, Kind, _text
 from .columns import _date as write_date
 from .plans import RowPlan, date_of, given_before
 from .reading import Table
-from .saving import chunks
+from .saving import chunks, new_record
 from .writing import REFUSED_RECORD
 
 # The column of stays.csv for a field a stay rule names.
@@ -380,10 +380,13 @@ class FacilitiesPass:
             Stay.objects.filter(pk__in=[s.pk for s in current]).delete()
             self.counts["stays"]["deleted"] += len(current)
         for name, started_on, ended_on, sources in wanted:
-            stay = Stay(detention=detention, facility=self.references.get(Facility, name))
-            # Set apart: a partial date among the keywords sends Model.__init__
-            # down its slow path for every field (a stay a row of a large import).
-            stay.started_on, stay.ended_on = started_on, ended_on
+            stay = new_record(
+                Stay,
+                detention=detention,
+                facility=self.references.get(Facility, name),
+                started_on=started_on,
+                ended_on=ended_on,
+            )
             self._insert(stay)
             if sources:
                 self.links.add(stay, "sources", [self.references.get(Source, u) for u in sources])
