@@ -271,16 +271,17 @@ def records_written(instances) -> None:
     public = False
     for instance in others:
         public = _touch(instance) or public
-    touched = m.Person.objects.filter(
-        Q(pk__in=people) | Q(detentions__in=detentions), visibility=Visibility.PUBLISHED
-    )
     if people or detentions:
-        ids = list(touched.values_list("pk", flat=True).distinct())
+        # Two questions, each answered from an index: one with an OR across
+        # the join to detentions read both tables whole, each batch of a
+        # large import.
+        published = m.Person.objects.filter(visibility=Visibility.PUBLISHED)
+        ids = set(published.filter(pk__in=people).values_list("pk", flat=True))
+        ids.update(published.filter(detentions__in=detentions).values_list("pk", flat=True))
         now = timezone.now()
         public = m.Person.objects.filter(pk__in=ids).update(public_changed_at=now) > 0 or public
-        touched_ids = set(ids)
         for person in persons:
-            if person.pk in touched_ids:
+            if person.pk in ids:
                 person.public_changed_at = now  # a later save() of it must not undo it
     bump_data_version(public=public)
 
