@@ -175,8 +175,8 @@ _DEFAULTS: dict[type, list[tuple[bool, object]]] = {}
 
 
 def new_record(model: type, **values) -> models.Model:
-    """``model(**values)`` for the many records an import inserts, at half
-    the cost: the defaults are worked out once a model (one given as a
+    """``model(**values)`` for the many records an import inserts, for
+    less: the defaults are worked out once a model (one given as a
     callable is still called for each record) and passed by position, the
     path Django takes for rows it loads, and ``values`` are then set as
     attributes (the way the keywords would be: related records, partial
