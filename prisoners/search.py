@@ -66,8 +66,11 @@ def normalize(text: str) -> str:
     text = text.lower()
     # Й and Ё decompose under NFKD; romanize Cyrillic before stripping marks.
     text = unicodedata.normalize("NFC", text).translate(_TABLE)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    if not text.isascii():
+        # Romanized names are mostly ASCII already, which has no marks to
+        # strip: a large import normalizes every spelling of every person.
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
     return " ".join(_NOT_WORD.split(text)).strip()
 
 

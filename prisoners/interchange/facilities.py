@@ -28,7 +28,7 @@ from .columns import FACILITIES, STAYS, Kind, _text
 from .columns import _date as write_date
 from .plans import RowPlan, date_of, given_before
 from .reading import Table
-from .saving import chunks
+from .saving import chunks, new_record
 from .writing import REFUSED_RECORD
 
 # The column of stays.csv for a field a stay rule names.
@@ -380,7 +380,8 @@ class FacilitiesPass:
             Stay.objects.filter(pk__in=[s.pk for s in current]).delete()
             self.counts["stays"]["deleted"] += len(current)
         for name, started_on, ended_on, sources in wanted:
-            stay = Stay(
+            stay = new_record(
+                Stay,
                 detention=detention,
                 facility=self.references.get(Facility, name),
                 started_on=started_on,

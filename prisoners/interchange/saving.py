@@ -170,6 +170,31 @@ def insert_records(model: type, instances: list[models.Model]) -> list[models.Mo
     return instances
 
 
+# Each model's fields with their default, or the callable that makes one.
+_DEFAULTS: dict[type, list[tuple[bool, object]]] = {}
+
+
+def new_record(model: type, **values) -> models.Model:
+    """``model(**values)`` for the many records an import inserts, for
+    less: the defaults are worked out once a model (one given as a
+    callable is still called for each record) and passed by position, the
+    path Django takes for rows it loads, and ``values`` are then set as
+    attributes (the way the keywords would be: related records, partial
+    dates). Keywords take Django's slow path for every field."""
+    defaults = _DEFAULTS.get(model)
+    if defaults is None:
+        defaults = _DEFAULTS[model] = [
+            (True, field.default)
+            if field.has_default() and callable(field.default)
+            else (False, field.get_default())
+            for field in model._meta.concrete_fields
+        ]
+    instance = model(*(default() if made else default for made, default in defaults))
+    for name, value in values.items():
+        setattr(instance, name, value)
+    return instance
+
+
 class Inserts:
     """New records inserted in bulk on flush(), model by model in the order
     each model was first added: add a person before their detentions and a
@@ -218,12 +243,15 @@ class References:
     it: the second's insert waits for the first to commit, then breaks the
     unique name. That insert is undone alone (a savepoint) and the names are
     taken one by one, each created or, when the other import has just
-    created it, read: both imports succeed, and the source exists once."""
+    created it, read: both imports succeed, and the source exists once.
+
+    ``history=False`` (a dry run, rolled back): the new ones get no history
+    rows, as HistoryBatch(write=False)."""
 
     FIELD = {Source: "url", Organization: "name", Charge: "article", Facility: "name"}
 
-    def __init__(self, names: dict[type, set[str]], user, via: str):
-        self.user, self.via = user, via
+    def __init__(self, names: dict[type, set[str]], user, via: str, history: bool = True):
+        self.user, self.via, self.history = user, via, history
         self.cache: dict[type, dict[str, models.Model]] = {}
         for model, wanted in names.items():
             key = self.FIELD[model]
@@ -253,7 +281,7 @@ class References:
             names = list({name.lower(): name for name in reversed(names)}.values())
             ids = free_facility_ids(names)
             return [Facility(name=name, facility_id=ids[name]) for name in names]
-        return [model(**{key: name}) for name in names]
+        return [new_record(model, **{key: name}) for name in names]
 
     def _create(self, model: type, key: str, names: list[str]) -> list[models.Model]:
         """The records named, created with their history rows, or read when
@@ -276,7 +304,8 @@ class References:
                         if model is Facility
                         else model.objects.get(**{key: name})
                     )
-        write_history(model, ((record, "+") for record in created), self.user, self.via)
+        if self.history:
+            write_history(model, ((record, "+") for record in created), self.user, self.via)
         return new
 
     def get(self, model: type, name: str) -> models.Model:

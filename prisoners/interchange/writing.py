@@ -55,7 +55,7 @@ from .plans import (
     release_given,
     stays_open,
 )
-from .saving import HistoryBatch, Inserts, Links, References, chunks
+from .saving import HistoryBatch, Inserts, Links, References, chunks, new_record
 
 
 @contextmanager
@@ -132,7 +132,7 @@ class WritePass:
         self.status_pending: list[int] = []
         self.new_people: list[Person] = []
         self.changes: list[Change] = []
-        self.references = References(self.names, user, via)
+        self.references = References(self.names, user, via, history=history)
         self._write_facilities()  # facilities.FacilitiesPass
         self._write_names()  # names.NamesPass
         self._write_targets()  # targets.TargetsPass
@@ -308,7 +308,7 @@ class WritePass:
         _flush(), with the columns their save() would derive (status is
         derived for the whole chunk once they are in)."""
         final = self._final_person(plan, None)
-        person = Person(person_id=plan.person_id)
+        person = new_record(Person, person_id=plan.person_id)
         self._set_person_columns(person, {}, final)
         person.derive_columns()
         self._insert(person)
@@ -317,7 +317,7 @@ class WritePass:
         public = final["published"] == "yes"
         self._note("people", plan.person_id, public, [], {}, final)
         for row, _stored, values in self._final_detentions(plan, None):
-            detention = Detention(detention_id=row.key, person=person)
+            detention = new_record(Detention, detention_id=row.key, person=person)
             self._set_detention_columns(detention, EMPTY_DETENTION, values)
             given = release_given(values)
             released_on = date_of(values["released_on"]) if given else None
@@ -329,7 +329,7 @@ class WritePass:
             self._note("detentions", row.key, public, [], {}, values)
             self._write_stays(detention, None, values, public)
             if given:
-                release = Release(detention=detention)
+                release = new_record(Release, detention=detention)
                 self._set_release_columns(release, values)
                 self._insert(release)
                 self._count("releases", True, True)
