@@ -19,7 +19,7 @@ from .. import as_of, letters, local_names, privacy, query_strings
 from ..choices import Gender, GuideKey, ReleaseType, Status
 from ..partial_dates import MONTHS_IN_FULL
 from ..stats import charts, figures, series
-from . import errors, queries, timeline
+from . import errors, queries, rows, timeline
 from .citation import absolute
 from .filters import (
     AsOfForm,
@@ -181,6 +181,7 @@ class PersonListView(PeopleFacetsMixin, FilteredListView):
             context["people"] = as_of.as_it_stood(list(context["people"]), day)
             context["as_of"] = day
             context["as_of_not_named"] = self.filterset.as_of_not_named()
+        context["rows"] = rows.person_rows(context["people"], day)
         context["gender_choices"] = _options(
             "gender", Gender.choices, self.filterset.form.data.getlist("gender")
         )
