@@ -482,6 +482,7 @@ def timeline_view(request):
     held = figures.held_series(start, end)
     releases = series.releases_per_month(start, end)
     relief = series.relief_per_month(start, end)
+    table = series.monthly_table(held, releases, end)
     return render(
         request,
         "prisoners/timeline.html",
@@ -492,7 +493,8 @@ def timeline_view(request):
             "rows": timeline.chronology(start, end),
             "held_chart": charts.held_chart(held),
             "releases_chart": charts.releases_chart(releases, start, end),
-            "table": series.monthly_table(held, releases, end),
+            "table": table,
+            "months": timeline.month_rows(table),
             # The sanctions ledger (templates/prisoners/_sanctions_ledger.html).
             "relief_chart": charts.relief_chart([(m, len(a)) for m, a in relief], start, end),
             "relief": [(month, acts) for month, acts in relief if acts],
