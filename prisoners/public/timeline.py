@@ -48,6 +48,22 @@ def chronology(start: date, end: date) -> list[Row]:
     )
 
 
+def chronology_lines(rows: list[Row]) -> list[dict]:
+    """The chronology as the page shows it: each line's day as written, its
+    event's link and a release's title, worked out here once a line."""
+    return [
+        {
+            "kind": row.kind,
+            "date": row.date,
+            "when": row.date.display(),
+            "url": row.event.get_absolute_url(),
+            "event": row.event,
+            "title": row.event.shown_title if row.kind == "release" else "",
+        }
+        for row in rows
+    ]
+
+
 def month_rows(table: list[MonthRow]) -> list[dict]:
     """The charts' table as the page shows it: each month's name and the link
     to its releases, worked out here once a row rather than by template tags."""

@@ -483,6 +483,7 @@ def timeline_view(request):
     releases = series.releases_per_month(start, end)
     relief = series.relief_per_month(start, end)
     table = series.monthly_table(held, releases, end)
+    rows = timeline.chronology(start, end)
     return render(
         request,
         "prisoners/timeline.html",
@@ -490,7 +491,8 @@ def timeline_view(request):
             "form": form,
             "start": start,
             "end": end,
-            "rows": timeline.chronology(start, end),
+            "rows": rows,
+            "lines": timeline.chronology_lines(rows),
             "held_chart": charts.held_chart(held),
             "releases_chart": charts.releases_chart(releases, start, end),
             "table": table,
