@@ -8,6 +8,7 @@ from __future__ import annotations
 import unicodedata
 
 from django.utils import translation
+from django.utils.html import format_html
 
 # The languages a curator may give a record's text in, beside English.
 LOCAL_LANGUAGES = ("be", "ru")
@@ -40,6 +41,21 @@ def local_person_name(person) -> str:
     record has none (or the language writes names in Latin)."""
     field = NAME_FIELDS.get(translation.get_language() or "")
     return (getattr(person, field, "") or "").strip() if field else ""
+
+
+def html_name(person) -> str:
+    """The name as HTML, in the page's script with the Latin form beside it."""
+    local = local_person_name(person)
+    if not local or local == person.name:
+        return format_html("{}", person.name)
+    language = translation.get_language()
+    return format_html(
+        '<span lang="{}">{}</span> <span class="latin" lang="{}-Latn">({})</span>',
+        language,
+        local,
+        language,
+        person.name,
+    )
 
 
 def display_name(person) -> str:

@@ -47,6 +47,16 @@ def test_the_prisoners_endpoint_lists_published_people_with_nested_detentions(cl
     assert "internal_notes" not in ales
 
 
+def test_a_person_and_a_detention_give_exactly_their_serializers_fields(client, records):
+    """Their serializers write their fields by hand (#22): every field they
+    declare, the schema's, is in the answer, in order, and nothing else."""
+    from prisoners.api.serializers import DetentionSerializer, PersonSerializer
+
+    person = client.get("/api/prisoners/").json()["results"][0]
+    assert list(person) == PersonSerializer.Meta.fields
+    assert list(person["detentions"][0]) == DetentionSerializer.Meta.fields
+
+
 @pytest.mark.parametrize(
     ("query", "expected"),
     [

@@ -191,11 +191,10 @@ def test_each_page_runs_a_bounded_number_of_queries(
     # The home page reads one more since it says how many of its figures are
     # not named (#15), and one more for the authorities' names in the latest
     # sanctions' titles (#18), and one more for their targets (#21): 13
-    # there. The timeline reads its sanctions' targets and the ledger's
-    # relief acts with theirs (#21): 13. A person's page reads their stays
-    # and sentence changes (#19) and their release's sanctions' targets
-    # (#21) too: 12. 10 everywhere else.
-    bound = 13 if url == "/" or url.startswith("/timeline/") else 10
+    # there. A person's page reads their stays and sentence changes (#19)
+    # and their release's sanctions' targets (#21) too: 12. 10 everywhere
+    # else (the timeline's chronology reads no links between events, #22).
+    bound = 13 if url == "/" else 10
     bound = {"/prisoners/person-0/": 12}.get(url, bound)
     with django_assert_max_num_queries(bound):
         response = client.get(url)

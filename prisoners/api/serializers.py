@@ -82,6 +82,34 @@ class DaysInCustodySerializer(serializers.Serializer):
     exact = serializers.BooleanField(help_text="Every date is known to the day: low = high.")
 
 
+def _text(value) -> str | None:
+    """A value as DRF's CharField (or PartialDateField) gives it: null stays null."""
+    return None if value is None else str(value)
+
+
+def _number(value) -> int | None:
+    return None if value is None else int(value)
+
+
+def _related(record, name: str):
+    """``record.<name>.all()``, from its prefetched list when there is one:
+    .all() makes a manager and a queryset each time, a row's many relations
+    as many times."""
+    cache = getattr(record, "_prefetched_objects_cache", {})
+    return cache[name] if name in cache else getattr(record, name).all()
+
+
+def _sentence_change(change) -> dict:
+    """SentenceChangeSerializer's fields, read directly."""
+    return {
+        "changed_on": _text(change.changed_on),
+        "kind": change.kind,
+        "sentence_type": _text(change.sentence_type),
+        "sentence_months": _number(change.sentence_months),
+        "sources": [source.url for source in _related(change, "sources")],
+    }
+
+
 class DetentionSerializer(serializers.ModelSerializer):
     detained_on = PartialDateField()
     sentenced_on = PartialDateField()
@@ -118,15 +146,36 @@ class DetentionSerializer(serializers.ModelSerializer):
             "sources",
         ]
 
+    def to_representation(self, detention) -> dict:
+        # The fields above, read directly (the schema still comes from them):
+        # DRF's field by field reading is most of the time a page of people takes.
+        return {
+            "detention_id": _text(detention.detention_id),
+            "detained_on": _text(detention.detained_on),
+            "charges": [charge.article for charge in _related(detention, "charges")],
+            "sentence_type": _text(detention.sentence_type),
+            "sentence_months": _number(detention.sentence_months),
+            "sentenced_on": _text(detention.sentenced_on),
+            "sentence_changes": [
+                _sentence_change(c) for c in _related(detention, "sentence_changes")
+            ],
+            "current_term": self.get_current_term(detention),
+            "expected_release_on": _text(detention.expected_release_on),
+            "expected_release": _text(detention.expected_release),
+            "facility": _text(detention.facility),
+            "release": self.get_release(detention),
+            "sources": [source.url for source in _related(detention, "sources")],
+        }
+
     @extend_schema_field(TermSerializer)
     def get_current_term(self, detention):
         """The latest sentence change's term, else the first sentence's."""
-        return TermSerializer(terms.current_term(detention)).data
+        return _TERM.to_representation(terms.current_term(detention))
 
     @extend_schema_field(ReleaseSerializer(allow_null=True))
     def get_release(self, detention):
         release = getattr(detention, "release", None)
-        return ReleaseSerializer(release).data if release else None
+        return _RELEASE.to_representation(release) if release else None
 
 
 class LetterAddressSerializer(serializers.Serializer):
@@ -146,6 +195,14 @@ class LettersSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Letters.choices)
     checked_on = serializers.DateField(allow_null=True)
     address = LetterAddressSerializer(allow_null=True)
+
+
+# One of each nested shape for every row: a serializer made for each value
+# would copy its fields each time, most of the time a page of people takes.
+_TERM = TermSerializer()
+_RELEASE = ReleaseSerializer()
+_DAYS = DaysInCustodySerializer()
+_LETTERS = LettersSerializer()
 
 
 class PersonSerializer(serializers.ModelSerializer):
@@ -191,12 +248,39 @@ class PersonSerializer(serializers.ModelSerializer):
             "letters",
         ]
 
+    def to_representation(self, person) -> dict:
+        # The fields above, read directly, as DetentionSerializer's.
+        detentions = self.fields["detentions"].child
+        return {
+            "id": _text(person.person_id),
+            "url": self.get_url(person),
+            "name": _text(person.name),
+            "name_be": _text(person.name_be),
+            "name_ru": _text(person.name_ru),
+            "aliases": [_text(alias) for alias in person.alias_list],
+            "gender": person.gender,
+            "born": _text(person.born),
+            "died_on": _text(person.died_on),
+            "region": _text(person.region),
+            "occupation": _text(person.occupation),
+            "organizations": [o.name for o in _related(person, "organizations")],
+            "status": person.status,
+            "recognized_on": _text(person.recognized_on),
+            "recognition_withdrawn_on": _text(person.recognition_withdrawn_on),
+            "bio": _text(person.bio),
+            "sources": [source.url for source in _related(person, "sources")],
+            "days_in_custody": self.get_days_in_custody(person),
+            "expected_release": _text(person.expected_release),
+            "detentions": [detentions.to_representation(d) for d in _related(person, "detentions")],
+            "letters": self.get_letters(person),
+        }
+
     @extend_schema_field(DaysInCustodySerializer(allow_null=True))
     def get_days_in_custody(self, person):
         """Days in custody over every detention, an open one up to today, as
         the range partial dates allow; null when no dates are known."""
         days = terms.person_days_in_custody(person, timezone.localdate())
-        return DaysInCustodySerializer(days).data if days else None
+        return _DAYS.to_representation(days) if days else None
 
     def get_url(self, obj) -> str:
         return absolute(obj.get_absolute_url())
@@ -205,9 +289,9 @@ class PersonSerializer(serializers.ModelSerializer):
     def get_letters(self, person) -> dict:
         status, checked_on, _addressee = letters.public_letters_of(person)
         address = letters.letter_address(person, letters.current_facility(person))
-        return LettersSerializer(
+        return _LETTERS.to_representation(
             {"status": status, "checked_on": checked_on, "address": address}
-        ).data
+        )
 
 
 class SanctionsTargetSerializer(serializers.ModelSerializer):

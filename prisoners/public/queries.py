@@ -51,16 +51,15 @@ NAMED_RELEASE_FIELDS = [
 ]
 
 
-def release_events() -> QuerySet[ReleaseEvent]:
+def release_events(*, links: bool = True) -> QuerySet[ReleaseEvent]:
     """Published release events with their counts and published sanctions
-    (``links``), newest first."""
-    return (
-        figures.with_event_counts(privacy.release_events())
-        .prefetch_related(privacy.sanctions_of_release_events(to_attr="links"))
-        # Meta.ordering does not apply to a query with aggregates (the
-        # counts from the records, while the stored ones are rebuilt).
-        .order_by("-date_first", "event_id")
-    )
+    (``links``, unless told not to), newest first."""
+    # Meta.ordering does not apply to a query with aggregates (the counts
+    # from the records, while the stored ones are rebuilt).
+    events = figures.with_event_counts(privacy.release_events()).order_by("-date_first", "event_id")
+    if not links:
+        return events
+    return events.prefetch_related(privacy.sanctions_of_release_events(to_attr="links"))
 
 
 def latest_release_events(n: int) -> QuerySet[ReleaseEvent]:
@@ -77,13 +76,13 @@ def without_counts(events: QuerySet[ReleaseEvent]) -> QuerySet[ReleaseEvent]:
     return privacy.release_events().filter(pk__in=events.order_by().values("pk"))
 
 
-def sanctions_events() -> QuerySet[SanctionsEvent]:
+def sanctions_events(*, links: bool = True) -> QuerySet[SanctionsEvent]:
     """Published sanctions events with their targets and published release
-    events (``links``)."""
-    return privacy.sanctions_events().prefetch_related(
-        privacy.targets_of_sanctions_events(),
-        privacy.release_events_of_sanctions_events(to_attr="links"),
-    )
+    events (``links``, unless told not to)."""
+    events = privacy.sanctions_events().prefetch_related(privacy.targets_of_sanctions_events())
+    if not links:
+        return events
+    return events.prefetch_related(privacy.release_events_of_sanctions_events(to_attr="links"))
 
 
 def sanctions_targets() -> QuerySet[SanctionsTarget]:

@@ -7,12 +7,14 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .. import privacy, terms
 from ..models import Detention, Release, ReleaseEvent, SanctionsEvent, SentenceChange, Stay
-from ..partial_dates import PartialDate
+from ..partial_dates import PartialDate, Precision
 from ..stats.ranges import EARLIEST, RangeError, date_range
+from ..stats.series import MonthRow
 from . import queries
 
 
@@ -38,11 +40,42 @@ def merge_events(release_events=(), sanctions_events=()) -> list[Row]:
 
 
 def chronology(start: date, end: date) -> list[Row]:
-    """Published release and sanctions events from ``start`` to ``end``."""
+    """Published release and sanctions events from ``start`` to ``end``
+    (without their links to each other: a line shows none)."""
     return merge_events(
-        queries.release_events().filter(date_first__range=(start, end)),
-        queries.sanctions_events().filter(date_first__range=(start, end)),
+        queries.release_events(links=False).filter(date_first__range=(start, end)),
+        queries.sanctions_events(links=False).filter(date_first__range=(start, end)),
     )
+
+
+def chronology_lines(rows: list[Row]) -> list[dict]:
+    """The chronology as the page shows it: each line's day as written, its
+    event's link and a release's title, worked out here once a line."""
+    return [
+        {
+            "kind": row.kind,
+            "date": row.date,
+            "when": row.date.display(),
+            "url": row.event.get_absolute_url(),
+            "event": row.event,
+            "title": row.event.shown_title if row.kind == "release" else "",
+        }
+        for row in rows
+    ]
+
+
+def month_rows(table: list[MonthRow]) -> list[dict]:
+    """The charts' table as the page shows it: each month's name and the link
+    to its releases, worked out here once a row rather than by template tags."""
+    return [
+        {
+            "url": reverse("release-month", args=[f"{row.month:%Y}", f"{row.month:%m}"]),
+            "month": PartialDate(row.month, Precision.MONTH).display(),
+            "held": row.held,
+            "releases": row.releases,
+        }
+        for row in table
+    ]
 
 
 class RangeForm(forms.Form):

@@ -19,7 +19,7 @@ from .. import as_of, letters, local_names, privacy, query_strings
 from ..choices import Gender, GuideKey, ReleaseType, Status
 from ..partial_dates import MONTHS_IN_FULL
 from ..stats import charts, figures, series
-from . import errors, queries, timeline
+from . import errors, queries, rows, timeline
 from .citation import absolute
 from .filters import (
     AsOfForm,
@@ -181,6 +181,7 @@ class PersonListView(PeopleFacetsMixin, FilteredListView):
             context["people"] = as_of.as_it_stood(list(context["people"]), day)
             context["as_of"] = day
             context["as_of_not_named"] = self.filterset.as_of_not_named()
+        context["rows"] = rows.person_rows(context["people"], day)
         context["gender_choices"] = _options(
             "gender", Gender.choices, self.filterset.form.data.getlist("gender")
         )
@@ -481,6 +482,8 @@ def timeline_view(request):
     held = figures.held_series(start, end)
     releases = series.releases_per_month(start, end)
     relief = series.relief_per_month(start, end)
+    table = series.monthly_table(held, releases, end)
+    rows = timeline.chronology(start, end)
     return render(
         request,
         "prisoners/timeline.html",
@@ -488,10 +491,12 @@ def timeline_view(request):
             "form": form,
             "start": start,
             "end": end,
-            "rows": timeline.chronology(start, end),
+            "rows": rows,
+            "lines": timeline.chronology_lines(rows),
             "held_chart": charts.held_chart(held),
             "releases_chart": charts.releases_chart(releases, start, end),
-            "table": series.monthly_table(held, releases, end),
+            "table": table,
+            "months": timeline.month_rows(table),
             # The sanctions ledger (templates/prisoners/_sanctions_ledger.html).
             "relief_chart": charts.relief_chart([(m, len(a)) for m, a in relief], start, end),
             "relief": [(month, acts) for month, acts in relief if acts],

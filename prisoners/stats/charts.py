@@ -101,9 +101,13 @@ def held_chart(held: list[tuple[date, int]]) -> Chart:
 
     parts = [f"M{LEFT} {y_of(held[0][1])}"]
     previous = held[0][1]
+    # x_of and y_of written out: at a hundred thousand people the figure
+    # changes nearly every day, and ten years are 3,650 steps.
+    first, base = start.toordinal(), HEIGHT - BOTTOM
     for day, n in held[1:]:
         if n != previous:
-            parts.append(f"H{round(x_of(day), 1)} V{y_of(n)}")
+            x = LEFT + plot_w * (day.toordinal() - first) / days
+            parts.append(f"H{round(x, 1)} V{round(base - plot_h * n / y_max, 1)}")
             previous = n
     parts.append(f"H{WIDTH - RIGHT}")
     return Chart(

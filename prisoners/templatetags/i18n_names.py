@@ -7,7 +7,6 @@ from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils import formats, translation
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from .. import local_names, query_strings
@@ -65,17 +64,7 @@ def display_name(person) -> str:
 @register.filter
 def person_name(person) -> str:
     """The name as HTML, in the page's script with the Latin form beside it."""
-    local = local_names.local_person_name(person)
-    if not local or local == person.name:
-        return format_html("{}", person.name)
-    language = translation.get_language()
-    return format_html(
-        '<span lang="{}">{}</span> <span class="latin" lang="{}-Latn">({})</span>',
-        language,
-        local,
-        language,
-        person.name,
-    )
+    return local_names.html_name(person)
 
 
 @register.simple_tag(takes_context=True)
