@@ -39,8 +39,6 @@ from .partial_dates import PartialDate
 # (by index, each table once); more (a long period, a large import) by a
 # subquery: SQLite takes at most 32,766 parameters.
 LISTED_IDS = 10_000
-# Columns no format of the changes reads (see _changes()).
-LONG_TEXTS = ["bio", "bio_be", "bio_ru", "internal_notes", "search_text", "aliases"]
 # The order of the groups on the page and in every format.
 KINDS = list(ChangeKind)
 # Person fields whose first value is a change of its own, not a correction.
@@ -289,11 +287,7 @@ def _changes(start: date, end: date, named: QuerySet[Person], count_unnamed: boo
         "detention": _fields(Detention),
         "release": _fields(Release),
     }
-    # The rows each replay needs: those in force at the start (as_of.py)
-    # and those written in the period, not the ones superseded before it.
-    before_end = Q(history_date__lt=until) & (
-        Q(superseded_at__isnull=True) | Q(superseded_at__gte=since)
-    )
+    before_end = Q(history_date__lt=until)
     rows = [
         ("person", r)
         for r in _history_rows(Person, before_end & Q(id__in=touched), names["person"])
@@ -326,9 +320,6 @@ def _changes(start: date, end: date, named: QuerySet[Person], count_unnamed: boo
         found += _replay(pk, history, since, names)
     changed = {c.person_pk for c in found}
     people = named.filter(pk__in=changed if len(changed) <= LISTED_IDS else touched)
-    # Every format names a person by their names and id: thousands of people
-    # a month, read without their long texts.
-    people = people.defer(*LONG_TEXTS)
     return _grouped(start, end, found, people.in_bulk(), count_unnamed)
 
 
