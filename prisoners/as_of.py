@@ -6,20 +6,23 @@ list then who is unpublished, anonymous or deleted now is counted where
 they were counted, never named. Days are calendar days in the site's
 TIME_ZONE: "the end of 3 March" is midnight starting 4 March there.
 
-Who was on the list is one subquery (the last history row of each person
-written before that moment, if it says "published"), so the FilterSet's
-count, facets, CSV, feed and API narrow by it like any filter. What the
-list said of the few people a page shows is rebuilt in three queries
-(``as_it_stood``). A row's history_id orders its versions: every writer
-adds rows in the order it saves (the importer's batch too), and ties of
-history_date (one transaction) cannot mislead it.
+Who was on the list is one subquery (the history row of each person in
+force at that moment, if it says "published"), so the FilterSet's count,
+facets, CSV, feed and API narrow by it like any filter. What the list said
+of the few people a page shows is rebuilt in three queries
+(``as_it_stood``). The row in force is the last one (by history_id) written
+before the moment: every writer adds rows in the order it saves (the
+importer's batch too), and ties of history_date (one transaction) cannot
+mislead it. Each row stores when a later one took over (``superseded_at``,
+kept by triggers: models/base.Superseded), so that row is found by a range
+on two dates rather than by grouping the whole history.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Max, Model, Q, QuerySet, prefetch_related_objects
+from django.db.models import Model, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from . import privacy, rules
@@ -39,18 +42,21 @@ def day_of(moment: datetime) -> date:
     return timezone.localtime(moment, timezone.get_default_timezone()).date()
 
 
+def in_force(moment: datetime) -> Q:
+    """The history rows in force at ``moment``: written before it, and not
+    superseded by then (NULL: still the record's latest row). Each record
+    has one at most: superseded_at is the earliest date of its later rows."""
+    return Q(history_date__lt=moment) & (
+        Q(superseded_at__isnull=True) | Q(superseded_at__gte=moment)
+    )
+
+
 def latest_rows(model: type[Model], moment: datetime, **lookups) -> QuerySet:
     """The last history row of each record of ``model`` written before
     ``moment``, records deleted by then left out; with ``lookups``, those
-    last rows that match them, reading only the rows of records one of whose
-    rows does (``person_id__in=…``: a page's detentions, not every one)."""
-    history = model.history.model
-    rows = history.objects.filter(history_date__lt=moment)
-    if lookups:
-        rows = rows.filter(id__in=history.objects.filter(**lookups).values("id"))
-    last = rows.values("id").annotate(last=Max("history_id")).values("last")
-    latest = history.objects.filter(history_id__in=last).exclude(history_type="-")
-    return latest.filter(**lookups)
+    last rows that match them (``person_id__in=…``: a page's detentions)."""
+    rows = model.history.model.objects.filter(in_force(moment))
+    return rows.exclude(history_type="-").filter(**lookups)
 
 
 def on_the_list(day: date) -> QuerySet:

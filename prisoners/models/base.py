@@ -75,6 +75,44 @@ def _history(**kwargs) -> HistoricalRecords:
     return HistoricalRecords(get_user=history_user, **kwargs)
 
 
+class Superseded(models.Model):
+    """A history row's end: the earliest history_date of its record's later
+    rows (by history_id), NULL on the latest. Database triggers keep it
+    (migration 0027): every writer (save()'s signal, the importer's COPY,
+    bulk_create, a changed history_date) is covered without knowing of it."""
+
+    superseded_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class _DatedHistory(HistoricalRecords):
+    def __init__(self, *, in_force_with: str, **kwargs):
+        super().__init__(**kwargs)
+        self.in_force_with = in_force_with
+
+    def get_meta_options(self, model):
+        meta = super().get_meta_options(model)
+        # The rows in force at a moment (as_of.in_force(): history_date <
+        # moment <= superseded_at), read from the index alone: the history
+        # rows are wide (bios, notes), the index a tenth of them. Key
+        # columns rather than INCLUDE, which SQLite lacks.
+        fields = ["history_date", "superseded_at", "history_type", "id", self.in_force_with]
+        name = f"h{model._meta.model_name}_in_force"
+        meta["indexes"] = (models.Index(fields=fields, name=name),)
+        return meta
+
+
+def _dated_history(in_force_with: str, **kwargs) -> HistoricalRecords:
+    """History whose rows know when they stopped being in force (as_of.py);
+    ``in_force_with``: the column the rows in force are asked by, besides
+    the record's id (a person's visibility, a detention's person)."""
+    return _DatedHistory(
+        get_user=history_user, bases=[Superseded], in_force_with=in_force_with, **kwargs
+    )
+
+
 def _order(later: str, earlier: str) -> Q:
     """``later`` may fall on or after ``earlier`` (either unknown passes)."""
     return (

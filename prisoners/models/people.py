@@ -29,7 +29,7 @@ from .base import (
     PRIVATE,
     PUBLIC,
     ChoiceLabels,
-    _history,
+    _dated_history,
     _order,
     id_validator,
     in_be_ru,
@@ -200,7 +200,8 @@ class Person(ChoiceLabels):
     custody_since = models.DateField(_("in custody since"), null=True, blank=True, editable=False)
 
     objects = PersonQuerySet.as_manager()
-    history = _history(
+    history = _dated_history(
+        "visibility",
         excluded_fields=[
             "status",
             "search_text",
@@ -396,7 +397,9 @@ class Detention(ChoiceLabels):
     first_change_on = PartialDateField(_("first sentence change"), editable=False)
 
     objects = DetentionQuerySet.as_manager()
-    history = _history(m2m_fields=[charges, sources], excluded_fields=DERIVED_DETENTION_FIELDS)
+    history = _dated_history(
+        "person_id", m2m_fields=[charges, sources], excluded_fields=DERIVED_DETENTION_FIELDS
+    )
 
     class Meta:
         ordering = ["detained_on_first", "detention_id"]

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from .. import rules
 from ..choices import ReleaseType
 from ..partial_dates import PartialDateField, partial_date_constraints
-from .base import PUBLIC, ChoiceLabels, _history, shown_publicly
+from .base import PUBLIC, ChoiceLabels, _dated_history, shown_publicly
 from .events import ReleaseEvent
 from .people import Detention, _raise_violations
 
@@ -38,7 +38,7 @@ class Release(ChoiceLabels):
         help_text=shown_publicly(_("Country the person went to on release (exile, deportation). ")),
     )
 
-    history = _history()
+    history = _dated_history("detention_id")
 
     class Meta:
         verbose_name = _("release")

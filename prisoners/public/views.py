@@ -160,6 +160,9 @@ class PersonListView(PeopleFacetsMixin, FilteredListView):
     context_object_name = "people"
 
     def get_queryset(self):
+        if self.filterset.as_of_day() is not None:
+            # as_it_stood() reads the page's detentions from the history.
+            return self.filterset.qs
         return queries.with_detentions(self.filterset.qs)
 
     def get_paginator(self, queryset, per_page, **kwargs):
