@@ -18,7 +18,6 @@ from .. import rules
 from ..messages import Message, reason, say
 from ..models import Charge, Detention, Facility, Organization, Person, Source, Stay
 from ..partial_dates import PartialDate
-from . import urls
 from .bulk_values import not_same_as_of
 from .columns import (
     EMPTY_DETENTION,
@@ -169,10 +168,6 @@ class ReadPass:
     """Reading the files into plans (the Importer's first step)."""
 
     def read(self, files: Iterable[FileArg]) -> None:
-        with urls.checked_once():
-            self._read_files(files)
-
-    def _read_files(self, files: Iterable[FileArg]) -> None:
         for item in files:
             with _opened(item) as (name, source):
                 table = Table(name, source, self.problems, self.mapping, self.encoding)
