@@ -174,8 +174,7 @@ class WritePass:
 
     def _flush(self) -> None:
         self.inserts.flush()
-        self.links.flush()
-        self.history.flush()
+        self.history.flush(linked=self.links.flush())
         self.status_pending.extend(person.pk for person in self.new_people)
         self.new_people = []
         if self.status_pending:
