@@ -43,6 +43,7 @@ from ..models import (
 )
 from ..partial_dates import PartialDate
 from ..privacy import is_public
+from . import dates
 from .urls import is_url
 
 _ID = re.compile(ID_PATTERN)
@@ -119,7 +120,7 @@ def read_id(max_length: int, event: bool = False) -> Callable[[str], str]:
 
 
 def read_date(cell: str) -> str:
-    return str(PartialDate.parse(cell))
+    return dates.written(cell)
 
 
 def read_day(cell: str) -> str:
