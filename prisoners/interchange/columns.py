@@ -13,8 +13,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db.models import Q
 
 from .. import letters
@@ -45,11 +43,12 @@ from ..models import (
 )
 from ..partial_dates import PartialDate
 from ..privacy import is_public
+from . import dates
+from .urls import is_url
 
 _ID = re.compile(ID_PATTERN)
 _EVENT_LETTER = re.compile(EVENT_ID_LETTER)
 _WHOLE_NUMBER = re.compile(r"^\d+$")
-_url_validator = URLValidator()
 
 
 def _max(model, field: str) -> int:
@@ -121,7 +120,7 @@ def read_id(max_length: int, event: bool = False) -> Callable[[str], str]:
 
 
 def read_date(cell: str) -> str:
-    return str(PartialDate.parse(cell))
+    return dates.written(cell)
 
 
 def read_day(cell: str) -> str:
@@ -207,12 +206,8 @@ def read_urls(cell: str) -> tuple:
     for url in urls:
         if len(url) > (limit := _max(Source, "url")):
             raise ValueError(_too_long(limit, url))
-        try:
-            _url_validator(url)
-        except ValidationError:
-            raise ValueError(
-                say("%(value)r is not a URL (separate URLs by spaces)", value=url)
-            ) from None
+        if not is_url(url):
+            raise ValueError(say("%(value)r is not a URL (separate URLs by spaces)", value=url))
     return tuple(urls)
 
 

@@ -34,6 +34,7 @@ from ..models import (
     Source,
     Stay,
 )
+from . import dates
 from .changes import UNCHANGED, Change
 from .checks import CheckPass
 from .columns import RELEASE_EVENTS, SANCTIONS_EVENTS, Kind
@@ -154,6 +155,19 @@ def run_import(
         mapping=Mapping.coerce(mapping),
         encoding=encoding,
     )
+    with dates.parsed_once():
+        _check_and_write(importer, files, choices, user, via, dry_run)
+    return ImportResult(
+        problems=importer.problems.sorted(),
+        summary=importer.counts if not importer.problems else {},
+        notices=importer.notices,
+        dry_run=dry_run,
+        matches=importer.matches,
+        changes=importer.changes if not importer.problems else [],
+    )
+
+
+def _check_and_write(importer, files, choices, user, via: str, dry_run: bool) -> None:
     importer.read(files)
     importer.resolve(choices)
     importer.check()
@@ -171,14 +185,6 @@ def run_import(
             # The checks should have caught it; say where it happened.
             path, line, what = importer.writing
             importer.problems.add(path, line, "-", say(what, error=str(error)))
-    return ImportResult(
-        problems=importer.problems.sorted(),
-        summary=importer.counts if not importer.problems else {},
-        notices=importer.notices,
-        dry_run=dry_run,
-        matches=importer.matches,
-        changes=importer.changes if not importer.problems else [],
-    )
 
 
 class Importer(

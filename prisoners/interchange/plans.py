@@ -18,6 +18,7 @@ from .. import rules
 from ..messages import Message, reason, say
 from ..models import Charge, Detention, Facility, Organization, Person, Source, Stay
 from ..partial_dates import PartialDate
+from . import dates
 from .bulk_values import not_same_as_of
 from .columns import (
     EMPTY_DETENTION,
@@ -93,7 +94,7 @@ def _empty(value) -> bool:
 
 
 def date_of(text: str) -> PartialDate | None:
-    return PartialDate.parse(text) if text else None
+    return dates.parse(text) if text else None
 
 
 @contextmanager

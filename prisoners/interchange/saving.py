@@ -64,7 +64,9 @@ class HistoryBatch:
         earlier = pending.get(id(instance))
         pending[id(instance)] = (instance, earlier[1] if earlier else history_type)
 
-    def flush(self) -> None:
+    def flush(self, linked: dict | None = None) -> None:
+        """``linked``: the many-to-many rows Links.flush() has just written,
+        those of the records created here (history ``+``) in full."""
         if not self.write:
             self.pending.clear()
             return
@@ -78,18 +80,22 @@ class HistoryBatch:
             if not (isinstance(instance, Person) and history_type == "~")
         )
         for model, pending in self.pending.items():
-            write_history(model, pending.values(), self.user, self.via, now)
+            write_history(model, pending.values(), self.user, self.via, now, linked)
         self.pending.clear()
 
 
-def write_history(model: type, items: Iterable[tuple], user, via: str, now=None) -> None:
+def write_history(
+    model: type, items: Iterable[tuple], user, via: str, now=None, linked: dict | None = None
+) -> None:
     """One history row for each ``(record, history type)`` of ``model``, with
-    its many-to-many links, as simple-history writes on save."""
+    its many-to-many links, as simple-history writes on save. A created
+    record's links are taken from ``linked`` (HistoryBatch.flush) when given."""
     now = now or timezone.now()
     user_id = user.pk if user is not None else None
     history_model = model.history.model
     tracked = [f.attname for f in history_model.tracked_fields]
     columns = ["history_date", "history_type", "history_user_id", "history_change_reason"]
+    items = list(items)
     values = [
         (now, history_type, user_id, via, *(getattr(record, a) for a in tracked))
         for record, history_type in items
@@ -97,21 +103,30 @@ def write_history(model: type, items: Iterable[tuple], user, via: str, now=None)
     ids = insert_rows(history_model, columns + tracked, values)
     at = len(columns) + tracked.index("id")
     owners = {history_id: row[at] for history_id, row in zip(ids, values, strict=True)}
+    created = {record.pk for record, history_type in items if history_type == "+"}
     for field in history_model._history_m2m_fields:
-        _m2m_history(field, owners)
+        _m2m_history(field, owners, created if linked is not None else set(), linked or {})
 
 
-def _m2m_history(field: models.ManyToManyField, owners: dict[int, int]) -> None:
+def _m2m_history(
+    field: models.ManyToManyField, owners: dict[int, int], created: set, linked: dict
+) -> None:
     """Copy the many-to-many rows of each record into its history row
     (``owners``: the record's pk by its history row's), as simple-history
-    does on save."""
+    does on save. The ``created`` records' rows are the ones ``linked``
+    holds (Links.flush(): a new record has no others), not read back."""
     through = field.remote_field.through
     source = field.m2m_field_name() + "_id"
     target = field.m2m_reverse_field_name() + "_id"
     history_of = {owner: history_id for history_id, owner in owners.items()}
     m2m_history_model = HistoricalRecords.m2m_models[field]
-    rows = []
-    for chunk in chunks(history_of):
+    rows = [
+        (pk, history_of[owner], owner, other)
+        for pk, owner, other in linked.get(field, ())
+        if owner in created and owner in history_of
+    ]
+    stored = [owner for owner in history_of if owner not in created]
+    for chunk in chunks(stored):
         links = through.objects.filter(**{f"{source}__in": chunk}).values_list("id", source, target)
         rows += [(pk, history_of[owner], owner, other) for pk, owner, other in links]
     insert_rows(m2m_history_model, ["id", "history_id", source, target], rows, ids=False)
@@ -225,14 +240,19 @@ class Links:
         field = type(instance)._meta.get_field(attribute)
         self.pending[field].extend((instance, other) for other in targets)
 
-    def flush(self) -> None:
+    def flush(self) -> dict:
+        """Write the rows; give them, ``(pk, owner's pk, other's pk)`` by field,
+        for the owners' history rows (HistoryBatch.flush)."""
+        written = {}
         for field, pairs in self.pending.items():
             through = field.remote_field.through
             source = field.m2m_field_name() + "_id"
             target = field.m2m_reverse_field_name() + "_id"
             rows = [(owner.pk, other.pk) for owner, other in pairs]
-            insert_rows(through, [source, target], rows, ids=False)
+            keys = insert_rows(through, [source, target], rows)
+            written[field] = [(key, *row) for key, row in zip(keys, rows, strict=True)]
         self.pending.clear()
+        return written
 
 
 class References:

@@ -29,6 +29,7 @@ from ..models import (
     Source,
 )
 from ..partial_dates import PartialDate
+from .bulk_values import DETENTION_DATES, PERSON_DATES
 from .changes import CREATED, UNCHANGED, UPDATED, Change, field_changes
 from .columns import (
     EMPTY_DETENTION,
@@ -174,8 +175,7 @@ class WritePass:
 
     def _flush(self) -> None:
         self.inserts.flush()
-        self.links.flush()
-        self.history.flush()
+        self.history.flush(linked=self.links.flush())
         self.status_pending.extend(person.pk for person in self.new_people)
         self.new_people = []
         if self.status_pending:
@@ -277,6 +277,9 @@ class WritePass:
                 person.visibility = VISIBILITY_OF[final["published"]]
             elif column == "aliases":
                 person.aliases = "; ".join(final["aliases"])
+            elif column in PERSON_DATES:
+                # Parsed once an import (dates.py), not again by the field.
+                setattr(person, column, date_of(final[column]))
             else:
                 setattr(person, column, final[column])
         return changed
@@ -288,12 +291,14 @@ class WritePass:
             if column == "facility":
                 name = final["facility"]
                 detention.facility = self.references.get(Facility, name) if name else None
+            elif column in DETENTION_DATES:
+                setattr(detention, column, date_of(final[column]))
             else:
                 setattr(detention, column, final[column])
         return changed
 
     def _set_release_columns(self, release: Release, final: dict) -> None:
-        release.released_on = final["released_on"]
+        release.released_on = date_of(final["released_on"])
         release.release_type = final["release_type"]
         event_id = final["release_event"]
         release.release_event_id = self.release_event_pks[event_id] if event_id else None
