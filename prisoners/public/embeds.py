@@ -133,7 +133,7 @@ def counter(request):
         {
             "today": today,
             "held_now": figures.held_on(today),
-            "not_named": figures.not_named_figures(today),
+            "not_named": {"held": figures.not_named_held(today)},
             "changed": last_changed(request),
             "source_url": absolute(reverse("home")),
         },
