@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from prisoners.history import acting_as
 from prisoners.models import Detention, Person, Release
+from tests.admin_forms import revert_data
 from tests.factories import (
     ChargeFactory,
     DetentionFactory,
@@ -52,13 +53,7 @@ def test_a_version_can_be_reverted(client, curator):
     person.bio = "Changed"
     person.save()
     url = reverse("admin:prisoners_person_simple_history", args=[person.pk, old.history_id])
-    form = client.get(url).context["adminform"].form
-    data = {
-        name: ("" if value is None else str(value))
-        for name, value in form.initial.items()
-        if name in form.fields and not isinstance(value, list)
-    }
-    data["sources"] = [s.pk for s in person.sources.all()]
+    data = revert_data(client, url, person)
     response = client.post(url, data)
     assert response.status_code == 302, errors_of(response)
     person.refresh_from_db()

@@ -12,6 +12,7 @@ from django.utils import timezone
 from prisoners import as_of, merging
 from prisoners.interchange.importer import run_import
 from prisoners.models import Detention, Person, Release
+from tests.admin_forms import revert_data
 from tests.factories import DetentionFactory, PersonFactory, ReleaseFactory
 from tests.test_admin_history import _deleted_person
 from tests.test_admin_person import change_url, detention_row, errors_of, person_data
@@ -139,13 +140,7 @@ def test_a_revert_ends_the_row_it_follows(client, curator):
     person.bio = "Changed"
     person.save()
     url = reverse("admin:prisoners_person_simple_history", args=[person.pk, old.history_id])
-    form = client.get(url).context["adminform"].form
-    data = {
-        name: ("" if value is None else str(value))
-        for name, value in form.initial.items()
-        if name in form.fields and not isinstance(value, list)
-    }
-    data["sources"] = [s.pk for s in person.sources.all()]
+    data = revert_data(client, url, person)
     assert client.post(url, data).status_code == 302
     assert ends(person)[-1] is None
     assert len(ends(person)) >= 3
