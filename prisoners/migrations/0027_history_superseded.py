@@ -43,6 +43,11 @@ CREATE TRIGGER {table}_superseded
     AFTER INSERT OR DELETE OR UPDATE OF id, history_date ON {table}
     FOR EACH ROW EXECUTE FUNCTION {table}_superseded();
 """
+# The changed record's rows (OLD and NEW: whichever the event has).
+ROW_CHANGED = (
+    "id IN (CASE WHEN TG_OP = 'INSERT' THEN NEW.id ELSE OLD.id END, "
+    "CASE WHEN TG_OP = 'DELETE' THEN OLD.id ELSE NEW.id END)"
+)
 POSTGRESQL_DROP = """
 DROP TRIGGER IF EXISTS {table}_superseded ON {table};
 DROP FUNCTION IF EXISTS {table}_superseded();
@@ -72,12 +77,7 @@ def install(apps, schema_editor):
             FILL.format(table=table, later=LATER.format(table=table, where="TRUE"))
         )
         if vendor == "postgresql":
-            later = LATER.format(
-                table=table,
-                # The changed record's rows (OLD and NEW: whichever the event has).
-                where="id IN (CASE WHEN TG_OP = 'INSERT' THEN NEW.id ELSE OLD.id END, "
-                "CASE WHEN TG_OP = 'DELETE' THEN OLD.id ELSE NEW.id END)",
-            )
+            later = LATER.format(table=table, where=ROW_CHANGED)
             schema_editor.execute(POSTGRESQL.format(table=table, later=later))
         elif vendor == "sqlite":
             for event, (on, where) in SQLITE_EVENTS.items():
