@@ -208,8 +208,10 @@ class PersonQuerySet(models.QuerySet):
         return self.filter(Exists(held))
 
     def refresh_status(self) -> int:
-        """Write the derived status of these people: the one code path that
-        keeps the stored copy in sync (Person.refresh_status() calls it too).
+        """Write the derived status of these people: the code path that keeps
+        the stored copy in sync (Person.refresh_status() calls it too; only a
+        new person inserted with their detentions gets it from
+        Person.derive_status(), the same rule in Python).
 
         deceased if a death date is set; else in_custody if a detention is
         open; else released if a detention ended in release; else unknown.

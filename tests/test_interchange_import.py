@@ -354,16 +354,16 @@ def test_new_records_get_every_column_their_save_would_derive():
         (
             "p.csv",
             "person_id,name,name_be,aliases,born,died_on,recognized_on,detention_id,"
-            "detained_on,sentence_type,sentenced_on,facility,released_on,release_type,"
-            "release_event\n"
+            "detained_on,sentence_type,sentence_months,sentenced_on,facility,released_on,"
+            "release_type,release_event\n"
             "p-1,Ales Bialiatski,Алесь Бяляцкі, Aleś ; ALES B ,1962-09,,2021,p-1-a,2011-08,"
-            "colony,2011-11-24,Colony 2,2014-06,sentence_served,\n"
-            "p-1,,,,,,,p-1-b,2021-07-14,colony,2023,,,,\n"
-            "p-2,Maria,,,,2024,,p-2-a,2020-09-07,,,,,,\n"
-            "p-3,Fined,,,,,,p-3-a,2022,fine,2022-05,,,,\n"
-            "p-3,,,,,,,p-3-b,2023,in_absentia,,,,,\n"
-            "p-4,Freed,,,,,,p-4-a,2020,,,,,negotiated,dec-release\n"
-            "p-5,Nobody,,,,,,,,,,,,,\n",
+            "colony,,2011-11-24,Colony 2,2014-06,sentence_served,\n"
+            "p-1,,,,,,,p-1-b,2021-07-14,colony,120,2023,,,,\n"
+            "p-2,Maria,,,,2024,,p-2-a,2020-09-07,,,,,,,\n"
+            "p-3,Fined,,,,,,p-3-a,2022,fine,,2022-05,,,,\n"
+            "p-3,,,,,,,p-3-b,2023,in_absentia,,,,,,\n"
+            "p-4,Freed,,,,,,p-4-a,2020,,,,,,negotiated,dec-release\n"
+            "p-5,Nobody,,,,,,,,,,,,,,\n",
         )
     )
     assert result.ok, result.errors
@@ -399,6 +399,7 @@ def test_new_records_get_every_column_their_save_would_derive():
         detention_id="p-1-b",
         detained_on="2021-07-14",
         sentence_type="colony",
+        sentence_months=120,
         sentenced_on="2023",
     )
     maria = Person.objects.create(person_id="p-2", name="Maria", died_on="2024")

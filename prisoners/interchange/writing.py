@@ -2,7 +2,7 @@
 
 New people, with their detentions and releases, are inserted in bulk with
 the columns their save() would derive (Person.derive_columns,
-Detention.end_with, then PersonQuerySet.refresh_status for each chunk);
+Detention.end_with and derive_term, then Person.derive_status);
 stored records go through their model's save(), and only when something in
 them changed, so importing the same files again writes nothing. Either way
 one history row records who did it (saving.HistoryBatch).
@@ -131,7 +131,6 @@ class WritePass:
         self.inserts = Inserts()
         self.links = Links()
         self.status_pending: list[int] = []
-        self.new_people: list[Person] = []
         self.changes: list[Change] = []
         self.references = References(self.names, user, via, history=history)
         self._write_facilities()  # facilities.FacilitiesPass
@@ -176,8 +175,6 @@ class WritePass:
     def _flush(self) -> None:
         self.inserts.flush()
         self.history.flush(linked=self.links.flush())
-        self.status_pending.extend(person.pk for person in self.new_people)
-        self.new_people = []
         if self.status_pending:
             Person.objects.filter(pk__in=self.status_pending).refresh_status()
             self.status_pending = []
@@ -310,19 +307,20 @@ class WritePass:
 
     def _add_person(self, plan: PersonPlan) -> None:
         """A new person, their detentions and releases: inserted in bulk on
-        _flush(), with the columns their save() would derive (status is
-        derived for the whole chunk once they are in)."""
+        _flush(), with the columns their save() would derive, status too
+        (from the detentions built here: no UPDATE of each new row after)."""
         final = self._final_person(plan, None)
         person = new_record(Person, person_id=plan.person_id)
         self._set_person_columns(person, {}, final)
         person.derive_columns()
         self._insert(person)
-        self.new_people.append(person)
         self._set_m2m(person, {}, final, PERSON_M2M)
         public = final["published"] == "yes"
         self._note("people", plan.person_id, public, [], {}, final)
+        detentions = []
         for row, _stored, values in self._final_detentions(plan, None):
             detention = new_record(Detention, detention_id=row.key, person=person)
+            detentions.append(detention)
             self._set_detention_columns(detention, EMPTY_DETENTION, values)
             given = release_given(values)
             released_on = date_of(values["released_on"]) if given else None
@@ -338,6 +336,7 @@ class WritePass:
                 self._set_release_columns(release, values)
                 self._insert(release)
                 self._count("releases", True, True)
+        person.derive_status(detentions)
 
     def _write_person(self, plan: PersonPlan, stored: Person) -> None:
         """A stored person: saved (with their detentions and releases) only

@@ -186,7 +186,8 @@ class Person(ChoiceLabels):
     # order. Written by data_version.py on every write, never typed.
     public_changed_at = models.DateTimeField(default=timezone.now, editable=False)
     # What the list sorts and filters on, derived from the detentions by
-    # PersonQuerySet.refresh_status() (the one path that writes them): the
+    # PersonQuerySet.refresh_status() (derive_status() for a new person
+    # inserted with their detentions, checked against it by a test): the
     # open detention's expected release; the days of the ended detentions
     # (first possible days, as filters count) and the first possible day of
     # the open one's arrest, from which the days held now count. No index
@@ -325,6 +326,19 @@ class Person(ChoiceLabels):
                 detention.person = self
                 detention.sync_end()
             self.refresh_status()
+
+    def derive_status(self, detentions: list[Detention]) -> None:
+        """Set the status and what the list sorts by from ``detentions`` (all
+        of this person's, their end and term derived): what refresh_status()
+        would write, for writers that insert a new person with their
+        detentions (one write of the row, not an insert and an update)."""
+        self.status = rules.status(
+            self.died_on_first is not None, [d.end_reason for d in detentions]
+        )
+        open_one = next((d for d in detentions if d.end_reason == EndReason.OPEN), None)
+        self.expected_release = open_one.expected_release if open_one else None
+        self.custody_since = open_one.detained_on_first if open_one else None
+        self.custody_days = sum(d.custody_days for d in detentions if d.custody_days is not None)
 
     def refresh_status(self) -> None:
         """Re-derive the stored status (see PersonQuerySet.refresh_status)."""
