@@ -39,6 +39,9 @@ from .partial_dates import PartialDate
 # (by index, each table once); more (a long period, a large import) by a
 # subquery: SQLite takes at most 32,766 parameters.
 LISTED_IDS = 10_000
+# What every format shows of a person named (their name in each script, and
+# person_id for their page's address).
+NAMED_FIELDS = ["person_id", "name", "name_be", "name_ru"]
 # The order of the groups on the page and in every format.
 KINDS = list(ChangeKind)
 # Person fields whose first value is a change of its own, not a correction.
@@ -320,6 +323,8 @@ def _changes(start: date, end: date, named: QuerySet[Person], count_unnamed: boo
         found += _replay(pk, history, since, names)
     changed = {c.person_pk for c in found}
     people = named.filter(pk__in=changed if len(changed) <= LISTED_IDS else touched)
+    # A month can name thousands: only what a change shows of them.
+    people = people.only(*NAMED_FIELDS)
     return _grouped(start, end, found, people.in_bulk(), count_unnamed)
 
 
