@@ -188,14 +188,11 @@ def test_each_page_runs_a_bounded_number_of_queries(
     build_many(30)
     for name in figures.BUILDERS:
         figures.ready(name)  # built once per change of the records: see the test below
-    # The home page reads one more since it says how many of its figures are
-    # not named (#15), and one more for the authorities' names in the latest
-    # sanctions' titles (#18), and one more for their targets (#21): 13
-    # there. A person's page reads their stays and sentence changes (#19)
-    # and their release's sanctions' targets (#21) too: 12. 10 everywhere
-    # else (the timeline's chronology reads no links between events, #22).
-    bound = 13 if url == "/" else 10
-    bound = {"/prisoners/person-0/": 12}.get(url, bound)
+    # A person's page reads their stays and sentence changes (#19) and their
+    # release's sanctions' targets (#21) too: 12. 10 everywhere else (the
+    # timeline's chronology reads no links between events, and the home
+    # page's short lists of events none between releases and sanctions, #22).
+    bound = {"/prisoners/person-0/": 12}.get(url, 10)
     with django_assert_max_num_queries(bound):
         response = client.get(url)
     assert response.status_code == 200

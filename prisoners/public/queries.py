@@ -63,11 +63,12 @@ def release_events(*, links: bool = True) -> QuerySet[ReleaseEvent]:
 
 
 def latest_release_events(n: int) -> QuerySet[ReleaseEvent]:
-    """The ``n`` latest published release events, with their counts: when
-    they are counted from the records (while the stored ones are rebuilt),
-    over those events' releases only, not the whole table."""
+    """The ``n`` latest published release events, with their counts (when
+    they are counted from the records, while the stored ones are rebuilt,
+    over those events' releases only, not the whole table); without their
+    sanctions, which a short list of events does not show."""
     latest = privacy.release_events().order_by("-date_first", "event_id")[:n]
-    return release_events().filter(pk__in=latest.values("pk"))
+    return release_events(links=False).filter(pk__in=latest.values("pk"))
 
 
 def without_counts(events: QuerySet[ReleaseEvent]) -> QuerySet[ReleaseEvent]:

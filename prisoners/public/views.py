@@ -84,7 +84,8 @@ def home(request):
             "recognized_total": figures.recognized_total(),
             "not_named": figures.not_named_figures(today),
             "release_events": queries.latest_release_events(5),
-            "sanctions_events": queries.sanctions_events()[:5],
+            # Titles only: their targets, not the release events they link.
+            "sanctions_events": queries.sanctions_events(links=False)[:5],
         },
     )
 
