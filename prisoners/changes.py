@@ -16,6 +16,16 @@ its person is published now; the others are counted, never named. Days
 are calendar days in the site's TIME_ZONE (as_of.day_of). Links between
 records (organizations, sources, charges) are not compared.
 
+A day's changes depend only on the history rows dated before its end, so
+once a day has settled (SETTLED after its end) what was found is stored
+(ChangesDay, StoredChange) and read from then on: a month at 100,000
+people is a read of a few thousand rows, not a replay of thousands of
+people's history. Today and the days not yet settled are always replayed.
+A write that reaches back into a stored day (a history row dated before it,
+written, changed or deleted later) is noted by the triggers of migration
+0029, and the stored days from its date on are dropped before the next
+read (_drop_stale).
+
 Not to be confused with interchange/changes.py: what one import changes,
 for its preview.
 """
@@ -27,18 +37,33 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.core.exceptions import FieldDoesNotExist
+from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from . import privacy
 from .as_of import day_of, end_of
 from .choices import ChangeKind, Visibility
-from .models import Detention, Person, Release, ReleaseEvent
+from .models import (
+    ChangesDay,
+    ChangesState,
+    Detention,
+    Person,
+    Release,
+    ReleaseEvent,
+    StoredChange,
+)
 from .partial_dates import PartialDate
 
 # Up to this many people changed in a period are looked up by their ids
 # (by index, each table once); more (a long period, a large import) by a
 # subquery: SQLite takes at most 32,766 parameters.
 LISTED_IDS = 10_000
+# A day's changes are stored once it ended this long ago: a write still
+# open then (a long import) has committed, and the history of the day is
+# final unless a write reaches back into it, which the triggers of
+# migration 0029 note (their SQL says the same six hours).
+SETTLED = timedelta(hours=6)
 # What every format shows of a person named (their name in each script, and
 # person_id for their page's address).
 NAMED_FIELDS = ["person_id", "name", "name_be", "name_ru"]
@@ -279,6 +304,137 @@ def changes_of_filtered(start: date, end: date, named: QuerySet[Person]) -> Chan
 
 
 def _changes(start: date, end: date, named: QuerySet[Person], count_unnamed: bool) -> Changes:
+    found = _found(start, end)
+    changed = sorted({c.person_pk for c in found})
+    # A month can name thousands: only what a change shows of them.
+    people = named.only(*NAMED_FIELDS)
+    shown = {}
+    for at in range(0, len(changed), LISTED_IDS):
+        shown.update(people.in_bulk(changed[at : at + LISTED_IDS]))
+    return _grouped(start, end, found, shown, count_unnamed)
+
+
+def _found(start: date, end: date) -> list[Change]:
+    """Every change from ``start`` to ``end``: the stored days read, the
+    others replayed from the history, and stored when they have settled."""
+    _drop_stale()
+    stored = set(
+        ChangesDay.objects.filter(day__gte=start, day__lte=end).values_list("day", flat=True)
+    )
+    found = _read(stored)
+    settled = day_of(timezone.now() - SETTLED) - timedelta(days=1)
+    for first, last in _spans(start, end, stored):
+        replayed = _replayed(first, last)
+        _store(first, min(last, settled), replayed)
+        found += replayed
+    return found
+
+
+def _spans(start: date, end: date, stored: set[date]) -> list[tuple[date, date]]:
+    """The runs of days from ``start`` to ``end`` that are not ``stored``."""
+    spans, day = [], start
+    while day <= end:
+        if day in stored:
+            day += timedelta(days=1)
+            continue
+        first = day
+        while day + timedelta(days=1) <= end and day + timedelta(days=1) not in stored:
+            day += timedelta(days=1)
+        spans.append((first, day))
+        day += timedelta(days=1)
+    return spans
+
+
+def _drop_stale() -> None:
+    """Drop the stored days a write has reached back into since (the
+    triggers of migration 0029 note its earliest date), then forget it."""
+    if not ChangesState.objects.filter(stale_from__isnull=False).exists():
+        return
+    with transaction.atomic():
+        state = ChangesState.objects.select_for_update().get(pk=1)
+        if state.stale_from is not None:
+            first = day_of(state.stale_from)
+            StoredChange.objects.filter(day__gte=first).delete()
+            ChangesDay.objects.filter(day__gte=first).delete()
+            state.stale_from = None
+            state.save(update_fields=["stale_from"])
+
+
+def _read(days: set[date]) -> list[Change]:
+    if not days:
+        return []
+    rows = StoredChange.objects.filter(day__in=sorted(days)).values_list(
+        "day",
+        "kind",
+        "person_pk",
+        "fields",
+        "detained_on_first",
+        "detained_on_precision",
+        "released_on_first",
+        "released_on_precision",
+        "release_type",
+        "release_event_id",
+    )
+    return [
+        Change(
+            day,
+            ChangeKind(kind),
+            person_pk,
+            fields=fields.split(";") if fields else [],
+            detained_on=PartialDate(detained, detained_precision) if detained else None,
+            released_on=PartialDate(released, released_precision) if released else None,
+            release_type=release_type,
+            release_event_id=release_event_id,
+        )
+        for (
+            day,
+            kind,
+            person_pk,
+            fields,
+            detained,
+            detained_precision,
+            released,
+            released_precision,
+            release_type,
+            release_event_id,
+        ) in rows
+    ]
+
+
+def _store(first: date, last: date, found: list[Change]) -> None:
+    """Store the days from ``first`` to ``last`` with their changes among
+    ``found``. A day another request has just stored is left as it is
+    (its ChangesDay row is the unique key): this one's rows are undone, so
+    no change is stored twice."""
+    if last < first:
+        return
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    rows = [
+        StoredChange(
+            day=c.day,
+            kind=c.kind.value,
+            person_pk=c.person_pk,
+            fields=";".join(c.fields),
+            detained_on_first=c.detained_on.first if c.detained_on else None,
+            detained_on_precision=c.detained_on.precision if c.detained_on else "",
+            released_on_first=c.released_on.first if c.released_on else None,
+            released_on_precision=c.released_on.precision if c.released_on else "",
+            release_type=c.release_type,
+            release_event_id=c.release_event_id,
+        )
+        for c in found
+        if first <= c.day <= last
+    ]
+    try:
+        with transaction.atomic():
+            ChangesDay.objects.bulk_create([ChangesDay(day=day) for day in days])
+            StoredChange.objects.bulk_create(rows, batch_size=2000)
+    except IntegrityError:
+        pass
+
+
+def _replayed(start: date, end: date) -> list[Change]:
+    """The changes from ``start`` to ``end``, replayed from the history."""
     since, until = end_of(start - timedelta(days=1)), end_of(end)
     # The people changed, read once: each query below looks their rows up by
     # index.
@@ -321,11 +477,7 @@ def _changes(start: date, end: date, named: QuerySet[Person], count_unnamed: boo
     for pk, history in by_person.items():
         history.sort(key=lambda item: (item[0], item[1]))
         found += _replay(pk, history, since, names)
-    changed = {c.person_pk for c in found}
-    people = named.filter(pk__in=changed if len(changed) <= LISTED_IDS else touched)
-    # A month can name thousands: only what a change shows of them.
-    people = people.only(*NAMED_FIELDS)
-    return _grouped(start, end, found, people.in_bulk(), count_unnamed)
+    return found
 
 
 def _replay(pk: int, history: list, since, names) -> list[Change]:

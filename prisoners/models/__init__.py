@@ -17,7 +17,16 @@ from ..choices import (
     Visibility,
 )
 from .base import EVENT_ID_LETTER, ID_PATTERN, LONG_TEXT, PRIVATE, PUBLIC
-from .derived import EventCount, FacetCount, FigureBuild, HeldChange, ReleaseDay
+from .derived import (
+    ChangesDay,
+    ChangesState,
+    EventCount,
+    FacetCount,
+    FigureBuild,
+    HeldChange,
+    ReleaseDay,
+    StoredChange,
+)
 from .events import ReleaseEvent, SanctionsEvent
 from .guides import Guide
 from .identity import NotSameAs, OtherDetentionId, OtherId
@@ -40,6 +49,8 @@ __all__ = [
     "NON_CUSTODIAL",
     "PRIVATE",
     "PUBLIC",
+    "ChangesDay",
+    "ChangesState",
     "Charge",
     "ColumnMapping",
     "DataVersion",
@@ -78,6 +89,7 @@ __all__ = [
     "Standing",
     "Status",
     "Stay",
+    "StoredChange",
     "TargetKind",
     "Visibility",
 ]

@@ -90,3 +90,56 @@ class FigureBuild(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.records_state}"
+
+
+class ChangesDay(models.Model):
+    """A past day (in TIME_ZONE) whose public changes are stored, as
+    StoredChange rows (none when nothing changed that day): /changes/ reads
+    them rather than replaying the history (prisoners/changes.py)."""
+
+    derived = True
+
+    day = models.DateField(primary_key=True)
+
+    def __str__(self) -> str:
+        return str(self.day)
+
+
+class StoredChange(models.Model):
+    """One change to the public list on a stored day: changes.Change as it
+    was found in the history. Who may be named is decided when it is read
+    (today's visibility), never here: ``person_pk`` is not a link, so that
+    a person deleted since is still counted."""
+
+    derived = True
+
+    day = models.DateField()
+    kind = models.CharField(max_length=30)
+    person_pk = models.BigIntegerField()
+    fields = models.TextField(blank=True)  # corrected: field names, ";"-separated
+    detained_on_first = models.DateField(null=True)
+    detained_on_precision = models.CharField(max_length=5, blank=True)
+    released_on_first = models.DateField(null=True)
+    released_on_precision = models.CharField(max_length=5, blank=True)
+    release_type = models.CharField(max_length=30, blank=True)
+    release_event_id = models.BigIntegerField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["day"], name="storedchange_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.kind} {self.person_pk}"
+
+
+class ChangesState(models.Model):
+    """One row: the earliest history_date of a history row written, changed
+    or deleted after its day had settled (``stale_from``; triggers of
+    migration 0029 note it), until changes.py drops the stored days from
+    that day on and clears it."""
+
+    derived = True
+
+    stale_from = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return f"stale from {self.stale_from}"
