@@ -32,10 +32,12 @@ for its preview.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
@@ -64,6 +66,9 @@ LISTED_IDS = 10_000
 # final unless a write reaches back into it, which the triggers of
 # migration 0029 note (their SQL says the same six hours).
 SETTLED = timedelta(hours=6)
+# Raise when _replay() or _compare() finds other changes in the same
+# history: the days stored before are then dropped and found again.
+REPLAY_VERSION = 1
 # What every format shows of a person named (their name in each script, and
 # person_id for their page's address).
 NAMED_FIELDS = ["person_id", "name", "name_be", "name_ru"]
@@ -345,19 +350,36 @@ def _spans(start: date, end: date, stored: set[date]) -> list[tuple[date, date]]
     return spans
 
 
+def _made_with() -> str:
+    """What the stored days were found with: the site's TIME_ZONE (where
+    days end), the fields compared and the version of the replay. Stored
+    days found otherwise are all dropped."""
+    names = [
+        f"{model.__name__}.{n}" for model in (Person, Detention, Release) for n in _fields(model)
+    ]
+    compared = hashlib.sha256(" ".join(names).encode()).hexdigest()[:16]
+    return f"{settings.TIME_ZONE} {compared} replay-{REPLAY_VERSION}"
+
+
 def _drop_stale() -> None:
     """Drop the stored days a write has reached back into since (the
-    triggers of migration 0029 note its earliest date), then forget it."""
-    if not ChangesState.objects.filter(stale_from__isnull=False).exists():
+    triggers of migration 0029 note its earliest date), then forget it; all
+    of them when they were found otherwise (_made_with)."""
+    made_with = _made_with()
+    state = ChangesState.objects.values_list("stale_from", "made_with").filter(pk=1).first()
+    if state == (None, made_with):
         return
     with transaction.atomic():
-        state = ChangesState.objects.select_for_update().get(pk=1)
-        if state.stale_from is not None:
+        state, _new = ChangesState.objects.select_for_update().get_or_create(pk=1)
+        if state.made_with != made_with:
+            StoredChange.objects.all().delete()
+            ChangesDay.objects.all().delete()
+        elif state.stale_from is not None:
             first = day_of(state.stale_from)
             StoredChange.objects.filter(day__gte=first).delete()
             ChangesDay.objects.filter(day__gte=first).delete()
-            state.stale_from = None
-            state.save(update_fields=["stale_from"])
+        state.stale_from, state.made_with = None, made_with
+        state.save(update_fields=["stale_from", "made_with"])
 
 
 def _read(days: set[date]) -> list[Change]:

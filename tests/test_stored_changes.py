@@ -121,3 +121,15 @@ def test_days_stored_by_two_requests_at_once_are_stored_once():
 
     assert StoredChange.objects.count() == len(found) > 0
     assert ChangesDay.objects.count() == len(DAY)
+
+
+def test_days_stored_in_another_time_zone_are_found_again(settings):
+    answer(DAY[1], DAY[9])
+    # A stored answer no replay gives: it must not be read in another zone.
+    StoredChange.objects.update(kind=ChangeKind.DIED)
+
+    settings.TIME_ZONE = "UTC" if settings.TIME_ZONE != "UTC" else "Europe/Minsk"
+    kinds = {kind for kind, _n, rows in answer(DAY[1], DAY[9]) if rows}
+    assert ChangeKind.DIED not in kinds
+    assert ChangeKind.ADDED in kinds
+    assert not StoredChange.objects.filter(kind=ChangeKind.DIED).exists()

@@ -140,6 +140,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("stale_from", models.DateTimeField(null=True)),
+                ("made_with", models.TextField(blank=True)),
             ],
         ),
         migrations.CreateModel(

@@ -135,11 +135,14 @@ class ChangesState(models.Model):
     """One row: the earliest history_date of a history row written, changed
     or deleted after its day had settled (``stale_from``; triggers of
     migration 0029 note it), until changes.py drops the stored days from
-    that day on and clears it."""
+    that day on and clears it; and what the stored days were found with."""
 
     derived = True
 
     stale_from = models.DateTimeField(null=True)
+    # What the stored days were found with (changes._made_with()): the time
+    # zone, the fields compared, the replay's version.
+    made_with = models.TextField(blank=True)
 
     def __str__(self) -> str:
         return f"stale from {self.stale_from}"
