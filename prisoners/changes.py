@@ -66,6 +66,8 @@ LISTED_IDS = 10_000
 # final unless a write reaches back into it, which the triggers of
 # migration 0029 note (their SQL says the same six hours).
 SETTLED = timedelta(hours=6)
+# More runs of days not stored than this in one period are replayed as one.
+MOST_SPANS = 3
 # Raise when _replay() or _compare() finds other changes in the same
 # history: the days stored before are then dropped and found again.
 REPLAY_VERSION = 1
@@ -327,10 +329,16 @@ def _found(start: date, end: date) -> list[Change]:
         ChangesDay.objects.filter(day__gte=start, day__lte=end).values_list("day", flat=True)
     )
     found = _read(stored)
+    spans = _spans(start, end, stored)
+    if len(spans) > MOST_SPANS:
+        # Days stored here and there (earlier requests of short periods):
+        # one replay over them all, of which the stored days are not kept.
+        spans = [(spans[0][0], spans[-1][1])]
     settled = day_of(timezone.now() - SETTLED) - timedelta(days=1)
-    for first, last in _spans(start, end, stored):
-        replayed = _replayed(first, last)
-        _store(first, min(last, settled), replayed)
+    for first, last in spans:
+        replayed = [c for c in _replayed(first, last) if c.day not in stored]
+        days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+        _store([day for day in days if day <= settled and day not in stored], replayed)
         found += replayed
     return found
 
@@ -423,14 +431,13 @@ def _read(days: set[date]) -> list[Change]:
     ]
 
 
-def _store(first: date, last: date, found: list[Change]) -> None:
-    """Store the days from ``first`` to ``last`` with their changes among
-    ``found``. A day another request has just stored is left as it is
-    (its ChangesDay row is the unique key): this one's rows are undone, so
-    no change is stored twice."""
-    if last < first:
+def _store(days: list[date], found: list[Change]) -> None:
+    """Store ``days`` with their changes among ``found``. A day another
+    request has just stored is left as it is (its ChangesDay row is the
+    unique key): this one's rows are undone, so no change is stored twice."""
+    if not days:
         return
-    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    wanted = set(days)
     rows = [
         StoredChange(
             day=c.day,
@@ -445,7 +452,7 @@ def _store(first: date, last: date, found: list[Change]) -> None:
             release_event_id=c.release_event_id,
         )
         for c in found
-        if first <= c.day <= last
+        if c.day in wanted
     ]
     try:
         with transaction.atomic():

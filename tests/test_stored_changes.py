@@ -116,8 +116,8 @@ def test_writes_of_the_present_leave_the_stored_days_alone():
 
 def test_days_stored_by_two_requests_at_once_are_stored_once():
     found = changes._replayed(DAY[1], DAY[9])
-    changes._store(DAY[1], DAY[9], found)
-    changes._store(DAY[1], DAY[9], found)
+    changes._store(list(DAY.values()), found)
+    changes._store(list(DAY.values()), found)
 
     assert StoredChange.objects.count() == len(found) > 0
     assert ChangesDay.objects.count() == len(DAY)
@@ -133,3 +133,14 @@ def test_days_stored_in_another_time_zone_are_found_again(settings):
     assert ChangeKind.DIED not in kinds
     assert ChangeKind.ADDED in kinds
     assert not StoredChange.objects.filter(kind=ChangeKind.DIED).exists()
+
+
+def test_a_period_over_days_stored_here_and_there_is_found_as_replayed():
+    replayed = answer(DAY[1], DAY[9])
+    forget_stored()
+    for day in (DAY[2], DAY[4], DAY[6], DAY[8]):
+        answer(day, day)
+
+    assert answer(DAY[1], DAY[9]) == replayed
+    assert ChangesDay.objects.count() == len(DAY)
+    assert answer(DAY[1], DAY[9]) == replayed
