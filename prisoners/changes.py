@@ -72,7 +72,7 @@ MOST_SPANS = 3
 # history: the days stored before are then dropped and found again.
 REPLAY_VERSION = 1
 # What every format shows of a person named (their name in each script, and
-# person_id for their page's address).
+# person_id for their page's address): NamedPerson's fields.
 NAMED_FIELDS = ["person_id", "name", "name_be", "name_ru"]
 # The order of the groups on the page and in every format.
 KINDS = list(ChangeKind)
@@ -84,15 +84,28 @@ _FIRST_SET = {
 }
 
 
+@dataclass(frozen=True)
+class NamedPerson:
+    """What every format shows of a person named (NAMED_FIELDS): a month
+    names thousands, too many to make Person objects of."""
+
+    person_id: str
+    name: str
+    name_be: str
+    name_ru: str
+
+    get_absolute_url = Person.get_absolute_url
+
+
 @dataclass
 class Change:
-    """One change to one person on one day. ``person`` is today's record,
-    None when they may not be named now."""
+    """One change to one person on one day. ``person`` is what may be shown
+    of them today, None when they may not be named now."""
 
     day: date
     kind: ChangeKind
     person_pk: int
-    person: Person | None = None
+    person: NamedPerson | None = None
     fields: list[str] = field(default_factory=list)  # corrected: field names
     detained_on: PartialDate | None = None  # detained again
     released_on: PartialDate | None = None  # released
@@ -314,10 +327,12 @@ def _changes(start: date, end: date, named: QuerySet[Person], count_unnamed: boo
     found = _found(start, end)
     changed = sorted({c.person_pk for c in found})
     # A month can name thousands: only what a change shows of them.
-    people = named.only(*NAMED_FIELDS)
     shown = {}
     for at in range(0, len(changed), LISTED_IDS):
-        shown.update(people.in_bulk(changed[at : at + LISTED_IDS]))
+        rows = named.filter(pk__in=changed[at : at + LISTED_IDS]).values_list(
+            "pk", *NAMED_FIELDS
+        )
+        shown.update((row[0], NamedPerson(*row[1:])) for row in rows)
     return _grouped(start, end, found, shown, count_unnamed)
 
 
