@@ -329,9 +329,7 @@ def _changes(start: date, end: date, named: QuerySet[Person], count_unnamed: boo
     # A month can name thousands: only what a change shows of them.
     shown = {}
     for at in range(0, len(changed), LISTED_IDS):
-        rows = named.filter(pk__in=changed[at : at + LISTED_IDS]).values_list(
-            "pk", *NAMED_FIELDS
-        )
+        rows = named.filter(pk__in=changed[at : at + LISTED_IDS]).values_list("pk", *NAMED_FIELDS)
         shown.update((row[0], NamedPerson(*row[1:])) for row in rows)
     return _grouped(start, end, found, shown, count_unnamed)
 
