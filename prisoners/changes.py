@@ -39,7 +39,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -337,7 +337,7 @@ def _changes(start: date, end: date, named: QuerySet[Person], count_unnamed: boo
 def _found(start: date, end: date) -> list[Change]:
     """Every change from ``start`` to ``end``: the stored days read, the
     others replayed from the history, and stored when they have settled."""
-    _drop_stale()
+    drops = _drop_stale()
     stored = set(
         ChangesDay.objects.filter(day__gte=start, day__lte=end).values_list("day", flat=True)
     )
@@ -351,7 +351,7 @@ def _found(start: date, end: date) -> list[Change]:
     for first, last in spans:
         replayed = [c for c in _replayed(first, last) if c.day not in stored]
         days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
-        _store([day for day in days if day <= settled and day not in stored], replayed)
+        _store([day for day in days if day <= settled and day not in stored], replayed, drops)
         found += replayed
     return found
 
@@ -382,14 +382,15 @@ def _made_with() -> str:
     return f"{settings.TIME_ZONE} {compared} replay-{REPLAY_VERSION}"
 
 
-def _drop_stale() -> None:
+def _drop_stale() -> int:
     """Drop the stored days a write has reached back into since (the
     triggers of migration 0029 note its earliest date), then forget it; all
-    of them when they were found otherwise (_made_with)."""
+    of them when they were found otherwise (_made_with). Returns how many
+    drops there have been, for _store()."""
     made_with = _made_with()
-    state = ChangesState.objects.values_list("stale_from", "made_with").filter(pk=1).first()
-    if state == (None, made_with):
-        return
+    state = ChangesState.objects.values_list("stale_from", "made_with", "drops").first()
+    if state is not None and state[:2] == (None, made_with):
+        return state[2]
     with transaction.atomic():
         state, _new = ChangesState.objects.select_for_update().get_or_create(pk=1)
         if state.made_with != made_with:
@@ -400,23 +401,30 @@ def _drop_stale() -> None:
             StoredChange.objects.filter(day__gte=first).delete()
             ChangesDay.objects.filter(day__gte=first).delete()
         state.stale_from, state.made_with = None, made_with
-        state.save(update_fields=["stale_from", "made_with"])
+        state.drops += 1
+        state.save(update_fields=["stale_from", "made_with", "drops"])
+        return state.drops
 
 
 def _read(days: set[date]) -> list[Change]:
     if not days:
         return []
-    rows = StoredChange.objects.filter(day__in=sorted(days)).values_list(
-        "day",
-        "kind",
-        "person_pk",
-        "fields",
-        "detained_on_first",
-        "detained_on_precision",
-        "released_on_first",
-        "released_on_precision",
-        "release_type",
-        "release_event_id",
+    # In the order they were stored: the replay's.
+    rows = (
+        StoredChange.objects.filter(day__in=sorted(days))
+        .order_by("id")
+        .values_list(
+            "day",
+            "kind",
+            "person_pk",
+            "fields",
+            "detained_on_first",
+            "detained_on_precision",
+            "released_on_first",
+            "released_on_precision",
+            "release_type",
+            "release_event_id",
+        )
     )
     return [
         Change(
@@ -444,10 +452,14 @@ def _read(days: set[date]) -> list[Change]:
     ]
 
 
-def _store(days: list[date], found: list[Change]) -> None:
-    """Store ``days`` with their changes among ``found``. A day another
-    request has just stored is left as it is (its ChangesDay row is the
-    unique key): this one's rows are undone, so no change is stored twice."""
+def _store(days: list[date], found: list[Change], drops: int) -> None:
+    """Store ``days`` with their changes among ``found``, replayed after
+    ``drops`` drops of stored days. A day another request has just stored is
+    left as it is (its ChangesDay row is the unique key): this one's rows
+    are undone, so no change is stored twice. Nothing is stored if a write
+    has reached back since the replay began (it may have missed that write),
+    or if the database is busy (SQLite during an import): the answer is
+    given all the same."""
     if not days:
         return
     wanted = set(days)
@@ -469,9 +481,14 @@ def _store(days: list[date], found: list[Change]) -> None:
     ]
     try:
         with transaction.atomic():
+            # Locked: a backdated write that noted itself waits for this
+            # store, or this store for it, and then sees it.
+            state = ChangesState.objects.select_for_update().filter(pk=1).first()
+            if state is None or state.stale_from is not None or state.drops != drops:
+                return
             ChangesDay.objects.bulk_create([ChangesDay(day=day) for day in days])
             StoredChange.objects.bulk_create(rows, batch_size=2000)
-    except IntegrityError:
+    except (IntegrityError, OperationalError):
         pass
 
 

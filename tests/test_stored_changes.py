@@ -115,9 +115,10 @@ def test_writes_of_the_present_leave_the_stored_days_alone():
 
 
 def test_days_stored_by_two_requests_at_once_are_stored_once():
+    drops = changes._drop_stale()
     found = changes._replayed(DAY[1], DAY[9])
-    changes._store(list(DAY.values()), found)
-    changes._store(list(DAY.values()), found)
+    changes._store(list(DAY.values()), found, drops)
+    changes._store(list(DAY.values()), found, drops)
 
     assert StoredChange.objects.count() == len(found) > 0
     assert ChangesDay.objects.count() == len(DAY)
@@ -144,3 +145,34 @@ def test_a_period_over_days_stored_here_and_there_is_found_as_replayed():
     assert answer(DAY[1], DAY[9]) == replayed
     assert ChangesDay.objects.count() == len(DAY)
     assert answer(DAY[1], DAY[9]) == replayed
+
+
+def test_what_was_replayed_before_a_write_reached_back_is_not_stored():
+    drops = changes._drop_stale()
+    found = changes._replayed(DAY[1], DAY[9])
+    # Meanwhile: a write into day 7, and another request drops the days.
+    with on_day(DAY[7]):
+        PersonFactory(person_id="late", name="Late Entry")
+    changes._store(list(DAY.values()), found, drops)
+    assert not ChangesDay.objects.exists()
+
+    assert changes._drop_stale() == drops + 1
+    changes._store(list(DAY.values()), found, drops)
+    assert not ChangesDay.objects.exists()
+
+
+def test_the_triggers_that_keep_the_history_in_step_are_installed():
+    """A migration that rebuilds a history table (SQLite remakes a table for
+    most changes) drops its triggers silently: this says so."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        else:
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+        names = {name for (name,) in cursor.fetchall()}
+    for table in ("historicalperson", "historicaldetention", "historicalrelease"):
+        for event in ("insert", "delete", "update"):
+            assert f"prisoners_{table}_changes_stale_{event}" in names
+            assert f"prisoners_{table}_superseded_{event}" in names

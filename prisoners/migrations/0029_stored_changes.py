@@ -42,9 +42,15 @@ EARLIEST = {
 POSTGRESQL = """
 CREATE FUNCTION {table}_changes_stale_{event}() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-    earliest timestamptz := ({earliest});
+    earliest timestamptz;
 BEGIN
-    IF earliest < now() - interval '{settled}' THEN
+    -- A statement of a trigger (0028's UPDATE of superseded_at) is not a
+    -- write of the records: its rows are not looked at.
+    IF pg_trigger_depth() > 1 THEN
+        RETURN NULL;
+    END IF;
+    earliest := ({earliest});
+    IF earliest < clock_timestamp() - interval '{settled}' THEN
         UPDATE prisoners_changesstate SET stale_from = LEAST(stale_from, earliest);
     END IF;
     RETURN NULL;
@@ -141,6 +147,7 @@ class Migration(migrations.Migration):
                 ),
                 ("stale_from", models.DateTimeField(null=True)),
                 ("made_with", models.TextField(blank=True)),
+                ("drops", models.PositiveIntegerField(default=0)),
             ],
         ),
         migrations.CreateModel(

@@ -143,6 +143,9 @@ class ChangesState(models.Model):
     # What the stored days were found with (changes._made_with()): the time
     # zone, the fields compared, the replay's version.
     made_with = models.TextField(blank=True)
+    # How many times stored days were dropped: a request stores what it
+    # replayed only if none were dropped since it looked (changes._store).
+    drops = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"stale from {self.stale_from}"
