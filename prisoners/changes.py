@@ -410,46 +410,18 @@ def _read(days: set[date]) -> list[Change]:
     if not days:
         return []
     # In the order they were stored: the replay's.
-    rows = (
-        StoredChange.objects.filter(day__in=sorted(days))
-        .order_by("id")
-        .values_list(
-            "day",
-            "kind",
-            "person_pk",
-            "fields",
-            "detained_on_first",
-            "detained_on_precision",
-            "released_on_first",
-            "released_on_precision",
-            "release_type",
-            "release_event_id",
-        )
-    )
-    return [
-        Change(
-            day,
-            ChangeKind(kind),
-            person_pk,
-            fields=fields.split(";") if fields else [],
-            detained_on=PartialDate(detained, detained_precision) if detained else None,
-            released_on=PartialDate(released, released_precision) if released else None,
-            release_type=release_type,
-            release_event_id=release_event_id,
-        )
-        for (
-            day,
-            kind,
-            person_pk,
-            fields,
-            detained,
-            detained_precision,
-            released,
-            released_precision,
-            release_type,
-            release_event_id,
-        ) in rows
-    ]
+    rows = StoredChange.objects.filter(day__in=sorted(days)).order_by("id").values_list(
+        "day", "kind", "person_pk", "fields", "release_type", "release_event_id",
+        "detained_on_first", "detained_on_precision", "released_on_first", "released_on_precision",
+    )  # fmt: skip
+    found = []
+    for day, kind, pk, fields, release_type, event_id, *dates in rows:
+        detained, released = (PartialDate(*d) if d[0] else None for d in (dates[:2], dates[2:]))
+        change = Change(day, ChangeKind(kind), pk, fields=fields.split(";") if fields else [])
+        change.detained_on, change.released_on = detained, released
+        change.release_type, change.release_event_id = release_type, event_id
+        found.append(change)
+    return found
 
 
 def _store(days: list[date], found: list[Change], drops: int) -> None:
