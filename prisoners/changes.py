@@ -36,6 +36,8 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache
+from itertools import groupby
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
@@ -358,28 +360,25 @@ def _found(start: date, end: date) -> list[Change]:
 
 def _spans(start: date, end: date, stored: set[date]) -> list[tuple[date, date]]:
     """The runs of days from ``start`` to ``end`` that are not ``stored``."""
-    spans, day = [], start
-    while day <= end:
-        if day in stored:
-            day += timedelta(days=1)
-            continue
-        first = day
-        while day + timedelta(days=1) <= end and day + timedelta(days=1) not in stored:
-            day += timedelta(days=1)
-        spans.append((first, day))
-        day += timedelta(days=1)
-    return spans
+    days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
+    runs = [list(run) for missing, run in groupby(days, lambda d: d not in stored) if missing]
+    return [(run[0], run[-1]) for run in runs]
 
 
 def _made_with() -> str:
     """What the stored days were found with: the site's TIME_ZONE (where
     days end), the fields compared and the version of the replay. Stored
     days found otherwise are all dropped."""
+    return f"{settings.TIME_ZONE} {_compared()} replay-{REPLAY_VERSION}"
+
+
+@cache
+def _compared() -> str:
+    """The fields a change is read from, hashed (fixed while the code runs)."""
     names = [
         f"{model.__name__}.{n}" for model in (Person, Detention, Release) for n in _fields(model)
     ]
-    compared = hashlib.sha256(" ".join(names).encode()).hexdigest()[:16]
-    return f"{settings.TIME_ZONE} {compared} replay-{REPLAY_VERSION}"
+    return hashlib.sha256(" ".join(names).encode()).hexdigest()[:16]
 
 
 def _drop_stale() -> int:
@@ -410,18 +409,20 @@ def _read(days: set[date]) -> list[Change]:
     if not days:
         return []
     # In the order they were stored: the replay's.
-    rows = StoredChange.objects.filter(day__in=sorted(days)).order_by("id").values_list(
-        "day", "kind", "person_pk", "fields", "release_type", "release_event_id",
-        "detained_on_first", "detained_on_precision", "released_on_first", "released_on_precision",
-    )  # fmt: skip
-    found = []
-    for day, kind, pk, fields, release_type, event_id, *dates in rows:
-        detained, released = (PartialDate(*d) if d[0] else None for d in (dates[:2], dates[2:]))
-        change = Change(day, ChangeKind(kind), pk, fields=fields.split(";") if fields else [])
-        change.detained_on, change.released_on = detained, released
-        change.release_type, change.release_event_id = release_type, event_id
-        found.append(change)
-    return found
+    rows = StoredChange.objects.filter(day__in=sorted(days)).order_by("id").values()
+    return [
+        Change(
+            row["day"],
+            ChangeKind(row["kind"]),
+            row["person_pk"],
+            fields=row["fields"].split(";") if row["fields"] else [],
+            detained_on=_partial(row, "detained_on"),
+            released_on=_partial(row, "released_on"),
+            release_type=row["release_type"],
+            release_event_id=row["release_event_id"],
+        )
+        for row in rows
+    ]
 
 
 def _store(days: list[date], found: list[Change], drops: int) -> None:
