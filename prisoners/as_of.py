@@ -28,6 +28,7 @@ from django.utils import timezone
 from . import privacy, rules
 from .choices import EndReason, Visibility
 from .models import Detention, Person, Release, ReleaseEvent
+from .querysets import prefetched
 
 
 def end_of(day: date) -> datetime:
@@ -145,18 +146,10 @@ def as_it_stood(
         old.public_changed_at = person.public_changed_at
         old._prefetched_objects_cache = {
             **getattr(person, "_prefetched_objects_cache", {}),
-            "detentions": _listing(held),
+            "detentions": prefetched(Detention, held),
         }
         rebuilt.append(old)
     return rebuilt
-
-
-def _listing(detentions: list[Detention]) -> QuerySet:
-    """A queryset that is ``detentions`` (a prefetch cache's form)."""
-    listing = Detention.objects.none()
-    listing._result_cache = list(detentions)
-    listing._prefetch_done = True
-    return listing
 
 
 def person_as_it_stood(person: Person, day: date) -> Person | None:

@@ -147,14 +147,12 @@ def sentence_changes() -> QuerySet[SentenceChange]:
     return SentenceChange.objects.filter(detention__person__in=people())
 
 
-def sentence_changes_of_detentions() -> Prefetch:
+def sentence_changes_of_detentions(*, sources: bool = True) -> Prefetch:
     """From detentions already public (a published person's): their sentence
-    changes in date order, with sources."""
+    changes in date order, with sources unless the caller reads those."""
+    changes = SentenceChange.objects.order_by("changed_on_first", "id")
     return Prefetch(
-        "sentence_changes",
-        queryset=SentenceChange.objects.prefetch_related("sources").order_by(
-            "changed_on_first", "id"
-        ),
+        "sentence_changes", queryset=changes.prefetch_related("sources") if sources else changes
     )
 
 

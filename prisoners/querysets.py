@@ -373,3 +373,14 @@ class EventQuerySet(models.QuerySet):
                 filter=Q(releases__detention__person__visibility=Visibility.PUBLISHED),
             ),
         ).annotate(unnamed_count=F("recorded_count") - F("named_count"))
+
+
+def prefetched(model: type[models.Model], objects: list) -> models.QuerySet:
+    """A queryset of ``model`` that is ``objects``, as a prefetch leaves one in
+    an object's cache: for related rows read some other way (from the
+    history, or several relations in one query), so that ``.all()`` on the
+    relation gives them without a query."""
+    listing = model.objects.none()
+    listing._result_cache = list(objects)
+    listing._prefetch_done = True
+    return listing

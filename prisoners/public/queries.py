@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from operator import attrgetter
 
 from django.db.models import (
     Count,
@@ -19,6 +20,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
 )
 
 from .. import letters, privacy, sanctions
@@ -32,8 +34,10 @@ from ..models import (
     ReleaseEvent,
     SanctionsEvent,
     SanctionsTarget,
+    Source,
     Stay,
 )
+from ..querysets import prefetched
 from ..stats import figures
 
 # What a list of the people named in a release shows of each.
@@ -158,25 +162,62 @@ def with_detentions(people: QuerySet[Person]) -> QuerySet[Person]:
     return people.prefetch_related(Prefetch("detentions", queryset=detentions))
 
 
-def person_page() -> QuerySet[Person]:
-    """Published people with all that a person's page shows: organizations,
-    sources, and each detention's facility, charges, sources, release, its
-    event and that event's published sanctions (``public_sanctions``), and
-    its sentence changes with their sources."""
+def person_page(person_id: str) -> Person | None:
+    """The published person ``person_id`` with all that their page shows:
+    organizations, sources, and each detention's facility, charges, sources,
+    release, its event and that event's published sanctions
+    (``public_sanctions``), its stays and its sentence changes, each with
+    their sources."""
     detentions = Detention.objects.select_related(
         "facility", "release", "release__release_event"
     ).prefetch_related(
         "charges",
-        "sources",
         privacy.sanctions_of_a_release(to_attr="public_sanctions"),
-        Prefetch(
-            "stays", queryset=Stay.objects.select_related("facility").prefetch_related("sources")
-        ),
-        privacy.sentence_changes_of_detentions(),
+        Prefetch("stays", queryset=Stay.objects.select_related("facility")),
+        privacy.sentence_changes_of_detentions(sources=False),
     )
-    return privacy.people().prefetch_related(
-        "organizations", "sources", Prefetch("detentions", queryset=detentions)
+    person = (
+        privacy.people()
+        .prefetch_related("organizations", Prefetch("detentions", queryset=detentions))
+        .filter(person_id=person_id)
+        .first()
     )
+    if person is not None:
+        held = person.detentions.all()
+        with_sources(
+            [person, *held]
+            + [stay for detention in held for stay in detention.stays.all()]
+            + [change for detention in held for change in detention.sentence_changes.all()]
+        )
+    return person
+
+
+def with_sources(records: list) -> None:
+    """Each of ``records``, of any models with ``sources``, with its sources
+    (by url, as ``.sources.all()`` gives them) in one query for all: a
+    person's page shows the sources of the person and of each detention,
+    stay and sentence change, which prefetch_related reads in a query each."""
+    kinds: dict[type, dict[int, object]] = {}
+    for record in records:
+        kinds.setdefault(type(record), {})[record.pk] = record
+    links = []
+    for kind, (model, found) in enumerate(kinds.items()):
+        relation = model.sources.field
+        owner = f"{relation.m2m_field_name()}_id"
+        links.append(
+            relation.remote_field.through.objects.filter(**{f"{owner}__in": found})
+            .annotate(kind=Value(kind))
+            .values_list(owner, "source_id", "source__url", "source__title", "kind")
+        )
+    found_sources: dict[tuple[int, int], list[Source]] = {}
+    if links:
+        for owner, pk, url, title, kind in links[0].union(*links[1:], all=True):
+            found_sources.setdefault((kind, owner), []).append(Source(pk=pk, url=url, title=title))
+    for kind, found in enumerate(kinds.values()):
+        for pk, record in found.items():
+            sources = sorted(found_sources.get((kind, pk), []), key=attrgetter("url"))
+            cache = vars(record).setdefault("_prefetched_objects_cache", {})
+            cache["sources"] = prefetched(Source, sources)
 
 
 def named_people(releases: QuerySet[Release]) -> QuerySet[Release]:

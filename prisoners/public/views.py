@@ -299,7 +299,7 @@ class FacetValuesView(PeopleFacetsMixin, FilteredListView):
 
 def person_detail(request, person_id):
     form = AsOfForm(request.GET)
-    person = queries.person_page().filter(person_id=person_id).first()
+    person = queries.person_page(person_id)
     if person is None:
         # A former or other id: the person's page, in the same language.
         kept = privacy.person_under_other_id(person_id)
