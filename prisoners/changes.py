@@ -246,7 +246,7 @@ def _compare(
             # Moved here from another record (a merge): the list corrected.
             corrected.add("detentions")
         elif old is None:
-            detained = _partial(row, "detained_on")
+            detained = PartialDate.from_columns(row, "detained_on")
             changes.append(Change(day, ChangeKind.DETAINED, pk, detained_on=detained))
         else:
             corrected |= _differences(old, row, names["detention"])
@@ -260,7 +260,7 @@ def _compare(
                     day,
                     ChangeKind.RELEASED,
                     pk,
-                    released_on=_partial(row, "released_on"),
+                    released_on=PartialDate.from_columns(row, "released_on"),
                     release_type=row["release_type"],
                     release_event_id=row["release_event_id"],
                 )
@@ -272,11 +272,6 @@ def _compare(
     if corrected:
         changes.append(Change(day, ChangeKind.CORRECTED, pk, fields=sorted(corrected)))
     return changes
-
-
-def _partial(row: dict, name: str) -> PartialDate | None:
-    first = row.get(f"{name}_first")
-    return PartialDate(first, row[f"{name}_precision"] or "day") if first else None
 
 
 def _touched(start, end) -> QuerySet:
@@ -416,8 +411,8 @@ def _read(days: set[date]) -> list[Change]:
             ChangeKind(row["kind"]),
             row["person_pk"],
             fields=row["fields"].split(";") if row["fields"] else [],
-            detained_on=_partial(row, "detained_on"),
-            released_on=_partial(row, "released_on"),
+            detained_on=PartialDate.from_columns(row, "detained_on"),
+            released_on=PartialDate.from_columns(row, "released_on"),
             release_type=row["release_type"],
             release_event_id=row["release_event_id"],
         )

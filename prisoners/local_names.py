@@ -71,10 +71,17 @@ def display_name(person) -> str:
 def shown_status(person) -> str:
     """The person's status in the form that agrees with their recorded
     gender ("памерлая", "памерлы"), the status's own label otherwise."""
-    from .choices import GENDERED_STATUS
+    return status_label(person.status, person.gender)
 
-    gendered = GENDERED_STATUS.get((person.status, person.gender))
-    return str(gendered) if gendered else str(person.get_status_display())
+
+def status_label(status: str, gender: str) -> str:
+    """shown_status() of a status and gender read as columns."""
+    from .choices import GENDERED_STATUS, Status
+
+    gendered = GENDERED_STATUS.get((status, gender))
+    if gendered:
+        return str(gendered)
+    return str(Status(status).label) if status in Status.values else status
 
 
 class LocalNames:

@@ -10,6 +10,7 @@ so a release in ``2021-07`` after an arrest on ``2021-07-14`` is valid.
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -19,8 +20,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.text import capfirst, format_lazy
+from django.utils.translation import get_language, override, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from .messages import say
 
@@ -97,6 +98,7 @@ MONTHS_IN_FULL = [
     pgettext_lazy("month before a year alone, in full", "November"),
     pgettext_lazy("month before a year alone, in full", "December"),
 ]
+_MONTHS = {"after a day": MONTHS_AFTER_DAY, "before a year": MONTHS_BEFORE_YEAR}
 
 
 _PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -137,6 +139,13 @@ class PartialDate:
             return cls(value, Precision.DAY)
         return cls.parse(value)
 
+    @classmethod
+    def from_columns(cls, row: dict, name: str) -> PartialDate | None:
+        """The date a field ``name`` stores, from a row of its columns as
+        ``values()`` reads them (``<name>_first``, ``<name>_precision``)."""
+        first = row.get(f"{name}_first")
+        return cls(first, row[f"{name}_precision"] or Precision.DAY) if first else None
+
     @property
     def last(self) -> date:
         if self.precision == Precision.DAY:
@@ -158,14 +167,26 @@ class PartialDate:
         """The date at its precision, with month names in the active language."""
         day, month, year = self.first.day, self.first.month, self.first.year
         if self.precision == Precision.DAY:
-            return f"{day} {MONTHS_AFTER_DAY[month - 1]} {year}"
+            return f"{day} {_translated('after a day')[month - 1]} {year}"
         if self.precision == Precision.MONTH:
-            return f"{MONTHS_BEFORE_YEAR[month - 1]} {year}"
+            return f"{_translated('before a year')[month - 1]} {year}"
         return str(year)
 
     def not_before(self, earlier: PartialDate) -> bool:
         """True when this date may fall on or after ``earlier``."""
         return self.last >= earlier.first
+
+
+def _translated(months: str) -> tuple[str, ...]:
+    """The names of ``_MONTHS[months]`` in the active language: translated
+    once a language, not once a date (a list page shows a hundred dates)."""
+    return _months_in(months, get_language())
+
+
+@functools.cache
+def _months_in(months: str, language: str | None) -> tuple[str, ...]:
+    with override(language):
+        return tuple(str(name) for name in _MONTHS[months])
 
 
 def month_in_full(day: date) -> str:

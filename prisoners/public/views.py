@@ -160,12 +160,6 @@ class PersonListView(PeopleFacetsMixin, FilteredListView):
     paginate_by = PEOPLE_PER_PAGE
     context_object_name = "people"
 
-    def get_queryset(self):
-        if self.filterset.as_of_day() is not None:
-            # as_it_stood() reads the page's detentions from the history.
-            return self.filterset.qs
-        return queries.with_detentions(self.filterset.qs)
-
     def get_paginator(self, queryset, per_page, **kwargs):
         paginator = super().get_paginator(queryset, per_page, **kwargs)
         if "status" in self.facets:
@@ -178,14 +172,21 @@ class PersonListView(PeopleFacetsMixin, FilteredListView):
         context = super().get_context_data(**kwargs)
         context["facets"] = self.facet_groups(FACET_SHOWN)
         context["not_named_count"] = None if self.invalid else self.filterset.not_named_count()
-        context["date_fields"] = DATE_FILTERS
+        # The date fields in the form's order, picked here rather than by a
+        # loop over every field in the template.
+        form = self.filterset.form
+        context["date_fields"] = [form[name] for name in form.fields if name in DATE_FILTERS]
         day = None if self.invalid else self.filterset.as_of_day()
         if day is not None:
             # The page's people as the list showed them then (as_of.py).
             context["people"] = as_of.as_it_stood(list(context["people"]), day)
             context["as_of"] = day
             context["as_of_not_named"] = self.filterset.as_of_not_named()
-        context["rows"] = rows.person_rows(context["people"], day)
+            context["rows"] = rows.person_rows(context["people"], day)
+        else:
+            # The page's people read as the columns a row shows, not records.
+            context["people"] = rows.as_columns(context["people"])
+            context["rows"] = rows.list_rows(context["people"])
         context["gender_choices"] = _options(
             "gender", Gender.choices, self.filterset.form.data.getlist("gender")
         )
@@ -526,7 +527,9 @@ def changes_view(request):
     if asked.changes is None:
         return errors.page_400(request, "prisoners/changes.html", context)
     context["filtered"] = asked.filterset.narrows()
-    context["shown"] = f":{CHANGES_NAMED}"
+    context["groups"] = [
+        (group, rows.change_rows(group.changes[:CHANGES_NAMED])) for group in asked.changes.groups
+    ]
     context["most"] = CHANGES_NAMED
     return render(request, "prisoners/changes.html", context)
 
