@@ -91,15 +91,21 @@ def _rows(model: type[Model], moment: datetime, **lookups) -> list[dict]:
 
 
 def as_it_stood(
-    people: list[Person], day: date, *, detail: bool = False, page: bool = False
+    people: list[Person],
+    day: date,
+    *,
+    detail: bool = False,
+    page: bool = False,
+    rows_only: bool = False,
 ) -> list[Person]:
     """``people`` (today's public records, in order) as the public list showed
     them at the end of ``day``: their fields, detentions and releases then,
-    status derived from those (rules.status), releases' events loaded; with
-    ``detail``, each detention's charges, sources and facility; for a
-    person's ``page``, the events' ``public_sanctions`` too. Organizations,
-    sources and charges are today's (their links keep no dated history
-    here). One not on the list then is left out."""
+    status derived from those (rules.status), releases' events and today's
+    sentence changes loaded, unless ``rows_only`` (the list's rows show
+    neither); with ``detail``, each detention's charges, sources and
+    facility; for a person's ``page``, the events' ``public_sanctions`` too.
+    Organizations, sources and charges are today's (their links keep no
+    dated history here). One not on the list then is left out."""
     if not people:
         return []
     moment = end_of(day)
@@ -112,19 +118,23 @@ def as_it_stood(
         detentions[detention.person_id].append(detention)
         found[detention.pk] = detention
     releases = [_rebuilt(Release, row) for row in _rows(Release, moment, detention_id__in=found)]
-    events = ReleaseEvent.objects.in_bulk({r.release_event_id for r in releases} - {None})
+    events = {}
+    if not rows_only:
+        events = ReleaseEvent.objects.in_bulk({r.release_event_id for r in releases} - {None})
     if page and events:
         prefetch_related_objects(
             list(events.values()),
             privacy.sanctions_of_release_events(to_attr="public_sanctions"),
         )
     for release in releases:
-        # Through the cache: assigning None would also clear the event's id.
-        release._state.fields_cache["release_event"] = events.get(release.release_event_id)
+        if not rows_only:
+            # Through the cache: assigning None would also clear the event's id.
+            release._state.fields_cache["release_event"] = events.get(release.release_event_id)
         found[release.detention_id].release = release
     released = {release.detention_id for release in releases}
-    # Today's sentence changes (the term in force, the expected release).
-    prefetch_related_objects(list(found.values()), privacy.sentence_changes_of_detentions())
+    if not rows_only:
+        # Today's sentence changes (the term in force, the expected release).
+        prefetch_related_objects(list(found.values()), privacy.sentence_changes_of_detentions())
     if detail or page:
         prefetch_related_objects(list(found.values()), "charges", "sources", "facility")
     rebuilt = []

@@ -179,7 +179,7 @@ class PersonListView(PeopleFacetsMixin, FilteredListView):
         day = None if self.invalid else self.filterset.as_of_day()
         if day is not None:
             # The page's people as the list showed them then (as_of.py).
-            context["people"] = as_of.as_it_stood(list(context["people"]), day)
+            context["people"] = as_of.as_it_stood(list(context["people"]), day, rows_only=True)
             context["as_of"] = day
             context["as_of_not_named"] = self.filterset.as_of_not_named()
             context["rows"] = rows.person_rows(context["people"], day)
