@@ -17,8 +17,11 @@ from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.signals import setting_changed
 from django.db import models
 from django.db.models import Q
+from django.dispatch import receiver
+from django.utils.autoreload import file_changed
 from django.utils.text import capfirst, format_lazy
 from django.utils.translation import get_language, override, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -187,6 +190,19 @@ def _translated(months: str) -> tuple[str, ...]:
 def _months_in(months: str, language: str | None) -> tuple[str, ...]:
     with override(language):
         return tuple(str(name) for name in _MONTHS[months])
+
+
+@receiver(setting_changed)
+def _forget_month_names(**kwargs) -> None:
+    """Translated again after a test changes LANGUAGES or LOCALE_PATHS."""
+    _months_in.cache_clear()
+
+
+@receiver(file_changed)
+def _forget_month_names_of(sender, file_path, **kwargs) -> None:
+    """Translated again when runserver reloads a catalog without restarting."""
+    if file_path.suffix == ".mo":
+        _months_in.cache_clear()
 
 
 def month_in_full(day: date) -> str:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from operator import attrgetter
 
 from django.db.models import (
     Count,
@@ -211,11 +210,14 @@ def with_sources(records: list) -> None:
         )
     found_sources: dict[tuple[int, int], list[Source]] = {}
     if links:
-        for owner, pk, url, title, kind in links[0].union(*links[1:], all=True):
+        # By url in the database's collation, as Source.Meta.ordering sorts.
+        for owner, pk, url, title, kind in (
+            links[0].union(*links[1:], all=True).order_by("source__url")
+        ):
             found_sources.setdefault((kind, owner), []).append(Source(pk=pk, url=url, title=title))
     for kind, found in enumerate(kinds.values()):
         for pk, record in found.items():
-            sources = sorted(found_sources.get((kind, pk), []), key=attrgetter("url"))
+            sources = found_sources.get((kind, pk), [])
             cache = vars(record).setdefault("_prefetched_objects_cache", {})
             cache["sources"] = prefetched(Source, sources)
 
