@@ -22,12 +22,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Model, Q, QuerySet, prefetch_related_objects
+from django.db.models import Model, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from . import privacy, rules
 from .choices import EndReason, Visibility
-from .models import Detention, Person, Release, ReleaseEvent
+from .models import Detention, Person, Release, ReleaseEvent, Stay
 from .querysets import prefetched
 
 
@@ -103,7 +103,8 @@ def as_it_stood(
     status derived from those (rules.status), releases' events and today's
     sentence changes loaded, unless ``rows_only`` (the list's rows show
     neither); with ``detail``, each detention's charges, sources and
-    facility; for a person's ``page``, the events' ``public_sanctions`` too.
+    facility; for a person's ``page``, the events' ``public_sanctions`` and
+    the stays too (its sources are read by public/queries.with_page_sources).
     Organizations, sources and charges are today's (their links keep no
     dated history here). One not on the list then is left out."""
     if not people:
@@ -133,10 +134,15 @@ def as_it_stood(
         found[release.detention_id].release = release
     released = {release.detention_id for release in releases}
     if not rows_only:
-        # Today's sentence changes (the term in force, the expected release).
-        prefetch_related_objects(list(found.values()), privacy.sentence_changes_of_detentions())
-    if detail or page:
+        # Today's sentence changes (the term in force, the expected release);
+        # a page reads every source it shows in one query of its own.
+        changes = privacy.sentence_changes_of_detentions(sources=not page)
+        prefetch_related_objects(list(found.values()), changes)
+    if detail:
         prefetch_related_objects(list(found.values()), "charges", "sources", "facility")
+    elif page:
+        stays = Prefetch("stays", queryset=Stay.objects.select_related("facility"))
+        prefetch_related_objects(list(found.values()), "charges", "facility", stays)
     rebuilt = []
     for person in people:
         row = then.get(person.pk)

@@ -10,6 +10,8 @@ from xml.etree import ElementTree
 
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from prisoners.models import Person, Stay
@@ -286,6 +288,33 @@ def test_the_person_page_shows_each_source_beside_what_it_supports(
         "person",
         "shared",
     ]
+
+
+def test_the_person_page_as_it_stood_reads_its_stays_and_sources_in_a_fixed_number_of_queries(
+    client,
+):
+    person = PersonFactory(person_id="moved")
+    detention = DetentionFactory(person=person, facility=FacilityFactory())
+    detention.stays.get().sources.set([SourceFactory(url="https://example.org/arrest-stay")])
+    url = f"/prisoners/moved/?as_of={timezone.localdate().isoformat()}"
+
+    def queries() -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as context:
+            text = client.get(url).content.decode()
+        return len(context.captured_queries), text
+
+    few, _text = queries()
+    for month in range(2, 6):
+        stay = Stay.objects.create(
+            detention=detention,
+            facility=FacilityFactory(),
+            started_on=PartialDate.parse(f"2022-0{month}"),
+        )
+        stay.sources.set([SourceFactory(url=f"https://example.org/stay-{month}")])
+    many, text = queries()
+    assert many == few
+    assert all(f"https://example.org/stay-{month}" in text for month in range(2, 6))
+    assert "https://example.org/arrest-stay" in text
 
 
 def test_the_release_event_page_compares_announced_and_recorded(client, world):

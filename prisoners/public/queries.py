@@ -182,13 +182,20 @@ def person_page(person_id: str) -> Person | None:
         .first()
     )
     if person is not None:
-        held = person.detentions.all()
-        with_sources(
-            [person, *held]
-            + [stay for detention in held for stay in detention.stays.all()]
-            + [change for detention in held for change in detention.sentence_changes.all()]
-        )
+        with_page_sources(person)
     return person
+
+
+def with_page_sources(person: Person) -> None:
+    """The sources of all that a person's page shows (the person, each
+    detention, stay and sentence change), in one query: today's page, or
+    the page as it stood (as_of.person_as_it_stood)."""
+    held = person.detentions.all()
+    with_sources(
+        [person, *held]
+        + [stay for detention in held for stay in detention.stays.all()]
+        + [change for detention in held for change in detention.sentence_changes.all()]
+    )
 
 
 def with_sources(records: list) -> None:

@@ -317,6 +317,7 @@ def person_detail(request, person_id):
         person = as_of.person_as_it_stood(person, day)
         if person is None:
             raise Http404("Not on the public list at the end of that day.")
+        queries.with_page_sources(person)
     facility = letters.current_facility(person)
     return render(
         request,
