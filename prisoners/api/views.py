@@ -38,6 +38,7 @@ from ..public.filters import (
     SanctionsTargetFilter,
     ask_changes,
 )
+from ..querysets import with_sources
 from ..stats.ranges import RangeError, date_range
 from ..stats.series import HELD_COLUMNS, RELEASE_COLUMNS, Interval, held_points, release_points
 from . import queries
@@ -158,6 +159,9 @@ class PrisonerViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return queries.people()
 
+    def get_object(self):
+        return queries.with_all_sources([super().get_object()])[0]
+
     @extend_schema(
         responses={
             200: shapes.PersonSerializer,
@@ -185,8 +189,14 @@ class PrisonerViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
         self.paginator.not_named_count = filters.not_named_count()
         page = super().paginate_queryset(queryset)
         day = filters.as_of_day()
-        # With as_of, each person as the list showed them then (as_of.py).
-        return as_of.as_it_stood(list(page), day, detail=True) if day and page is not None else page
+        if page is None:
+            return page
+        if day is None:
+            return queries.with_all_sources(page)
+        # With as_of, each person as the list showed them then (as_of.py):
+        # their detentions' sources read with them, their own today's.
+        with_sources(page)
+        return as_of.as_it_stood(page, day, detail=True)
 
 
 @extend_schema(

@@ -19,7 +19,6 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Value,
 )
 
 from .. import letters, privacy, sanctions
@@ -33,10 +32,9 @@ from ..models import (
     ReleaseEvent,
     SanctionsEvent,
     SanctionsTarget,
-    Source,
     Stay,
 )
-from ..querysets import prefetched
+from ..querysets import with_sources
 from ..stats import figures
 
 # What a list of the people named in a release shows of each.
@@ -196,37 +194,6 @@ def with_page_sources(person: Person) -> None:
         + [stay for detention in held for stay in detention.stays.all()]
         + [change for detention in held for change in detention.sentence_changes.all()]
     )
-
-
-def with_sources(records: list) -> None:
-    """Each of ``records``, of any models with ``sources``, with its sources
-    (by url, as ``.sources.all()`` gives them) in one query for all: a
-    person's page shows the sources of the person and of each detention,
-    stay and sentence change, which prefetch_related reads in a query each."""
-    kinds: dict[type, dict[int, object]] = {}
-    for record in records:
-        kinds.setdefault(type(record), {})[record.pk] = record
-    links = []
-    for kind, (model, found) in enumerate(kinds.items()):
-        relation = model.sources.field
-        owner = f"{relation.m2m_field_name()}_id"
-        links.append(
-            relation.remote_field.through.objects.filter(**{f"{owner}__in": found})
-            .annotate(kind=Value(kind))
-            .values_list(owner, "source_id", "source__url", "source__title", "kind")
-        )
-    found_sources: dict[tuple[int, int], list[Source]] = {}
-    if links:
-        # By url in the database's collation, as Source.Meta.ordering sorts.
-        for owner, pk, url, title, kind in (
-            links[0].union(*links[1:], all=True).order_by("source__url")
-        ):
-            found_sources.setdefault((kind, owner), []).append(Source(pk=pk, url=url, title=title))
-    for kind, found in enumerate(kinds.values()):
-        for pk, record in found.items():
-            sources = found_sources.get((kind, pk), [])
-            cache = vars(record).setdefault("_prefetched_objects_cache", {})
-            cache["sources"] = prefetched(Source, sources)
 
 
 def named_people(releases: QuerySet[Release]) -> QuerySet[Release]:
