@@ -104,7 +104,7 @@ def as_it_stood(
     sentence changes loaded, unless ``rows_only`` (the list's rows show
     neither); with ``detail``, each detention's charges, sources and
     facility; for a person's ``page``, the events' ``public_sanctions`` and
-    the stays too (its sources are read by public/queries.with_page_sources).
+    the stays too (its sources are read by querysets.with_sources_of_people).
     Organizations, sources and charges are today's (their links keep no
     dated history here). One not on the list then is left out."""
     if not people:

@@ -76,12 +76,11 @@ def shown_status(person) -> str:
 
 def status_label(status: str, gender: str) -> str:
     """shown_status() of a status and gender read as columns."""
-    from .choices import GENDERED_STATUS, Status
+    from .choices import GENDERED_STATUS
+    from .models import Person
 
     gendered = GENDERED_STATUS.get((status, gender))
-    if gendered:
-        return str(gendered)
-    return str(Status(status).label) if status in Status.values else status
+    return str(gendered) if gendered else str(Person.label_of("status", status))
 
 
 class LocalNames:

@@ -17,29 +17,19 @@ from ..models import (
     SanctionsEvent,
     SanctionsTarget,
 )
-from ..querysets import with_sources
 from ..stats import figures
 
 
 def people() -> QuerySet[Person]:
     """Published people with their organizations and detentions (facility,
-    release and its event, charges, sentence changes): with_all_sources()
-    reads the sources of a page of them."""
+    release and its event, charges, sentence changes): their sources are
+    read a page at a time (querysets.with_sources_of_people)."""
     detentions = Detention.objects.select_related(
         "facility", "release__release_event"
     ).prefetch_related("charges", privacy.sentence_changes_of_detentions(sources=False))
     return privacy.people().prefetch_related(
         Prefetch("detentions", queryset=detentions), "organizations"
     )
-
-
-def with_all_sources(people: list[Person]) -> list[Person]:
-    """``people`` (of people()) with the sources of each, of their
-    detentions and of their sentence changes, in one query for all."""
-    held = [detention for person in people for detention in person.detentions.all()]
-    changes = [change for detention in held for change in detention.sentence_changes.all()]
-    with_sources([*people, *held, *changes])
-    return people
 
 
 def facilities() -> QuerySet[Facility]:

@@ -38,7 +38,7 @@ from ..public.filters import (
     SanctionsTargetFilter,
     ask_changes,
 )
-from ..querysets import with_sources
+from ..querysets import with_sources, with_sources_of_people
 from ..stats.ranges import RangeError, date_range
 from ..stats.series import HELD_COLUMNS, RELEASE_COLUMNS, Interval, held_points, release_points
 from . import queries
@@ -160,7 +160,7 @@ class PrisonerViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
         return queries.people()
 
     def get_object(self):
-        return queries.with_all_sources([super().get_object()])[0]
+        return with_sources_of_people([super().get_object()])[0]
 
     @extend_schema(
         responses={
@@ -192,7 +192,7 @@ class PrisonerViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
         if page is None:
             return page
         if day is None:
-            return queries.with_all_sources(page)
+            return with_sources_of_people(page)
         # With as_of, each person as the list showed them then (as_of.py):
         # their detentions' sources read with them, their own today's.
         with_sources(page)

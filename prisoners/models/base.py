@@ -131,8 +131,16 @@ class ChoiceLabels(models.Model):
         abstract = True
 
     def _get_FIELD_display(self, field):
-        value = getattr(self, field.attname)
-        return force_str(_choice_labels(field).get(value, value), strings_only=True)
+        return _label(field, getattr(self, field.attname))
+
+    @classmethod
+    def label_of(cls, name: str, value):
+        """get_<name>_display() of a value read as a column (``values()``)."""
+        return _label(cls._meta.get_field(name), value)
+
+
+def _label(field, value):
+    return force_str(_choice_labels(field).get(value, value), strings_only=True)
 
 
 @functools.cache

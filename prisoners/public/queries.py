@@ -34,7 +34,7 @@ from ..models import (
     SanctionsTarget,
     Stay,
 )
-from ..querysets import with_sources
+from ..querysets import with_sources_of_people
 from ..stats import figures
 
 # What a list of the people named in a release shows of each.
@@ -180,20 +180,8 @@ def person_page(person_id: str) -> Person | None:
         .first()
     )
     if person is not None:
-        with_page_sources(person)
+        with_sources_of_people([person], stays=True)
     return person
-
-
-def with_page_sources(person: Person) -> None:
-    """The sources of all that a person's page shows (the person, each
-    detention, stay and sentence change), in one query: today's page, or
-    the page as it stood (as_of.person_as_it_stood)."""
-    held = person.detentions.all()
-    with_sources(
-        [person, *held]
-        + [stay for detention in held for stay in detention.stays.all()]
-        + [change for detention in held for change in detention.sentence_changes.all()]
-    )
 
 
 def named_people(releases: QuerySet[Release]) -> QuerySet[Release]:

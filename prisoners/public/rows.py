@@ -13,9 +13,8 @@ from django.urls import reverse
 
 from .. import local_names
 from ..changes import Change, field_labels
-from ..choices import ReleaseType
 from ..local_names import NAME_FIELDS, LocalNames
-from ..models import Detention
+from ..models import Detention, Release
 from ..partial_dates import PartialDate, Precision
 
 # What a row shows of a person and of each detention, as columns.
@@ -48,12 +47,10 @@ def list_rows(found: list[SimpleNamespace]) -> list[dict]:
         .order_by("detained_on_first", "detention_id")
         .values(*DETENTION_COLUMNS)
     )
-    types = {value: str(label) for value, label in ReleaseType.choices}
     for row in detentions:
-        release_type = row["release__release_type"]
         release = row["release__id"] and (
             PartialDate.from_columns(row, "release__released_on"),
-            types.get(release_type, release_type),
+            Release.label_of("release_type", row["release__release_type"]),
         )
         held[row["person_id"]].append(
             _detention(PartialDate.from_columns(row, "detained_on"), release)

@@ -18,6 +18,7 @@ from django.views.generic.detail import SingleObjectMixin
 from .. import as_of, letters, local_names, privacy, query_strings
 from ..choices import Gender, GuideKey, ReleaseType, Status
 from ..partial_dates import MONTHS_IN_FULL
+from ..querysets import with_sources_of_people
 from ..stats import charts, figures, series
 from . import errors, queries, rows, timeline
 from .citation import absolute
@@ -317,7 +318,7 @@ def person_detail(request, person_id):
         person = as_of.person_as_it_stood(person, day)
         if person is None:
             raise Http404("Not on the public list at the end of that day.")
-        queries.with_page_sources(person)
+        with_sources_of_people([person], stays=True)
     facility = letters.current_facility(person)
     return render(
         request,

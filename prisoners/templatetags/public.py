@@ -10,7 +10,7 @@ from django.template import engines
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import ngettext, pgettext
 
-from .. import changes, local_names, query_strings
+from .. import local_names, query_strings
 from ..choices import SentenceType
 from ..partial_dates import PartialDate, Precision, month_in_full
 from ..public import citation
@@ -149,9 +149,3 @@ def field_label(form, name: str) -> str:
     names fields by what the form shows, never by the query parameter)."""
     field = form.fields.get(name)
     return str(field.label) if field is not None and field.label else name
-
-
-@register.filter
-def field_names(fields: list[str]) -> str:
-    """The corrected fields of a change, as a reader knows them."""
-    return ", ".join(changes.field_labels(fields))
